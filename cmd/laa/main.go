@@ -1,4 +1,11 @@
-// Command laa performs amortized Bayesian inference of LAA neuron parameters.
+// Command laa performs amortized Bayesian inference of LAA neuron parameters:
+// simulate, train, diagnose, infer. Run `laa --help` for the subcommands.
 package main
 
-func main() {}
+import (
+	"os"
+
+	"github.com/laa-neuro/laa/internal/cli"
+)
+
+func main() { os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr)) }

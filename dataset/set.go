@@ -1,0 +1,196 @@
+// Package dataset stores simulated (parameter, trace) pairs as .npz archives
+// that numpy.load opens directly, and splits, shards and merges them.
+package dataset
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/laa-neuro/laa/neuron"
+)
+
+// FormatName and FormatVersion identify laa data sets in their metadata.
+const (
+	FormatName    = "laa-dataset"
+	FormatVersion = 1
+)
+
+// Meta is the JSON metadata stored in every data set (array "meta").
+type Meta struct {
+	Format    string        `json:"format"`
+	Version   int           `json:"version"`
+	Seed      uint64        `json:"seed"`
+	Start     int           `json:"start"` // index of the first simulation in the whole run
+	Total     int           `json:"total"` // simulations in the whole run (more than N for a shard)
+	Names     []string      `json:"param_names"`
+	StatNames []string      `json:"stat_names,omitempty"`
+	Config    neuron.Config `json:"config"`
+}
+
+// Set is a data set held in memory; arrays are row-major.
+type Set struct {
+	Meta     Meta
+	Theta    []float64 // N x P parameters (array "theta")
+	Traces   []float32 // N x T voltage traces, mV ("traces")
+	Stats    []float32 // N x S hand-made summary statistics ("stats"), may be empty
+	Time     []float64 // T sample times, ms ("time_ms")
+	Stimulus []float64 // T injected current at the sample times, uA/cm2 ("stimulus")
+	N, P, T  int
+}
+
+// S returns the number of summary statistics per trace.
+func (s *Set) S() int { return len(s.Meta.StatNames) }
+
+// Validate checks that the arrays agree with each other and the metadata.
+func (s *Set) Validate() error {
+	switch {
+	case s.N <= 0:
+		return fmt.Errorf("dataset: no simulations")
+	case len(s.Meta.Names) != s.P:
+		return fmt.Errorf("dataset: %d parameter names for %d columns", len(s.Meta.Names), s.P)
+	case len(s.Theta) != s.N*s.P:
+		return fmt.Errorf("dataset: theta has %d values, want %d x %d", len(s.Theta), s.N, s.P)
+	case len(s.Traces) != s.N*s.T:
+		return fmt.Errorf("dataset: traces have %d values, want %d x %d", len(s.Traces), s.N, s.T)
+	case len(s.Time) != s.T || len(s.Stimulus) != s.T:
+		return fmt.Errorf("dataset: time (%d) and stimulus (%d) must have %d samples", len(s.Time), len(s.Stimulus), s.T)
+	case len(s.Stats) != s.N*s.S():
+		return fmt.Errorf("dataset: stats have %d values, want %d x %d", len(s.Stats), s.N, s.S())
+	}
+	return nil
+}
+
+// Write stores s at path as an .npz (atomically).
+func (s *Set) Write(path string) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	meta, err := json.Marshal(s.Meta)
+	if err != nil {
+		return fmt.Errorf("dataset: encode metadata: %w", err)
+	}
+	arrays := []Array{
+		{"theta", s.Theta, []int{s.N, s.P}},
+		{"traces", s.Traces, []int{s.N, s.T}},
+		{"time_ms", s.Time, []int{s.T}},
+		{"stimulus", s.Stimulus, []int{s.T}},
+	}
+	if s.S() > 0 {
+		arrays = append(arrays, Array{"stats", s.Stats, []int{s.N, s.S()}})
+	}
+	arrays = append(arrays, Array{"meta", string(meta), nil})
+	return WriteNPZ(path, arrays)
+}
+
+// Read loads a data set written by Write, or by numpy.savez with the same
+// array names (meta may then be missing: a numpy user can pass only theta,
+// traces, time_ms and stimulus, and the default configuration is assumed).
+func Read(path string) (*Set, error) {
+	z, err := OpenNPZ(path)
+	if err != nil {
+		return nil, err
+	}
+	defer z.Close()
+	s := &Set{}
+	if z.Has("meta") {
+		text, err := z.String("meta")
+		if err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(text), &s.Meta); err != nil {
+			return nil, fmt.Errorf("%s: metadata: %w", path, err)
+		}
+		if s.Meta.Format != FormatName || s.Meta.Version != FormatVersion {
+			return nil, fmt.Errorf("%s: metadata says format %q version %d, want %q version %d", path, s.Meta.Format, s.Meta.Version, FormatName, FormatVersion)
+		}
+	} else {
+		s.Meta = Meta{Format: FormatName, Version: FormatVersion, Config: neuron.Default()}
+		s.Meta.Names, _ = s.Meta.Config.Inferred()
+	}
+	var shape []int
+	if s.Theta, shape, err = z.Floats("theta"); err != nil {
+		return nil, err
+	}
+	if len(shape) != 2 {
+		return nil, fmt.Errorf("%s: theta has shape %v, want (N, P)", path, shape)
+	}
+	s.N, s.P = shape[0], shape[1]
+	if s.Traces, shape, err = z.Float32s("traces"); err != nil {
+		return nil, err
+	}
+	if len(shape) != 2 || shape[0] != s.N {
+		return nil, fmt.Errorf("%s: traces have shape %v, want (%d, T)", path, shape, s.N)
+	}
+	s.T = shape[1]
+	if s.Time, _, err = z.Floats("time_ms"); err != nil {
+		return nil, err
+	}
+	if s.Stimulus, _, err = z.Floats("stimulus"); err != nil {
+		return nil, err
+	}
+	if z.Has("stats") {
+		if s.Stats, shape, err = z.Float32s("stats"); err != nil {
+			return nil, err
+		}
+		if len(shape) != 2 || shape[0] != s.N || shape[1] != s.S() {
+			return nil, fmt.Errorf("%s: stats have shape %v, want (%d, %d)", path, shape, s.N, s.S())
+		}
+	} else {
+		s.Meta.StatNames = nil
+	}
+	if err := s.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return s, nil
+}
+
+// Slice returns rows [lo, hi) as a new set sharing no memory with s.
+func (s *Set) Slice(lo, hi int) (*Set, error) {
+	if lo < 0 || hi > s.N || lo >= hi {
+		return nil, fmt.Errorf("dataset: slice [%d, %d) of %d simulations", lo, hi, s.N)
+	}
+	out := &Set{Meta: s.Meta, N: hi - lo, P: s.P, T: s.T,
+		Theta:    slices.Clone(s.Theta[lo*s.P : hi*s.P]),
+		Traces:   slices.Clone(s.Traces[lo*s.T : hi*s.T]),
+		Stats:    slices.Clone(s.Stats[lo*s.S() : hi*s.S()]),
+		Time:     slices.Clone(s.Time),
+		Stimulus: slices.Clone(s.Stimulus)}
+	out.Meta.Start = s.Meta.Start + lo
+	return out, nil
+}
+
+// Merge joins shards of one run (same seed and configuration) in order of
+// their start index. The shards must tile a contiguous range; the result is
+// what an unsharded run over that range writes.
+func Merge(shards []*Set) (*Set, error) {
+	if len(shards) == 0 {
+		return nil, fmt.Errorf("dataset: nothing to merge")
+	}
+	sorted := slices.Clone(shards)
+	slices.SortFunc(sorted, func(a, b *Set) int { return a.Meta.Start - b.Meta.Start })
+	first := sorted[0]
+	ref, _ := json.Marshal(first.Meta.Config)
+	out := &Set{Meta: first.Meta, P: first.P, T: first.T,
+		Time: slices.Clone(first.Time), Stimulus: slices.Clone(first.Stimulus)}
+	next := first.Meta.Start
+	for i, s := range sorted {
+		cfg, _ := json.Marshal(s.Meta.Config)
+		switch {
+		case s.Meta.Seed != first.Meta.Seed:
+			return nil, fmt.Errorf("dataset: shard %d has seed %d, shard 1 has %d", i+1, s.Meta.Seed, first.Meta.Seed)
+		case string(cfg) != string(ref) || !slices.Equal(s.Meta.Names, first.Meta.Names) || !slices.Equal(s.Meta.StatNames, first.Meta.StatNames):
+			return nil, fmt.Errorf("dataset: shard starting at %d was made with another configuration", s.Meta.Start)
+		case s.Meta.Total != first.Meta.Total:
+			return nil, fmt.Errorf("dataset: shard starting at %d belongs to a run of %d, not %d", s.Meta.Start, s.Meta.Total, first.Meta.Total)
+		case s.Meta.Start != next:
+			return nil, fmt.Errorf("dataset: shards leave a gap or overlap at simulation %d (next shard starts at %d)", next, s.Meta.Start)
+		}
+		next += s.N
+		out.N += s.N
+		out.Theta = append(out.Theta, s.Theta...)
+		out.Traces = append(out.Traces, s.Traces...)
+		out.Stats = append(out.Stats, s.Stats...)
+	}
+	return out, out.Validate()
+}

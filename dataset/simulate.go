@@ -1,0 +1,99 @@
+package dataset
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/laa-neuro/laa/features"
+	"github.com/laa-neuro/laa/neuron"
+)
+
+// FeatureLayout returns the hand-made summary statistics layout for the
+// simulator's protocol (spike statistics in the spiking variant).
+func FeatureLayout(sim *neuron.Simulator) (*features.Layout, error) {
+	cfg := sim.Config()
+	return features.NewLayout(sim.StimulusAtSamples(), cfg.RecordStepMs,
+		features.Options{Spiking: cfg.Spiking.Enabled, SpikePeak: cfg.Spiking.PeakMV})
+}
+
+// SimulateOptions says which part of a run to simulate and how.
+type SimulateOptions struct {
+	Seed     uint64
+	Start    int // first simulation index
+	N        int // simulations to make
+	Total    int // simulations in the whole run (N when 0)
+	Workers  int // 0 means every core
+	Progress func(done int)
+}
+
+// Simulate makes simulations Start..Start+N-1 of a run: parameters from the
+// prior, noisy traces and their summary statistics. The result depends only
+// on the seed and the indices, never on the number of workers.
+func Simulate(sim *neuron.Simulator, opt SimulateOptions) (*Set, error) {
+	if opt.N <= 0 {
+		return nil, fmt.Errorf("dataset: number of simulations must be positive, got %d", opt.N)
+	}
+	if opt.Total == 0 {
+		opt.Total = opt.N
+	}
+	layout, err := FeatureLayout(sim)
+	if err != nil {
+		return nil, err
+	}
+	b, err := sim.Generate(opt.Seed, opt.Start, opt.N, neuron.GenerateOptions{Workers: opt.Workers, Progress: opt.Progress})
+	if err != nil {
+		return nil, err
+	}
+	cfg := sim.Config()
+	s := &Set{
+		Meta: Meta{Format: FormatName, Version: FormatVersion, Seed: opt.Seed, Start: opt.Start, Total: opt.Total,
+			Names: b.Names, StatNames: layout.Names(), Config: cfg},
+		Theta: b.Theta, Traces: make([]float32, len(b.Traces)), Stats: make([]float32, b.N*layout.Len()),
+		Time: sim.Times(), Stimulus: sim.StimulusAtSamples(), N: b.N, P: len(b.Names), T: b.T,
+	}
+	for i, v := range b.Traces {
+		s.Traces[i] = float32(v)
+	}
+	if err := ComputeStats(layout, b.Traces, s.Stats, opt.Workers); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// ComputeStats fills stats (N x layout.Len()) from traces (N x T), in parallel.
+func ComputeStats(layout *features.Layout, traces []float64, stats []float32, workers int) error {
+	T, S := layout.Samples(), layout.Len()
+	n := len(traces) / T
+	if len(traces) != n*T || len(stats) != n*S {
+		return fmt.Errorf("dataset: %d trace values and %d statistics for traces of %d samples and %d statistics", len(traces), len(stats), T, S)
+	}
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, workers)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out := make([]float64, S)
+			for i := w; i < n; i += workers {
+				if err := layout.Compute(traces[i*T:(i+1)*T], out); err != nil {
+					errs[w] = fmt.Errorf("statistics of trace %d: %w", i, err)
+					return
+				}
+				for j, v := range out {
+					stats[i*S+j] = float32(v)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

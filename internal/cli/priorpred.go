@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/laa-neuro/laa/neuron"
+	"github.com/laa-neuro/laa/plots"
+)
+
+func (e *env) priorPredictiveCmd() *cobra.Command {
+	var (
+		n       int
+		seed    uint64
+		out     string
+		cfgPath string
+	)
+	cmd := &cobra.Command{
+		Use:   "prior-predictive [-n 12] [--seed S] [-o prior.png]",
+		Short: "Plot traces simulated from the prior over the stimulus (PNG and SVG)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if n <= 0 {
+				return fmt.Errorf("prior-predictive: -n must be positive, got %d", n)
+			}
+			cfg, err := loadConfig(cfgPath)
+			if err != nil {
+				return err
+			}
+			dir, name := filepath.Split(out)
+			name = strings.TrimSuffix(name, filepath.Ext(name))
+			if dir == "" {
+				dir = "."
+			}
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return fmt.Errorf("prior-predictive: %w", err)
+			}
+			if err := PriorPredictive(cfg, seed, n, dir, name); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "wrote %s.png and %s.svg\n", filepath.Join(dir, name), filepath.Join(dir, name))
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.IntVarP(&n, "n", "n", 12, "number of prior draws to plot")
+	f.Uint64Var(&seed, "seed", 1, "random seed")
+	f.StringVarP(&out, "output", "o", "prior_predictive.png", "output path (.png; an .svg is written beside it)")
+	f.StringVar(&cfgPath, "config", "", "configuration file; default: the embedded experiment")
+	return cmd
+}
+
+// PriorPredictive simulates n prior draws and saves dir/name.png and .svg.
+func PriorPredictive(cfg neuron.Config, seed uint64, n int, dir, name string) error {
+	sim, err := neuron.NewSimulator(cfg)
+	if err != nil {
+		return err
+	}
+	b, err := sim.Generate(seed, 0, n, neuron.GenerateOptions{})
+	if err != nil {
+		return err
+	}
+	ts := plots.TraceSet{Time: sim.Times(), Stimulus: sim.StimulusAtSamples()}
+	for i := range n {
+		ts.Traces = append(ts.Traces, b.Traces[i*b.T:(i+1)*b.T])
+	}
+	fig, err := plots.Traces(ts)
+	if err != nil {
+		return err
+	}
+	fig.Title = fmt.Sprintf("Prior predictive: %d draws (seed %d)", n, seed)
+	return plots.Save(fig, dir, name)
+}

@@ -1,0 +1,28 @@
+package cli
+
+import (
+	"io"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+)
+
+// newBar returns a progress bar with count, rate and ETA on stderr, or a
+// silent one with --quiet.
+func (e *env) newBar(total int, what, unit string) *progressbar.ProgressBar {
+	w := e.stderr
+	if e.quiet {
+		w = io.Discard
+	}
+	return progressbar.NewOptions(total,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription(what),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString(unit),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionThrottle(200*time.Millisecond),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionOnCompletion(func() { io.WriteString(w, "\n") }),
+	)
+}

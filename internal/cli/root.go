@@ -1,0 +1,64 @@
+// Package cli implements the laa command line: one file per subcommand.
+package cli
+
+import (
+	"fmt"
+	"io"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+
+	"github.com/laa-neuro/laa/neuron"
+)
+
+// Main runs the laa command with args and returns the process exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	root := newRoot(stdout, stderr)
+	root.SetArgs(args)
+	if err := root.Execute(); err != nil {
+		fmt.Fprintln(stderr, "laa:", err)
+		return 1
+	}
+	return 0
+}
+
+// env carries the output streams to every subcommand.
+type env struct {
+	stdout, stderr io.Writer
+	quiet          bool
+}
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	e := &env{stdout: stdout, stderr: stderr}
+	root := &cobra.Command{
+		Use:   "laa",
+		Short: "Amortized Bayesian inference of LAA neuron membrane parameters",
+		Long: `laa simulates the Leaky Adaptive Activation neuron, trains a neural posterior
+estimator on the simulations, checks its calibration, and infers the membrane
+parameters (C_m, g_L, E_L, k, V_thr) of recorded voltage traces in milliseconds.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       Version(),
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.PersistentFlags().BoolVarP(&e.quiet, "quiet", "q", false, "no progress bars")
+	root.AddCommand(e.simulateCmd(), e.mergeCmd(), e.priorPredictiveCmd(), e.configCmd())
+	return root
+}
+
+// Version returns the module version laa was built from, or "devel".
+func Version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+// loadConfig returns the configuration in path, or the embedded default.
+func loadConfig(path string) (neuron.Config, error) {
+	if path == "" {
+		return neuron.Default(), nil
+	}
+	return neuron.Load(path)
+}

@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/neuron"
+)
+
+func (e *env) simulateCmd() *cobra.Command {
+	var (
+		n       int
+		seed    uint64
+		out     string
+		cfgPath string
+		shard   string
+		workers int
+	)
+	cmd := &cobra.Command{
+		Use:   "simulate -n N --seed S -o train.npz",
+		Short: "Simulate (parameter, trace) pairs from the prior into an .npz data set",
+		Long: `simulate draws N parameter sets from the prior, simulates a noisy voltage trace
+for each and writes an .npz that numpy.load opens: theta (N x P), traces (N x T),
+time_ms, stimulus, stats (hand-made summary statistics) and meta (JSON: seed,
+configuration, names). Simulation i depends only on (seed, i), so --shard i/K
+writes exactly the rows of the i-th of K shards (i = 1..K) of the unsharded run;
+join shards with 'laa merge'.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if n <= 0 {
+				return fmt.Errorf("simulate: -n must be positive, got %d", n)
+			}
+			if out == "" {
+				return fmt.Errorf("simulate: -o output path is required")
+			}
+			cfg, err := loadConfig(cfgPath)
+			if err != nil {
+				return err
+			}
+			start, count, err := shardRange(shard, n)
+			if err != nil {
+				return err
+			}
+			set, err := e.simulate(cfg, seed, start, count, n, workers)
+			if err != nil {
+				return err
+			}
+			if err := set.Write(out); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "wrote %s: %d simulations (%d..%d of %d), %d parameters, %d samples, %d statistics\n",
+				out, set.N, start, start+count-1, n, set.P, set.T, set.S())
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.IntVarP(&n, "n", "n", 100000, "number of simulations in the whole run")
+	f.Uint64Var(&seed, "seed", 1, "random seed")
+	f.StringVarP(&out, "output", "o", "", "output .npz path")
+	f.StringVar(&cfgPath, "config", "", "configuration file (YAML or JSON); default: the embedded experiment")
+	f.StringVar(&shard, "shard", "", "write only shard i of K, as i/K (i = 1..K)")
+	f.IntVar(&workers, "workers", 0, "parallel workers (0: all cores); results do not depend on it")
+	return cmd
+}
+
+// simulate runs dataset.Simulate with a progress bar.
+func (e *env) simulate(cfg neuron.Config, seed uint64, start, count, total, workers int) (*dataset.Set, error) {
+	sim, err := neuron.NewSimulator(cfg)
+	if err != nil {
+		return nil, err
+	}
+	bar := e.newBar(count, "simulate", "sims")
+	var mu sync.Mutex
+	t0 := time.Now()
+	set, err := dataset.Simulate(sim, dataset.SimulateOptions{Seed: seed, Start: start, N: count, Total: total, Workers: workers,
+		Progress: func(d int) { mu.Lock(); bar.Add(d); mu.Unlock() }})
+	bar.Finish()
+	if err != nil {
+		return nil, err
+	}
+	if !e.quiet {
+		fmt.Fprintf(e.stderr, "simulated %d traces in %.2f s (%.0f per second)\n", count, time.Since(t0).Seconds(), float64(count)/time.Since(t0).Seconds())
+	}
+	return set, nil
+}
+
+// shardRange parses "i/K" and returns shard i's [start, start+count) of n:
+// shard i covers floor((i-1) n / K) to floor(i n / K).
+func shardRange(spec string, n int) (start, count int, err error) {
+	if spec == "" {
+		return 0, n, nil
+	}
+	a, b, ok := strings.Cut(spec, "/")
+	i, err1 := strconv.Atoi(a)
+	k, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || k < 1 || i < 1 || i > k {
+		return 0, 0, fmt.Errorf("simulate: --shard %q: want i/K with 1 <= i <= K", spec)
+	}
+	if k > n {
+		return 0, 0, fmt.Errorf("simulate: --shard %q: more shards than simulations (%d)", spec, n)
+	}
+	lo, hi := (i-1)*n/k, i*n/k
+	return lo, hi - lo, nil
+}
