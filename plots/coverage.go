@@ -10,7 +10,8 @@ import (
 // CoveragePanel holds one parameter's coverage curve: for each nominal
 // credible level, the fraction of held-out simulations whose interval
 // held the true value. Lower and Upper, both nil or both set, bound the
-// empirical coverage (e.g. a binomial interval).
+// empirical coverage (e.g. 2 Monte Carlo standard errors either side);
+// the band is clipped to [0, 1].
 type CoveragePanel struct {
 	Param              Param
 	Nominal, Empirical []float64
@@ -35,7 +36,7 @@ func Coverage(panels []CoveragePanel) (*Figure, error) {
 		if err := series(cols...); err != nil {
 			return nil, err
 		}
-		for _, cl := range cols {
+		for _, cl := range cols[:2] {
 			if lo, hi := span(cl.xs); lo < 0 || hi > 1 {
 				return nil, fmt.Errorf("plots: %s outside [0, 1]", cl.name)
 			}

@@ -30,6 +30,7 @@ func Loss(train, val []float64) (*Figure, error) {
 		return nil, err
 	}
 	p.Add(tl)
+	p.Legend.Top = true
 	p.Legend.Add("train", tl)
 	if val != nil {
 		vl, err := line(epochs, val, colorAlt, vg.Points(1.5), false)

@@ -73,6 +73,7 @@ func Marginals(panels []MarginalPanel, nameA, nameB string, truth []float64) (*F
 				p.Legend.Add("true value", t)
 			}
 		}
+		legendRoom(p)
 		ps[j] = p
 	}
 	f := newGrid(ps)

@@ -71,6 +71,7 @@ func RankHistograms(params []Param, ranks [][]int, maxRank, bins int) (*Figure, 
 		p := newPlot(par.Name, "rank of true value", "count")
 		p.Add(sh, h, mean)
 		p.X.Min, p.X.Max = 0, float64(maxRank+1)
+		legendRoom(p)
 		if j == 0 {
 			p.Legend.Add(fmt.Sprintf("%g %% band (uniform)", 100*rankBandLevel), sh)
 		}

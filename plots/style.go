@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -44,6 +46,7 @@ func newPlot(title, xLabel, yLabel string) *plot.Plot {
 	p.Title.Text = title
 	p.X.Label.Text = xLabel
 	p.Y.Label.Text = yLabel
+	p.X.Tick.Marker, p.Y.Tick.Marker = niceTicks{}, niceTicks{}
 	g := plotter.NewGrid()
 	g.Vertical.Color, g.Horizontal.Color = colorGrid, colorGrid
 	p.Add(g)
@@ -141,13 +144,61 @@ func (l *refLine) Thumbnail(c *draw.Canvas) {
 	c.StrokeLine2(l.LineStyle, c.Min.X, y, c.Max.X, y)
 }
 
+// legendRoom raises the top of p's y axis so that a legend at the top
+// does not cover the data; call it after adding the data.
+func legendRoom(p *plot.Plot) {
+	p.Legend.Top = true
+	p.Y.Max += 0.3 * (p.Y.Max - p.Y.Min)
+}
+
+// niceTicks puts about n (default 6) labelled ticks at multiples of 1, 2
+// or 5 times a power of ten, with unlabelled ticks between, and prints
+// labels with as many decimals as the step needs.
+type niceTicks struct{ n int }
+
+// Ticks implements plot.Ticker.
+func (nt niceTicks) Ticks(lo, hi float64) []plot.Tick {
+	want := nt.n
+	if want <= 0 {
+		want = 6
+	}
+	raw := (hi - lo) / float64(want)
+	if !(raw > 0) || math.IsInf(raw, 0) {
+		return plot.DefaultTicks{}.Ticks(lo, hi)
+	}
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	step, perMajor := 10*mag, 5
+	switch {
+	case raw <= mag:
+		step = mag
+	case raw <= 2*mag:
+		step, perMajor = 2*mag, 2
+	case raw <= 5*mag:
+		step = 5 * mag
+	}
+	minor := step / float64(perMajor)
+	dec := max(0, -int(math.Floor(math.Log10(step)+1e-9)))
+	var ts []plot.Tick
+	for k := math.Ceil(lo/minor - 1e-9); k*minor <= hi+1e-9*minor; k++ {
+		t := plot.Tick{Value: k * minor}
+		if math.Mod(k, float64(perMajor)) == 0 {
+			t.Label = strconv.FormatFloat(k*minor, 'f', dec, 64)
+			if strings.Trim(t.Label, "-0.") == "" {
+				t.Label = strings.TrimPrefix(t.Label, "-")
+			}
+		}
+		ts = append(ts, t)
+	}
+	return ts
+}
+
 // unlabelled keeps default tick marks but drops their labels, for panels
 // that share an axis with a neighbour.
 type unlabelled struct{}
 
 // Ticks implements plot.Ticker.
 func (unlabelled) Ticks(min, max float64) []plot.Tick {
-	ts := plot.DefaultTicks{}.Ticks(min, max)
+	ts := niceTicks{}.Ticks(min, max)
 	for i := range ts {
 		ts[i].Label = ""
 	}

@@ -98,6 +98,7 @@ func overStimulus(top *plot.Plot, time, stim []float64, ax TraceAxes) (*Figure, 
 	}
 	bottom := newPlot("", ax.Time, ax.Stimulus)
 	bottom.Add(l)
+	bottom.Y.Tick.Marker = niceTicks{n: 2}
 	bottom.X.Min, bottom.X.Max = top.X.Min, top.X.Max
 	top.X.Tick.Marker = unlabelled{}
 	return &Figure{

@@ -40,12 +40,16 @@ func Typicality(in TypicalityCheck) (*Figure, error) {
 	if err := finite("typicality Observed", []float64{in.Observed}); err != nil {
 		return nil, err
 	}
-	lo, hi := span(in.Null, []float64{in.Observed})
-	h := histogram(in.Null, lo, hi, typicalityBins, false)
+	nullLo, nullHi := span(in.Null)
+	h := histogram(in.Null, nullLo, nullHi, typicalityBins, false)
+	lo, hi := min(nullLo, in.Observed), max(nullHi, in.Observed)
+	pad := 0.05 * (hi - lo)
 	h.FillColor = withAlpha(colorMain, 200)
 	obs := vLine(in.Observed, colorTruth, false)
 	hp := newPlot("Statistic under the null", "statistic", "count")
 	hp.Add(h, obs)
+	hp.X.Min, hp.X.Max = lo-pad, hi+pad
+	legendRoom(hp)
 	hp.Legend.Add("null (bootstrap)", h)
 	hp.Legend.Add(fmt.Sprintf("observed = %.3g", in.Observed), obs)
 	if in.TrainX == nil && in.TrainY == nil {
@@ -78,6 +82,7 @@ func Typicality(in TypicalityCheck) (*Figure, error) {
 	pt.GlyphStyle = draw.GlyphStyle{Color: colorTruth, Radius: vg.Points(5), Shape: draw.CrossGlyph{}}
 	sp := newPlot("Summary space", xl, yl)
 	sp.Add(train, pt)
+	legendRoom(sp)
 	sp.Legend.Add("training summaries", train)
 	sp.Legend.Add("observed", pt)
 	f := &Figure{
