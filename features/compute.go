@@ -7,7 +7,8 @@ import (
 
 // Compute fills out (of length l.Len()) with the features of the trace v
 // (of length l.Samples()), in the order of l.Names(). It returns an error
-// on a length mismatch or a non-finite sample, and does not allocate.
+// on a length mismatch, a non-finite sample or a trace so large that its sum
+// overflows, and does not allocate.
 func (l *Layout) Compute(v []float64, out []float64) error {
 	if len(v) != l.n {
 		return fmt.Errorf("features: trace has %d samples, layout wants %d", len(v), l.n)
@@ -79,14 +80,17 @@ func (l *Layout) spikes(v []float64, out []float64) {
 	clear(steps)
 	var acc isiAcc
 	first := l.firstStep()
+	prev := v[0]
 	for k, e := range l.epochs {
-		for i := max(e.Start, 1); i < e.End; i++ {
-			if d.IsSpike(v[i-1], v[i]) {
-				acc.add(float64(i) * l.dt)
+		start := max(e.Start, 1)
+		for i, cur := range v[start:e.End] {
+			if d.IsSpike(prev, cur) {
+				acc.add(float64(start+i) * l.dt)
 				if k >= first {
 					steps[k-first]++
 				}
 			}
+			prev = cur
 		}
 	}
 	out[0] = float64(acc.n)

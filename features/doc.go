@@ -12,7 +12,8 @@
 //
 //	rest_mean, rest_sd   mean and sd of v over the initial zero-current epoch
 //	stepk_steady         mean of v over the last SteadyFraction of epoch k
-//	stepk_tau            time constant of the approach to stepk_steady (ms)
+//	stepk_tau            time constant (ms) of the approach from the steady level
+//	                     of epoch k-1 (or the first sample) to stepk_steady
 //	stepk_ncross         upward threshold crossings within epoch k
 //	stepk_latency        time from the onset of epoch k to its first crossing (ms)
 //	post_level           mean of v over the final zero-current epoch minus rest_mean

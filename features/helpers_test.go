@@ -42,3 +42,34 @@ func rcTrace(stim []float64, dt, e, r, tau, noise float64, rng *rand.Rand) []flo
 	}
 	return v
 }
+
+// laaTrace integrates the LAA model of model.md (G_act = 2) by RK4 at
+// 0.05 ms from its resting state and samples it every dt ms, adding noise
+// of sd 1 mV.
+func laaTrace(stim []float64, dt, cm, gl, el, k, vthr float64, rng *rand.Rand) []float64 {
+	const (
+		gact = 2.0
+		h    = 0.05
+	)
+	dv := func(v, i float64) float64 {
+		return (-gl*(v-el) + gact/(1+math.Exp(-(v-vthr)/k)) + i) / cm
+	}
+	// Rest: relax with no current.
+	v := el
+	for range 20000 {
+		v += h * dv(v, 0)
+	}
+	out := make([]float64, len(stim))
+	sub := int(math.Round(dt / h))
+	for j := range out {
+		out[j] = v + rng.NormFloat64()
+		for range sub {
+			k1 := dv(v, stim[j])
+			k2 := dv(v+h/2*k1, stim[j])
+			k3 := dv(v+h/2*k2, stim[j])
+			k4 := dv(v+h*k3, stim[j])
+			v += h / 6 * (k1 + 2*k2 + 2*k3 + k4)
+		}
+	}
+	return out
+}

@@ -27,8 +27,8 @@ const (
 	DefaultSpikeDrop = 20.0
 )
 
-// Options tune the features. The zero value means the defaults above; as
-// a consequence a Threshold of exactly 0 mV cannot be asked for (use a tiny
+// Options tune the features. A zero field means its default above, so a
+// Threshold or Hysteresis of exactly 0 cannot be asked for (use a tiny
 // number instead). SpikePeak's default is 0 mV, the model's V_peak.
 type Options struct {
 	Threshold      float64 // mV, for crossing counts and latencies

@@ -1,22 +1,13 @@
 package features
 
-import (
-	"math"
-
-	"gonum.org/v1/gonum/stat"
-)
+import "math"
 
 // MeanSD returns the mean and the sample standard deviation (divisor n-1)
-// of x, as gonum's stat.MeanStdDev. The sd of fewer than two samples is 0;
-// the mean of no samples is 0.
+// of x, as gonum's stat.MeanStdDev but with the fallbacks of MomentsOf: the
+// sd of fewer than two samples, or of equal samples, is 0.
 func MeanSD(x []float64) (mean, sd float64) {
-	switch len(x) {
-	case 0:
-		return 0, 0
-	case 1:
-		return x[0], 0
-	}
-	return stat.MeanStdDev(x, nil)
+	m := MomentsOf(x)
+	return m.Mean, m.SD
 }
 
 // Moments are the first four moments of a sample.
@@ -28,50 +19,87 @@ type Moments struct {
 }
 
 // MomentsOf returns the moments of x with the formulas of gonum's stat
-// package, in two passes. Fallbacks keep them finite: a constant sample
-// (all values equal) has SD, Skew and ExKurt 0, as do too-short samples (SD
-// needs 2 values, Skew 3, ExKurt 4); an empty sample has all moments 0. A
-// sample holding NaN or Inf gives non-finite moments.
+// package. Fallbacks keep them finite: a constant sample (all values equal)
+// has SD, Skew and ExKurt 0, as do too-short samples (SD needs 2 values,
+// Skew 3, ExKurt 4); an empty sample has all moments 0. A sample holding NaN
+// or Inf gives non-finite moments.
+//
+// It takes one pass over power sums of x - x[0], which loses a few digits
+// only when x[0] lies many sd from the mean, and falls back to two passes
+// over scaled deviations when the power sums overflow.
 func MomentsOf(x []float64) Moments {
 	if len(x) == 0 {
 		return Moments{}
 	}
-	lo, hi, sum := x[0], x[0], 0.0
-	for _, v := range x {
-		sum += v
-		lo, hi = min(lo, v), max(hi, v)
-	}
-	if lo == hi {
-		return Moments{Mean: x[0]}
-	}
-	n := float64(len(x))
-	m := Moments{Mean: sum / n}
-	if math.IsNaN(m.Mean) || math.IsInf(m.Mean, 0) {
-		return m
-	}
+	k := x[0]
 	var s1, s2, s3, s4 float64
 	for _, v := range x {
-		d := v - m.Mean
+		d := v - k
 		d2 := d * d
 		s1 += d
 		s2 += d2
 		s3 += d2 * d
 		s4 += d2 * d2
 	}
-	// Corrected two-pass variance, as stat.MeanVariance.
-	variance := (s2 - s1*s1/n) / (n - 1)
-	m.SD = math.Sqrt(max(variance, 0))
-	sd3 := m.SD * m.SD * m.SD
+	if math.IsInf(s4, 0) || math.IsNaN(s4) {
+		return momentsScaled(x)
+	}
+	n := float64(len(x))
+	mu := s1 / n // mean - k
+	m2 := s2 - n*mu*mu
+	m3 := s3 - 3*mu*s2 + 2*n*mu*mu*mu
+	m4 := s4 - 4*mu*s3 + 6*mu*mu*s2 - 3*n*mu*mu*mu*mu
+	return finish(Moments{Mean: k + mu}, n, m2, m3, m4)
+}
+
+// momentsScaled is MomentsOf in two passes over deviations from the mean
+// scaled by the largest magnitude, whose fourth powers cannot overflow.
+func momentsScaled(x []float64) Moments {
+	scale, sum := 0.0, 0.0
+	for _, v := range x {
+		sum += v
+		scale = max(scale, math.Abs(v))
+	}
+	n := float64(len(x))
+	m := Moments{Mean: sum / n}
+	if math.IsNaN(m.Mean) || math.IsInf(m.Mean, 0) || scale == 0 {
+		return m
+	}
+	inv, mz := 1/scale, m.Mean/scale
+	var s1, s2, s3, s4 float64
+	for _, v := range x {
+		d := v*inv - mz
+		d2 := d * d
+		s1 += d
+		s2 += d2
+		s3 += d2 * d
+		s4 += d2 * d2
+	}
+	// Corrected two-pass sum of squares, as stat.MeanVariance.
+	m = finish(m, n, s2-s1*s1/n, s3, s4)
+	m.SD *= scale
+	return m
+}
+
+// finish sets SD, Skew and ExKurt of m from the central sums m2, m3, m4 of
+// n values, with the fallbacks of MomentsOf.
+func finish(m Moments, n, m2, m3, m4 float64) Moments {
+	if n < 2 || !(m2 > 0) {
+		return m
+	}
+	sd := math.Sqrt(m2 / (n - 1))
+	sd3 := sd * sd * sd
 	if !(sd3 > 0) {
-		return Moments{Mean: m.Mean}
+		return m
 	}
-	if len(x) >= 3 {
-		m.Skew = s3 / sd3 * n / ((n - 1) * (n - 2))
+	m.SD = sd
+	if n >= 3 {
+		m.Skew = m3 / sd3 * n / ((n - 1) * (n - 2))
 	}
-	if len(x) >= 4 {
+	if n >= 4 {
 		mul := (n + 1) / (n - 1) * (n / (n - 2)) / (n - 3)
 		offset := 3 * (n - 1) / (n - 2) * (n - 1) / (n - 3)
-		m.ExKurt = s4/(sd3*m.SD)*mul - offset
+		m.ExKurt = m4/(sd3*sd)*mul - offset
 	}
 	return m
 }
