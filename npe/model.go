@@ -1,0 +1,280 @@
+// Package npe is neural posterior estimation for the LAA model: a summary
+// network (MLP over hand-made statistics, or LSTM over the raw trace)
+// feeding a conditional coupling flow, trained on simulated pairs to
+// approximate p(theta | trace) for every trace at once.
+package npe
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/features"
+	"github.com/laa-neuro/laa/flow"
+	"github.com/laa-neuro/laa/neuron"
+	"github.com/laa-neuro/laa/nn"
+)
+
+// Config is the architecture of a model.
+type Config struct {
+	Summary SummaryConfig `json:"summary"`
+	Flow    FlowConfig    `json:"flow"`
+}
+
+// FlowConfig is the inference network's shape (see flow.Config); zero
+// fields take flow's defaults.
+type FlowConfig struct {
+	Layers        int     `json:"layers"`
+	Hidden        int     `json:"hidden"`
+	HiddenLayers  int     `json:"hidden_layers"`
+	ClampLogScale float64 `json:"clamp_log_scale"`
+}
+
+// Model is a trained (or training) amortized posterior q(theta | trace).
+type Model struct {
+	Config     Config
+	Experiment neuron.Config // the simulator configuration the model was trained for
+	Names      []string      // inferred parameter names
+	StatNames  []string      // hand-made statistics used by the mlp summary
+	Norm       Norms
+
+	priors  []neuron.Prior
+	summary chain
+	flow    *flow.Flow
+	layout  *features.Layout
+	samples int // trace length T
+}
+
+// Norms are the standardization statistics fitted on the training data.
+type Norms struct {
+	Theta    Standardizer `json:"theta"`    // of the unconstrained parameters
+	Stats    Standardizer `json:"stats"`    // of the summary statistics
+	Voltage  Standardizer `json:"voltage"`  // one column: all trace samples
+	Stimulus Standardizer `json:"stimulus"` // one column: the stimulus over time
+}
+
+// New builds an untrained model for the data set's experiment and fits the
+// standardization statistics on train.
+func New(cfg Config, train *dataset.Set, rng *rand.Rand) (*Model, error) {
+	var err error
+	if cfg.Summary, err = cfg.Summary.withDefaults(); err != nil {
+		return nil, err
+	}
+	m := &Model{Config: cfg, Experiment: train.Meta.Config, Names: train.Meta.Names, StatNames: train.Meta.StatNames}
+	if err := m.init(rng); err != nil {
+		return nil, err
+	}
+	// Parameters in unconstrained space.
+	u := make([]float64, len(train.Theta))
+	for i, v := range train.Theta {
+		if u[i], err = toUnconstrained(m.priors[i%train.P], v); err != nil {
+			return nil, fmt.Errorf("npe: training row %d, %s: %w", i/train.P, m.Names[i%train.P], err)
+		}
+	}
+	m.Norm.Theta = fitStandardizer(u, train.P)
+	if train.S() > 0 {
+		st := make([]float64, len(train.Stats))
+		for i, v := range train.Stats {
+			st[i] = float64(v)
+		}
+		m.Norm.Stats = fitStandardizer(st, train.S())
+	}
+	tr := make([]float64, len(train.Traces))
+	for i, v := range train.Traces {
+		tr[i] = float64(v)
+	}
+	m.Norm.Voltage = fitStandardizer(tr, 1)
+	m.Norm.Stimulus = fitStandardizer(train.Stimulus, 1)
+	return m, nil
+}
+
+// init builds the networks and derived state from Config and Experiment.
+func (m *Model) init(rng *rand.Rand) error {
+	sim, err := neuron.NewSimulator(m.Experiment)
+	if err != nil {
+		return fmt.Errorf("npe: experiment: %w", err)
+	}
+	names, priors := m.Experiment.Inferred()
+	if len(names) != len(m.Names) {
+		return fmt.Errorf("npe: parameter names %v do not match the experiment's %v", m.Names, names)
+	}
+	m.priors, m.samples = priors, sim.NumSamples()
+	if m.layout, err = dataset.FeatureLayout(sim); err != nil {
+		return err
+	}
+	if len(m.StatNames) > 0 && len(m.StatNames) != m.layout.Len() {
+		return fmt.Errorf("npe: %d statistics in the data, the experiment makes %d", len(m.StatNames), m.layout.Len())
+	}
+	if m.summary, err = newSummary(m.Config.Summary, len(m.StatNames), m.samples, rng); err != nil {
+		return err
+	}
+	fc := m.Config.Flow
+	m.flow, err = flow.New(flow.Config{Dim: len(m.Names), ContextDim: m.Config.Summary.Out, Layers: fc.Layers,
+		Hidden: fc.Hidden, HiddenLayers: fc.HiddenLayers, ClampLogScale: fc.ClampLogScale}, rng)
+	return err
+}
+
+// Params lists every trainable parameter: summary network, then flow.
+func (m *Model) Params() []*nn.Param { return append(m.summary.Params(), m.flow.Params()...) }
+
+// Samples returns the trace length the model expects.
+func (m *Model) Samples() int { return m.samples }
+
+// Observation is one recorded trace on the model's grid (and, for the mlp
+// summary, its statistics).
+type Observation struct {
+	Trace []float32
+	Stats []float32
+}
+
+// Observe prepares a trace (mV, on the experiment's sampling grid) for the
+// model, computing its summary statistics. NaN or a wrong length is an error.
+func (m *Model) Observe(trace []float64) (Observation, error) {
+	if len(trace) != m.samples {
+		return Observation{}, fmt.Errorf("npe: trace has %d samples, the model expects %d (every %g ms for %g ms)",
+			len(trace), m.samples, m.Experiment.RecordStepMs, m.Experiment.DurationMs)
+	}
+	o := Observation{Trace: make([]float32, len(trace))}
+	for i, v := range trace {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return Observation{}, fmt.Errorf("npe: trace sample %d is %v", i, v)
+		}
+		o.Trace[i] = float32(v)
+	}
+	if len(m.StatNames) > 0 {
+		st := make([]float64, m.layout.Len())
+		if err := m.layout.Compute(trace, st); err != nil {
+			return Observation{}, err
+		}
+		o.Stats = make([]float32, len(st))
+		for i, v := range st {
+			o.Stats[i] = float32(v)
+		}
+	}
+	return o, nil
+}
+
+// FromSet returns row i of a data set as an observation.
+func FromSet(s *dataset.Set, i int) Observation {
+	return Observation{Trace: s.Traces[i*s.T : (i+1)*s.T], Stats: s.Stats[i*s.S() : (i+1)*s.S()]}
+}
+
+// input builds the summary network's input for a batch of observations.
+func (m *Model) input(obs []Observation) *nn.Mat {
+	B := len(obs)
+	if m.Config.Summary.Kind == SummaryMLP {
+		S := len(m.StatNames)
+		x := nn.NewMat(B, S)
+		for b, o := range obs {
+			for j, v := range o.Stats {
+				x.Data[b*S+j] = m.Norm.Stats.apply(j, float64(v))
+			}
+		}
+		return x
+	}
+	T := m.samples
+	x := nn.NewMat(T*B, 2)
+	stim := make([]float32, T)
+	sim := m.Experiment // stimulus on the sample grid
+	cur, _ := sim.Stimulus.Compile()
+	for t := range T {
+		stim[t] = m.Norm.Stimulus.apply(0, cur.At(float64(t)*sim.RecordStepMs+1e-7*sim.DtMs))
+	}
+	for b, o := range obs {
+		for t, v := range o.Trace {
+			r := (t*B + b) * 2
+			x.Data[r] = m.Norm.Voltage.apply(0, float64(v))
+			x.Data[r+1] = stim[t]
+		}
+	}
+	return x
+}
+
+// thetaMat standardizes rows of parameters (n x P) in unconstrained space.
+func (m *Model) thetaMat(theta []float64) (*nn.Mat, error) {
+	P := len(m.Names)
+	out := nn.NewMat(len(theta)/P, P)
+	for i, v := range theta {
+		u, err := toUnconstrained(m.priors[i%P], v)
+		if err != nil {
+			return nil, fmt.Errorf("npe: %s: %w", m.Names[i%P], err)
+		}
+		out.Data[i] = m.Norm.Theta.apply(i%P, u)
+	}
+	return out, nil
+}
+
+// Loss runs the forward pass on a batch and returns -mean log q(theta | x)
+// in standardized unconstrained coordinates; Backward must follow before
+// the next Loss when training.
+func (m *Model) Loss(obs []Observation, theta []float64) (float64, error) {
+	th, err := m.thetaMat(theta)
+	if err != nil {
+		return 0, err
+	}
+	ctx := m.summary.Forward(m.input(obs))
+	return m.flow.ForwardLoss(th, ctx), nil
+}
+
+// Backward accumulates the gradients of the last Loss into Params.
+func (m *Model) Backward() { m.summary.Backward(m.flow.BackwardLoss()) }
+
+// Posterior holds draws for one observation.
+type Posterior struct {
+	Draws    [][]float64 // n x P, in the parameters' units
+	Rejected int         // draws outside the prior's support, discarded and redrawn
+	Drawn    int         // all draws made, including rejected ones
+}
+
+// Leakage returns the fraction of draws that fell outside the prior's support.
+func (p Posterior) Leakage() float64 { return float64(p.Rejected) / float64(max(p.Drawn, 1)) }
+
+// Sample draws n parameter sets from q(theta | obs) for each observation,
+// all observations in one batched pass. Draws outside the prior's support
+// are rejected and redrawn (at most 10 rounds).
+func (m *Model) Sample(obs []Observation, n int, rng *rand.Rand) ([]Posterior, error) {
+	if n <= 0 {
+		return nil, fmt.Errorf("npe: number of draws must be positive, got %d", n)
+	}
+	P := len(m.Names)
+	ctx := m.summary.Forward(m.input(obs))
+	out := make([]Posterior, len(obs))
+	need := n
+	for round := 0; round < 10 && need > 0; round++ {
+		z := m.flow.SampleBatch(ctx, need, rng)
+		need = 0
+		for i := range obs {
+			for k := range z.Rows / len(obs) {
+				if len(out[i].Draws) >= n {
+					break
+				}
+				row := z.Row(i*(z.Rows/len(obs)) + k)
+				theta := make([]float64, P)
+				ok := true
+				for j := range P {
+					theta[j] = fromUnconstrained(m.priors[j], m.Norm.Theta.invert(j, row[j]))
+					ok = ok && m.priors[j].InSupport(theta[j])
+				}
+				out[i].Drawn++
+				if !ok {
+					out[i].Rejected++
+					continue
+				}
+				out[i].Draws = append(out[i].Draws, theta)
+			}
+			need = max(need, n-len(out[i].Draws))
+		}
+	}
+	for i := range out {
+		if len(out[i].Draws) < n {
+			return nil, fmt.Errorf("npe: observation %d: only %d of %d draws inside the prior's support after 10 rounds (leakage %.0f %%)",
+				i, len(out[i].Draws), n, 100*out[i].Leakage())
+		}
+	}
+	return out, nil
+}
+
+// Summaries returns the summary vectors of observations (B x Out), the
+// learned space in which typicality is tested.
+func (m *Model) Summaries(obs []Observation) *nn.Mat { return m.summary.Forward(m.input(obs)).Clone() }
