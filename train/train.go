@@ -261,3 +261,13 @@ func fingerprint(d *dataset.Set) string {
 	}
 	return fmt.Sprintf("%dx%dx%d-%x", d.N, d.P, d.T, h.Sum64())
 }
+
+// HistoryFrom returns the loss history kept in a model file's training
+// state, and whether there was one.
+func HistoryFrom(extra npe.Extra) (History, bool) {
+	var st state
+	if len(extra.Training) == 0 || json.Unmarshal(extra.Training, &st) != nil {
+		return History{}, false
+	}
+	return st.History, true
+}

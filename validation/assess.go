@@ -1,0 +1,206 @@
+// Package validation checks a trained amortized posterior on held-out
+// simulations: calibration (SBC, ECDF bands, coverage), recovery (bias,
+// NRMSE, contraction, z-scores), a posterior predictive check and
+// typicality tests, then draws them into one HTML report.
+package validation
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/diagnose"
+	"github.com/laa-neuro/laa/neuron"
+	"github.com/laa-neuro/laa/npe"
+)
+
+// Options tune Assess; zero fields take the defaults in brackets.
+type Options struct {
+	Sims     int    // held-out simulations to assess [500, or all if fewer]
+	Draws    int    // posterior draws per simulation [200]
+	PPCDraws int    // posterior predictive simulations for the example [200]
+	Seed     uint64 // every random draw flows from it
+	// CalibrationTolerance is the largest calibration error (median
+	// |empirical - nominal| coverage) a calibrated parameter may have [0.05].
+	CalibrationTolerance float64
+	Progress             func(done, total int) // posterior sampling progress
+}
+
+func (o Options) withDefaults(n int) Options {
+	if o.Sims <= 0 {
+		o.Sims = 500
+	}
+	o.Sims = min(o.Sims, n)
+	if o.Draws <= 0 {
+		o.Draws = 200
+	}
+	if o.PPCDraws <= 0 {
+		o.PPCDraws = 200
+	}
+	if o.CalibrationTolerance <= 0 {
+		o.CalibrationTolerance = 0.05
+	}
+	return o
+}
+
+// ParamResult collects the metrics of one parameter.
+type ParamResult struct {
+	Name       string                  `json:"name"`
+	Unit       string                  `json:"unit"`
+	PriorSD    float64                 `json:"prior_sd"`
+	SBC        diagnose.SBCResult      `json:"sbc"`
+	Coverage   diagnose.CoverageResult `json:"coverage"`
+	Recovery   diagnose.RecoveryResult `json:"recovery"`
+	Calibrated bool                    `json:"calibrated"`
+}
+
+// Example is one held-out simulation examined in detail.
+type Example struct {
+	Index    int                `json:"index"` // row of the test set
+	Truth    []float64          `json:"truth"`
+	Observed []float64          `json:"observed"`
+	Draws    [][]float64        `json:"-"`
+	Summary  []diagnose.Summary `json:"summary"`
+	PPC      diagnose.PPC       `json:"ppc"`
+	Leakage  float64            `json:"leakage"`
+}
+
+// Result is everything Assess measured.
+type Result struct {
+	Names       []string      `json:"param_names"`
+	Sims        int           `json:"sims"`
+	Draws       int           `json:"draws_per_sim"`
+	Truths      [][]float64   `json:"-"`
+	Posterior   [][][]float64 `json:"-"` // Sims x Draws x P
+	Params      []ParamResult `json:"params"`
+	Leakage     float64       `json:"leakage"`               // share of draws rejected outside the prior's support
+	MillisPer   float64       `json:"ms_per_posterior"`      // wall time per posterior of Draws draws, batched
+	Example     Example       `json:"example"`
+	Typicality  []Case        `json:"typicality"`
+	Time        []float64     `json:"-"`
+	Stimulus    []float64     `json:"-"`
+	Calibrated  bool          `json:"calibrated"` // every parameter calibrated
+	Warnings    []string      `json:"warnings,omitempty"`
+}
+
+// Assess draws posteriors for held-out simulations and computes every
+// diagnostic.
+func Assess(m *npe.Model, test *dataset.Set, opt Options) (*Result, error) {
+	opt = opt.withDefaults(test.N)
+	if test.T != m.Samples() {
+		return nil, fmt.Errorf("validation: test traces have %d samples, the model expects %d", test.T, m.Samples())
+	}
+	if len(test.Meta.Names) != len(m.Names) {
+		return nil, fmt.Errorf("validation: test set has parameters %v, the model infers %v", test.Meta.Names, m.Names)
+	}
+	_, priors := m.Experiment.Inferred()
+	res := &Result{Names: m.Names, Sims: opt.Sims, Draws: opt.Draws, Time: test.Time, Stimulus: test.Stimulus}
+	rng := rand.New(rand.NewPCG(opt.Seed, 0x61737365))
+	const chunk = 50
+	t0 := time.Now()
+	drawn, rejected := 0, 0
+	for lo := 0; lo < opt.Sims; lo += chunk {
+		hi := min(lo+chunk, opt.Sims)
+		obs := make([]npe.Observation, 0, hi-lo)
+		for i := lo; i < hi; i++ {
+			obs = append(obs, npe.FromSet(test, i))
+			res.Truths = append(res.Truths, test.Theta[i*test.P:(i+1)*test.P])
+		}
+		posts, err := m.Sample(obs, opt.Draws, rng)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range posts {
+			res.Posterior = append(res.Posterior, p.Draws)
+			drawn += p.Drawn
+			rejected += p.Rejected
+		}
+		if opt.Progress != nil {
+			opt.Progress(hi, opt.Sims)
+		}
+	}
+	res.MillisPer = float64(time.Since(t0).Milliseconds()) / float64(opt.Sims)
+	res.Leakage = float64(rejected) / float64(max(drawn, 1))
+	priorSD := make([]float64, len(priors))
+	for j, p := range priors {
+		priorSD[j] = math.Sqrt(p.Variance())
+	}
+	sbc, err := diagnose.SBC(res.Truths, res.Posterior, diagnose.SBCConfig{})
+	if err != nil {
+		return nil, err
+	}
+	cov, err := diagnose.Coverage(res.Truths, res.Posterior, diagnose.CoverageConfig{Tolerance: opt.CalibrationTolerance})
+	if err != nil {
+		return nil, err
+	}
+	rec, err := diagnose.Recovery(res.Truths, res.Posterior, diagnose.RecoveryConfig{PriorSD: priorSD})
+	if err != nil {
+		return nil, err
+	}
+	res.Calibrated = true
+	for j, name := range m.Names {
+		pr := ParamResult{Name: name, Unit: neuron.Units[name], PriorSD: priorSD[j], SBC: sbc[j], Coverage: cov[j], Recovery: rec[j]}
+		pr.Calibrated = cov[j].CalibrationError < opt.CalibrationTolerance && !sbc[j].ECDF.Outside
+		res.Calibrated = res.Calibrated && pr.Calibrated
+		for _, w := range []string{sbc[j].Warning, cov[j].Warning} {
+			if w != "" {
+				res.Warnings = append(res.Warnings, name+": "+w)
+			}
+		}
+		res.Params = append(res.Params, pr)
+	}
+	if res.Example, err = example(m, test, res, 0, opt, rng); err != nil {
+		return nil, err
+	}
+	if res.Typicality, err = typicality(m, test, opt); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// example examines test row i: its posterior summary and a posterior
+// predictive check.
+func example(m *npe.Model, test *dataset.Set, res *Result, i int, opt Options, rng *rand.Rand) (Example, error) {
+	ex := Example{Index: i, Truth: res.Truths[i], Draws: res.Posterior[i]}
+	ex.Observed = make([]float64, test.T)
+	for t, v := range test.Traces[i*test.T : (i+1)*test.T] {
+		ex.Observed[t] = float64(v)
+	}
+	var err error
+	if ex.Summary, err = diagnose.Summarize(ex.Draws, 0.9); err != nil {
+		return ex, err
+	}
+	ex.PPC, err = Predictive(m.Experiment, ex.Observed, ex.Draws, opt.PPCDraws, rng.Uint64())
+	return ex, err
+}
+
+// Predictive simulates n noisy traces from posterior draws (the first n,
+// cycling if fewer) and compares the observed trace with them.
+func Predictive(exp neuron.Config, observed []float64, draws [][]float64, n int, seed uint64) (diagnose.PPC, error) {
+	sim, err := neuron.NewSimulator(exp)
+	if err != nil {
+		return diagnose.PPC{}, err
+	}
+	ps := make([]neuron.Params, n)
+	for k := range n {
+		if ps[k], err = exp.Params(draws[k%len(draws)]); err != nil {
+			return diagnose.PPC{}, fmt.Errorf("validation: posterior draw %d: %w", k, err)
+		}
+	}
+	T := sim.NumSamples()
+	flat := make([]float64, n*T)
+	rngs := make([]*rand.Rand, n)
+	for k := range rngs {
+		rngs[k] = neuron.Stream(seed, uint64(k))
+	}
+	if err := sim.Simulate(ps, rngs, flat); err != nil {
+		return diagnose.PPC{}, err
+	}
+	sims := make([][]float64, n)
+	for k := range sims {
+		sims[k] = flat[k*T : (k+1)*T]
+	}
+	return diagnose.PredictiveCheck(observed, sims)
+}

@@ -1,0 +1,118 @@
+package validation
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/laa-neuro/laa/diagnose"
+	"github.com/laa-neuro/laa/plots"
+)
+
+// figure is a named figure to save into the report directory.
+type figure struct {
+	name string
+	fig  *plots.Figure
+}
+
+// figures draws every figure of the result; history may be nil.
+func figures(res *Result, train, val []float64) ([]figure, error) {
+	params := make([]plots.Param, len(res.Names))
+	for j, p := range res.Params {
+		params[j] = plots.Param{Name: p.Name, Unit: p.Unit}
+	}
+	var out []figure
+	add := func(name string, f *plots.Figure, err error) error {
+		if err != nil {
+			return fmt.Errorf("figure %s: %w", name, err)
+		}
+		out = append(out, figure{name, f})
+		return nil
+	}
+	if len(train) > 0 {
+		f, err := plots.Loss(train, val)
+		if err := add("loss", f, err); err != nil {
+			return nil, err
+		}
+	}
+	ranks := make([][]int, len(res.Params))
+	var ecdf []plots.ECDFPanel
+	var cov []plots.CoveragePanel
+	var rec []plots.RecoveryPanel
+	var zc []plots.ZContractionPanel
+	for j, p := range res.Params {
+		ranks[j] = p.SBC.Ranks
+		e := p.SBC.ECDF
+		ecdf = append(ecdf, plots.ECDFPanel{Param: params[j], X: e.Z, Diff: e.Diff, Lower: e.Lower, Upper: e.Upper})
+		c := p.Coverage
+		lo, hi := make([]float64, len(c.Levels)), make([]float64, len(c.Levels))
+		for l := range c.Levels {
+			lo[l], hi[l] = c.Levels[l]-2*c.MCSE[l], c.Levels[l]+2*c.MCSE[l]
+		}
+		cov = append(cov, plots.CoveragePanel{Param: params[j], Nominal: c.Levels, Empirical: c.Empirical, Lower: lo, Upper: hi})
+		rp := plots.RecoveryPanel{Param: params[j]}
+		for m, draws := range res.Posterior {
+			col := column(draws, j)
+			sort.Float64s(col)
+			rp.True = append(rp.True, res.Truths[m][j])
+			rp.Median = append(rp.Median, diagnose.QuantileSorted(col, 0.5))
+			rp.Lower = append(rp.Lower, diagnose.QuantileSorted(col, 0.05))
+			rp.Upper = append(rp.Upper, diagnose.QuantileSorted(col, 0.95))
+		}
+		rec = append(rec, rp)
+		z := plots.ZContractionPanel{Param: params[j], Z: p.Recovery.Z}
+		for _, sd := range p.Recovery.PostSD {
+			z.Contraction = append(z.Contraction, 1-sd*sd/(p.PriorSD*p.PriorSD))
+		}
+		zc = append(zc, z)
+	}
+	steps := []struct {
+		name string
+		make func() (*plots.Figure, error)
+	}{
+		{"ranks", func() (*plots.Figure, error) { return plots.RankHistograms(params, ranks, res.Draws, 0) }},
+		{"ecdf", func() (*plots.Figure, error) { return plots.ECDF(ecdf, 0.95) }},
+		{"coverage", func() (*plots.Figure, error) { return plots.Coverage(cov) }},
+		{"recovery", func() (*plots.Figure, error) { return plots.Recovery(rec, 0.9) }},
+		{"z_contraction", func() (*plots.Figure, error) { return plots.ZContraction(zc) }},
+		{"pairs", func() (*plots.Figure, error) { return plots.Pairs(params, res.Example.Draws, res.Example.Truth, 0) }},
+		{"ppc", func() (*plots.Figure, error) {
+			p := res.Example.PPC
+			return plots.Predictive(plots.PredictiveCheck{Time: res.Time, Observed: res.Example.Observed, Median: p.Q50,
+				Lower50: p.Q25, Upper50: p.Q75, Lower90: p.Q05, Upper90: p.Q95, Stimulus: res.Stimulus})
+		}},
+	}
+	for _, s := range steps {
+		f, err := s.make()
+		if err := add(s.name, f, err); err != nil {
+			return nil, err
+		}
+	}
+	for i, c := range res.Typicality {
+		f, err := plots.Typicality(plots.TypicalityCheck{Null: c.Result.Null, Observed: c.Result.MMD2})
+		if err == nil {
+			f.Title = fmt.Sprintf("Typicality: %s (p = %.3g)", c.Name, c.Result.PValue)
+		}
+		if err := add(fmt.Sprintf("typicality_%d", i+1), f, err); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// column returns column j of rows.
+func column(rows [][]float64, j int) []float64 {
+	out := make([]float64, len(rows))
+	for i, r := range rows {
+		out[i] = r[j]
+	}
+	return out
+}
+
+// fmtG formats a number compactly for tables.
+func fmtG(v float64) string {
+	if math.IsNaN(v) {
+		return "-"
+	}
+	return fmt.Sprintf("%.3g", v)
+}
