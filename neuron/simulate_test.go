@@ -37,15 +37,24 @@ func clean(t testing.TB, s *Simulator, ps ...Params) []float64 {
 
 func TestLeakyStepMatchesAnalytic(t *testing.T) {
 	t.Parallel()
-	cfg := Default()
-	cfg.Stimulus = Stimulus{Kind: StimStep, Start: 0, End: 1000, Amplitude: 1.3}
-	p := Params{Cm: 0.8, GL: 0.12, EL: -63, K: 5, Vthr: -50, Gact: 0}
-	v := clean(t, mustSim(t, cfg), p)
-	for i, vi := range v {
-		ti := float64(i)
-		want := p.EL + 1.3/p.GL*(1-math.Exp(-ti*p.GL/p.Cm))
-		if d := math.Abs(vi - want); d > analyticTol {
-			t.Fatalf("t=%g ms: V=%.9f, analytic %.9f (|diff| %.2g > %g)", ti, vi, want, d, analyticTol)
+	for _, c := range []struct {
+		p  Params
+		dt float64
+	}{
+		{Params{Cm: 1, GL: 0.1, EL: -65, K: 6, Vthr: -50}, DefaultDtMs},         // model.md's cell, tau = 10 ms
+		{Params{Cm: 0.56, GL: 0.18, EL: -59, K: 6, Vthr: -50}, DefaultDtMs / 5}, // prior's fast corner, tau = 3.1 ms
+	} {
+		cfg := Default()
+		cfg.DtMs = c.dt
+		cfg.Stimulus = Stimulus{Kind: StimStep, Start: 0, End: 1000, Amplitude: 1.3}
+		p := c.p
+		v := clean(t, mustSim(t, cfg), p)
+		for i, vi := range v {
+			ti := float64(i)
+			want := p.EL + 1.3/p.GL*(1-math.Exp(-ti*p.GL/p.Cm))
+			if d := math.Abs(vi - want); d > analyticTol {
+				t.Fatalf("dt %g, t=%g ms: V=%.9f, analytic %.9f (|diff| %.2g > %g)", c.dt, ti, vi, want, d, analyticTol)
+			}
 		}
 	}
 }

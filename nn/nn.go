@@ -4,7 +4,16 @@
 // Every layer caches what its backward pass needs during Forward, so a layer
 // instance appears once per computation graph. Backward accumulates parameter
 // gradients into Param.Grad and returns the gradient with respect to the input.
-// Matrices are row-major with one example per row (batch x features).
+// Matrices are row-major with one example per row (batch x features);
+// sequences are time-major (see LSTM).
+//
+// Layers keep their buffers across calls: the matrices Forward and Backward
+// return belong to the layer, stay valid until its next call, and must not be
+// modified; Forward keeps a reference to its input until Backward. Clone
+// what must outlive the next call. A layer is not safe for concurrent use.
+//
+// Matrix products go through a Backend: pure-Go gonum by default, OpenBLAS
+// when built with -tags openblas (needs cgo and libopenblas-dev).
 package nn
 
 import "fmt"
@@ -66,4 +75,22 @@ type Layer interface {
 	Backward(dy *Mat) *Mat
 	// Params lists the trainable parameters (nil for none), in a fixed order.
 	Params() []*Param
+}
+
+// reuse returns m reshaped to rows x cols when its storage is large enough,
+// or a new matrix otherwise. The contents are unspecified: callers overwrite
+// them. Layers use it to keep their buffers across calls.
+func reuse(m *Mat, rows, cols int) *Mat {
+	if m == nil || cap(m.Data) < rows*cols {
+		return NewMat(rows, cols)
+	}
+	m.Rows, m.Cols, m.Data = rows, cols, m.Data[:rows*cols]
+	return m
+}
+
+// sameShape panics unless a and b have the same shape.
+func sameShape(op string, a, b *Mat) {
+	if a.Rows != b.Rows || a.Cols != b.Cols {
+		panic(fmt.Sprintf("nn: %s: shape %dx%d, want %dx%d", op, a.Rows, a.Cols, b.Rows, b.Cols))
+	}
 }
