@@ -9,7 +9,6 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
-	"math/rand/v2"
 	"os"
 	"sort"
 
@@ -42,6 +41,7 @@ type fileHeader struct {
 	Names       []string        `json:"param_names"`
 	StatNames   []string        `json:"stat_names"`
 	Norm        Norms           `json:"norms"`
+	Seed        uint64          `json:"seed"`
 	FlowReady   bool            `json:"flow_initialized"`
 	ParamShapes [][3]any        `json:"param_shapes"`
 	Arrays      []arrayEntry    `json:"arrays"`
@@ -70,7 +70,7 @@ func Save(path string, m *Model, extra Extra) error {
 		return fmt.Errorf("save model: %w", err)
 	}
 	h := fileHeader{Format: "laa-model", LaaVersion: Version, Config: m.Config, Experiment: exp, Names: m.Names,
-		StatNames: m.StatNames, Norm: m.Norm, FlowReady: m.flow.Initialized(), Training: extra.Training}
+		StatNames: m.StatNames, Norm: m.Norm, Seed: m.Seed, FlowReady: m.flow.Initialized(), Training: extra.Training}
 	var params []float32
 	for _, p := range m.Params() {
 		h.ParamShapes = append(h.ParamShapes, [3]any{p.Name, p.Value.Rows, p.Value.Cols})
@@ -154,11 +154,11 @@ func decode(b []byte) (*Model, Extra, error) {
 	if h.Format != "laa-model" {
 		return nil, Extra{}, fmt.Errorf("file format %q, want laa-model", h.Format)
 	}
-	m := &Model{Config: h.Config, Names: h.Names, StatNames: h.StatNames, Norm: h.Norm}
+	m := &Model{Config: h.Config, Names: h.Names, StatNames: h.StatNames, Norm: h.Norm, Seed: h.Seed}
 	if err := json.Unmarshal(h.Experiment, &m.Experiment); err != nil {
 		return nil, Extra{}, fmt.Errorf("experiment: %w", err)
 	}
-	if err := m.init(rand.New(rand.NewPCG(0, 0))); err != nil {
+	if err := m.init(); err != nil {
 		return nil, Extra{}, err
 	}
 	m.flow.SetInitialized(h.FlowReady)

@@ -38,6 +38,7 @@ type Model struct {
 	Names      []string      // inferred parameter names
 	StatNames  []string      // hand-made statistics used by the mlp summary
 	Norm       Norms
+	Seed       uint64 // draws the initial weights and the flow's fixed permutations
 
 	priors  []neuron.Prior
 	summary chain
@@ -54,15 +55,16 @@ type Norms struct {
 	Stimulus Standardizer `json:"stimulus"` // one column: the stimulus over time
 }
 
-// New builds an untrained model for the data set's experiment and fits the
-// standardization statistics on train.
-func New(cfg Config, train *dataset.Set, rng *rand.Rand) (*Model, error) {
+// New builds an untrained model for the data set's experiment, its weights
+// and permutations drawn from seed, and fits the standardization statistics
+// on train.
+func New(cfg Config, train *dataset.Set, seed uint64) (*Model, error) {
 	var err error
 	if cfg.Summary, err = cfg.Summary.withDefaults(); err != nil {
 		return nil, err
 	}
-	m := &Model{Config: cfg, Experiment: train.Meta.Config, Names: train.Meta.Names, StatNames: train.Meta.StatNames}
-	if err := m.init(rng); err != nil {
+	m := &Model{Config: cfg, Experiment: train.Meta.Config, Names: train.Meta.Names, StatNames: train.Meta.StatNames, Seed: seed}
+	if err := m.init(); err != nil {
 		return nil, err
 	}
 	// Parameters in unconstrained space.
@@ -89,8 +91,11 @@ func New(cfg Config, train *dataset.Set, rng *rand.Rand) (*Model, error) {
 	return m, nil
 }
 
-// init builds the networks and derived state from Config and Experiment.
-func (m *Model) init(rng *rand.Rand) error {
+// init builds the networks and derived state from Config, Experiment and
+// Seed. The flow's permutations are not stored in model files: they are
+// drawn again here from Seed.
+func (m *Model) init() error {
+	rng := rand.New(rand.NewPCG(m.Seed, 0x6d6f64656c))
 	sim, err := neuron.NewSimulator(m.Experiment)
 	if err != nil {
 		return fmt.Errorf("npe: experiment: %w", err)

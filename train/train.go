@@ -57,7 +57,7 @@ func Run(data *dataset.Set, opt Options, path string, progress Progress) (*npe.M
 	if err := opt.Validate(); err != nil {
 		return nil, History{}, err
 	}
-	m, err := npe.New(opt.Model, data, rand.New(rand.NewPCG(opt.Seed, 0x6d6f64656c)))
+	m, err := npe.New(opt.Model, data, opt.Seed)
 	if err != nil {
 		return nil, History{}, err
 	}
