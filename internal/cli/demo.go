@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/neuron"
+	"github.com/laa-neuro/laa/npe"
+	"github.com/laa-neuro/laa/train"
+	"github.com/laa-neuro/laa/validation"
+)
+
+func (e *env) demoCmd() *cobra.Command {
+	var (
+		dir           string
+		nTrain, nTest int
+		epochs        int
+		seed          uint64
+	)
+	cmd := &cobra.Command{
+		Use:   "demo [-o laa-demo]",
+		Short: "The whole job on the embedded defaults: simulate, train, diagnose, infer, report",
+		Long: `demo runs laa end to end with nothing but the embedded defaults:
+  1. simulate 100,000 training pairs and 1,000 held-out pairs from the prior,
+  2. train the quick preset (MLP summary network + coupling flow),
+  3. diagnose calibration on the held-out pairs and write the HTML report,
+  4. infer the posterior of one held-out trace from its CSV file,
+and prints the report's path with a verdict per parameter. About 10 minutes
+on 2 cores.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			start := time.Now()
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return fmt.Errorf("demo: %w", err)
+			}
+			path := func(name string) string { return filepath.Join(dir, name) }
+			cfg := neuron.Default()
+			fmt.Fprintf(e.stdout, "[1/4] simulating %d training and %d held-out pairs\n", nTrain, nTest)
+			trainSet, err := e.simulate(cfg, seed, 0, nTrain, nTrain, 0)
+			if err != nil {
+				return err
+			}
+			if err := trainSet.Write(path("train.npz")); err != nil {
+				return err
+			}
+			testSet, err := e.simulate(cfg, seed+1, 0, nTest, nTest, 0)
+			if err != nil {
+				return err
+			}
+			if err := testSet.Write(path("test.npz")); err != nil {
+				return err
+			}
+			opt, _ := train.Preset(train.PresetQuick)
+			opt.Seed = seed
+			if epochs > 0 {
+				opt.Epochs = epochs
+			}
+			fmt.Fprintf(e.stdout, "[2/4] training the quick preset (%d epochs at most, early stopping)\n", opt.Epochs)
+			m, h, err := train.Run(trainSet, opt, path("model.laa"), e.trainProgress(opt.Epochs))
+			if err != nil {
+				return err
+			}
+			if err := writeJSON(path("model.history.json"), h); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "      best validation loss %.3f at epoch %d (%s), %.0f s\n", h.Val[h.BestEpoch-1], h.BestEpoch, h.Stopped, h.Seconds)
+			fmt.Fprintln(e.stdout, "[3/4] diagnosing on the held-out pairs")
+			res, err := e.assess(m, testSet, validation.Options{Seed: seed})
+			if err != nil {
+				return err
+			}
+			info := validation.Info{Model: path("model.laa"), Data: path("test.npz"), Version: Version(), Experiment: m.Experiment,
+				TrainLoss: h.Train, ValLoss: h.Val}
+			reportDir := path("report")
+			if err := validation.WriteReport(res, info, reportDir); err != nil {
+				return err
+			}
+			fmt.Fprintln(e.stdout, "[4/4] inferring the posterior of one held-out trace")
+			if err := e.demoInfer(m, testSet, dir, seed); err != nil {
+				return err
+			}
+			e.printVerdict(res, filepath.Join(reportDir, "index.html"))
+			fmt.Fprintf(e.stdout, "done in %s\n", time.Since(start).Round(time.Second))
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&dir, "output", "o", "laa-demo", "directory for the data, model, draws and report")
+	f.IntVar(&nTrain, "n-train", 100000, "training simulations")
+	f.IntVar(&nTest, "n-test", 1000, "held-out simulations")
+	f.IntVar(&epochs, "epochs", 0, "override the quick preset's epochs")
+	f.Uint64Var(&seed, "seed", 1, "random seed")
+	return cmd
+}
+
+// demoInfer writes held-out trace 0 as a CSV, as a user's recording would
+// come, and runs inference on it from the file.
+func (e *env) demoInfer(m *npe.Model, test *dataset.Set, dir string, seed uint64) error {
+	path := filepath.Join(dir, "example_trace.csv")
+	err := dataset.WriteAtomic(path, func(f *os.File) error {
+		fmt.Fprintln(f, "time_ms,voltage_mV,current_uA_per_cm2")
+		for t := range test.T {
+			fmt.Fprintf(f, "%g,%.6g,%g\n", test.Time[t], test.Traces[t], test.Stimulus[t])
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	o, err := readObserved(path, m, recordingFlags{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "      true parameters of the example: %v = %.4g\n", m.Names, test.Theta[:test.P])
+	return e.infer(m, []observed{o}, 2000, seed, filepath.Join(dir, "posterior"))
+}
