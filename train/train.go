@@ -118,6 +118,7 @@ func loop(m *npe.Model, adam *nn.Adam, data *dataset.Set, st *state, best []floa
 	order := append([]int(nil), trainIdx...)
 	for st.Epoch < opt.Epochs && !st.Done {
 		t0 := time.Now()
+		copy(order, trainIdx) // the epoch's order depends on the random state alone
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		sum := 0.0
 		for s := range steps {
