@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestDemoEndToEnd runs the whole pipeline on a tiny budget: every stage
+// must produce its files, the draws must load, and (with Chromium) the
+// report must render with every image loaded.
+func TestDemoEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a model")
+	}
+	dir := t.TempDir()
+	code, out := run("demo", "-o", dir, "--n-train", "3000", "--n-test", "300", "--epochs", "2")
+	if code != 0 {
+		t.Fatalf("demo failed:\n%s", out)
+	}
+	for _, want := range []string{"report: ", "calibration error", "typicality of 10x observation noise", "example_trace: 2000 draws", "verdict:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, f := range []string{"train.npz", "test.npz", "model.laa", "model.history.json", "example_trace.csv",
+		"report/index.html", "report/metrics.csv", "report/metrics.json", "report/ranks.png", "report/ppc.svg",
+		"posterior/example_trace.draws.npy", "posterior/example_trace.draws.csv", "posterior/example_trace.summary.json"} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+			t.Errorf("missing or empty %s: %v", f, err)
+		}
+	}
+	var summary struct {
+		Params  []string `json:"params"`
+		Leakage float64  `json:"leakage"`
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "posterior/example_trace.summary.json"))
+	if err := json.Unmarshal(b, &summary); err != nil || len(summary.Params) != 5 {
+		t.Fatalf("summary.json: %v %+v", err, summary)
+	}
+	// The same model infers from the CLI, and refuses a trace with NaN.
+	bad := filepath.Join(dir, "bad.csv")
+	csv, _ := os.ReadFile(filepath.Join(dir, "example_trace.csv"))
+	lines := strings.Split(string(csv), "\n")
+	lines[40] = "39,NaN,0"
+	os.WriteFile(bad, []byte(strings.Join(lines, "\n")), 0o644)
+	if code, msg := run("infer", "--model", filepath.Join(dir, "model.laa"), "--trace", bad, "-o", dir); code == 0 || !strings.Contains(msg, "line 41") {
+		t.Errorf("NaN trace: exit %d, %s", code, msg)
+	}
+	if _, err := os.Stat("/usr/bin/chromium"); err != nil {
+		t.Log("no Chromium: the browser check of the report is skipped")
+		return
+	}
+	check, err := exec.Command("bash", "../../scripts/check-report.sh", filepath.Join(dir, "report")).CombinedOutput()
+	if err != nil || !strings.Contains(string(check), "images loaded") {
+		t.Fatalf("report does not render with every image: %v\n%s", err, check)
+	}
+	t.Log(strings.TrimSpace(string(check)))
+}
