@@ -283,3 +283,27 @@ func (m *Model) Sample(obs []Observation, n int, rng *rand.Rand) ([]Posterior, e
 // Summaries returns the summary vectors of observations (B x Out), the
 // learned space in which typicality is tested.
 func (m *Model) Summaries(obs []Observation) *nn.Mat { return m.summary.Forward(m.input(obs)).Clone() }
+
+// Replica returns a model that shares m's weights but has its own
+// gradients and layer caches, so two goroutines can run forward and backward
+// passes on different parts of a batch at once (data-parallel training).
+func (m *Model) Replica() (*Model, error) {
+	r := &Model{Config: m.Config, Experiment: m.Experiment, Names: m.Names, StatNames: m.StatNames, Norm: m.Norm, Seed: m.Seed}
+	if err := r.init(); err != nil {
+		return nil, err
+	}
+	rp, mp := r.Params(), m.Params()
+	for i := range rp {
+		rp[i].Value = mp[i].Value
+	}
+	r.flow.SetInitialized(m.flow.Initialized())
+	return r, nil
+}
+
+// Initialized reports whether the flow's data-dependent initialization has
+// run (on the first training batch).
+func (m *Model) Initialized() bool { return m.flow.Initialized() }
+
+// MarkInitialized records that the shared flow weights were initialized by
+// another replica.
+func (m *Model) MarkInitialized() { m.flow.SetInitialized(true) }

@@ -21,6 +21,10 @@ type Options struct {
 	Patience    int        `json:"patience"`     // stop after this many epochs without a better validation loss; 0 = never
 	ClipNorm    float64    `json:"clip_norm"`    // gradient norm clip; 0 = none
 	Seed        uint64     `json:"seed"`
+	// Replicas splits every batch into this many parts whose gradients are
+	// computed in parallel and summed (data parallelism); results depend on
+	// it, not on the number of cores. 0 means 1.
+	Replicas int `json:"replicas"`
 }
 
 // Preset names.
@@ -40,14 +44,14 @@ func Preset(name string) (Options, error) {
 	case PresetQuick, "":
 		return Options{
 			Model:  npe.Config{Summary: npe.SummaryConfig{Kind: npe.SummaryMLP, Out: 32, Hidden: 128, Layers: 2}, Flow: npe.FlowConfig{Layers: 6, Hidden: 128}},
-			Epochs: 40, BatchSize: 256, LR: 1e-3, Schedule: "cosine", FinalLR: 1e-5,
-			ValFraction: 0.05, Patience: 8, ClipNorm: 5, Seed: 1,
+			Epochs: 60, BatchSize: 256, LR: 1e-3, Schedule: "cosine", FinalLR: 1e-5,
+			ValFraction: 0.05, Patience: 8, ClipNorm: 5, Seed: 1, Replicas: 2,
 		}, nil
 	case PresetSeed:
 		return Options{
 			Model:  npe.Config{Summary: npe.SummaryConfig{Kind: npe.SummaryLSTM, Out: 32, Hidden: 64, Layers: 2, Pool: 4}, Flow: npe.FlowConfig{Layers: 6, Hidden: 128}},
 			Epochs: 300, BatchSize: 256, LR: 1e-4, Schedule: "cosine", FinalLR: 0,
-			ValFraction: 0.1, Patience: 0, ClipNorm: 0, Seed: 1,
+			ValFraction: 0.1, Patience: 0, ClipNorm: 0, Seed: 1, Replicas: 2,
 		}, nil
 	}
 	return Options{}, fmt.Errorf("train: unknown preset %q (want %s or %s)", name, PresetQuick, PresetSeed)
@@ -66,6 +70,8 @@ func (o Options) Validate() error {
 		return fmt.Errorf("train: final learning rate %g outside [0, %g]", o.FinalLR, o.LR)
 	case !(o.ValFraction > 0 && o.ValFraction < 0.5):
 		return fmt.Errorf("train: validation fraction %g outside (0, 0.5)", o.ValFraction)
+	case o.Replicas < 0 || o.Replicas > o.BatchSize/2 && o.Replicas > 1:
+		return fmt.Errorf("train: %d replicas for batches of %d", o.Replicas, o.BatchSize)
 	case o.Patience < 0 || o.ClipNorm < 0:
 		return fmt.Errorf("train: patience and clip norm must not be negative")
 	}

@@ -116,6 +116,10 @@ func loop(m *npe.Model, adam *nn.Adam, data *dataset.Set, st *state, best []floa
 		best = npe.FlatParams(params)
 	}
 	order := append([]int(nil), trainIdx...)
+	par, err := newParallel(m, max(opt.Replicas, 1))
+	if err != nil {
+		return nil, st.History, err
+	}
 	for st.Epoch < opt.Epochs && !st.Done {
 		t0 := time.Now()
 		copy(order, trainIdx) // the epoch's order depends on the random state alone
@@ -123,16 +127,13 @@ func loop(m *npe.Model, adam *nn.Adam, data *dataset.Set, st *state, best []floa
 		sum := 0.0
 		for s := range steps {
 			idx := order[s*opt.BatchSize : (s+1)*opt.BatchSize]
-			obs, theta := batch(data, idx)
-			nn.ZeroGrads(params)
-			loss, err := m.Loss(obs, theta)
+			loss, err := par.step(data, idx)
 			if err != nil {
 				return nil, st.History, err
 			}
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
 				return nil, st.History, fmt.Errorf("train: loss became %v at epoch %d, step %d; lower the learning rate", loss, st.Epoch+1, s+1)
 			}
-			m.Backward()
 			if opt.ClipNorm > 0 {
 				nn.ClipGradNorm(params, opt.ClipNorm)
 			}

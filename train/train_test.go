@@ -135,3 +135,37 @@ func TestOptionsValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestReplicasGiveTheSameGradient(t *testing.T) {
+	t.Parallel()
+	d := smallData(t)
+	opt := tinyOptions(1)
+	grads := map[int][]float32{}
+	for _, r := range []int{1, 3} {
+		m, err := npe.New(opt.Model, d, opt.Seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := newParallel(m, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		idx := make([]int, 90)
+		for i := range idx {
+			idx[i] = 7 * i
+		}
+		if _, err := p.step(d, idx); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range m.Params() {
+			grads[r] = append(grads[r], q.Grad.Data...)
+		}
+	}
+	const tol = 1e-4
+	for i := range grads[1] {
+		a, b := float64(grads[1][i]), float64(grads[3][i])
+		if math.Abs(a-b) > tol*(1+math.Abs(a)) {
+			t.Fatalf("gradient %d: %g with 1 replica, %g with 3", i, a, b)
+		}
+	}
+}

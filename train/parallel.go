@@ -1,0 +1,91 @@
+package train
+
+import (
+	"sync"
+
+	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/npe"
+)
+
+// parallel computes a batch's gradient with several model replicas that
+// share weights, each on its own contiguous part of the batch, and sums
+// the parts into the main model's gradients. The split depends only on the
+// number of replicas, so results do not depend on the number of cores.
+type parallel struct {
+	models []*npe.Model // models[0] is the model being trained
+}
+
+func newParallel(m *npe.Model, replicas int) (*parallel, error) {
+	p := &parallel{models: []*npe.Model{m}}
+	for range replicas - 1 {
+		r, err := m.Replica()
+		if err != nil {
+			return nil, err
+		}
+		p.models = append(p.models, r)
+	}
+	return p, nil
+}
+
+// step zeroes the gradients, runs forward and backward on rows idx and
+// leaves the gradient of the batch's mean loss in the main model. It
+// returns that loss.
+func (p *parallel) step(data *dataset.Set, idx []int) (float64, error) {
+	main := p.models[0]
+	if !main.Initialized() {
+		// The flow initializes its ActNorm layers from the first batch, whole.
+		obs, theta := batch(data, idx)
+		if _, err := main.Loss(obs, theta); err != nil {
+			return 0, err
+		}
+		for _, r := range p.models[1:] {
+			r.MarkInitialized()
+		}
+	}
+	n := len(p.models)
+	losses := make([]float64, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for k, m := range p.models {
+		lo, hi := k*len(idx)/n, (k+1)*len(idx)/n
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, q := range m.Params() {
+				q.Grad.Zero()
+			}
+			obs, theta := batch(data, idx[lo:hi])
+			losses[k], errs[k] = m.Loss(obs, theta)
+			if errs[k] == nil {
+				m.Backward()
+			}
+		}()
+	}
+	wg.Wait()
+	total := 0.0
+	for k := range p.models {
+		if errs[k] != nil {
+			return 0, errs[k]
+		}
+		total += losses[k] * float64((k+1)*len(idx)/n-k*len(idx)/n)
+	}
+	// Each part's gradient is of its own mean loss: weight by its share.
+	mainParams := main.Params()
+	w0 := float32(len(idx)/n) / float32(len(idx))
+	if n > 1 {
+		for i, q := range mainParams {
+			g := q.Grad.Data
+			for j := range g {
+				g[j] *= w0
+			}
+			for k, r := range p.models[1:] {
+				share := float32((k+2)*len(idx)/n-(k+1)*len(idx)/n) / float32(len(idx))
+				rg := r.Params()[i].Grad.Data
+				for j := range g {
+					g[j] += share * rg[j]
+				}
+			}
+		}
+	}
+	return total / float64(len(idx)), nil
+}
