@@ -1,0 +1,145 @@
+package validation
+
+import (
+	"encoding/json"
+	"math"
+	"sync"
+	"testing"
+
+	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/neuron"
+	"github.com/laa-neuro/laa/npe"
+	"github.com/laa-neuro/laa/train"
+)
+
+var (
+	once             sync.Once
+	model            *npe.Model
+	testSet          *dataset.Set
+	errModel         error
+	typicalityAlpha  = 0.01
+	ppcBandTolerance = 0.06
+)
+
+// trained returns a small model trained briefly on the default experiment,
+// and 400 held-out simulations.
+func trained(t *testing.T) (*npe.Model, *dataset.Set) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("trains a model")
+	}
+	once.Do(func() {
+		sim, err := neuron.NewSimulator(neuron.Default())
+		if err != nil {
+			errModel = err
+			return
+		}
+		trainSet, err := dataset.Simulate(sim, dataset.SimulateOptions{Seed: 11, N: 6000})
+		if err != nil {
+			errModel = err
+			return
+		}
+		if testSet, err = dataset.Simulate(sim, dataset.SimulateOptions{Seed: 12, N: 400}); err != nil {
+			errModel = err
+			return
+		}
+		opt, _ := train.Preset(train.PresetQuick)
+		opt.Model = npe.Config{Summary: npe.SummaryConfig{Out: 16, Hidden: 64}, Flow: npe.FlowConfig{Layers: 4, Hidden: 64}}
+		opt.Epochs = 8
+		model, _, errModel = train.Run(trainSet, opt, "", nil)
+	})
+	if errModel != nil {
+		t.Fatal(errModel)
+	}
+	return model, testSet
+}
+
+// TestPredictiveOfTruthCoversAtNominalRates: traces simulated from the true
+// parameters put the observed trace inside the 50 % and 90 % bands at about
+// those rates.
+func TestPredictiveOfTruthCoversAtNominalRates(t *testing.T) {
+	t.Parallel()
+	cfg := neuron.Default()
+	theta := []float64{1.1, 0.09, -64, 5, -49}
+	obs, err := simulateOne(cfg, theta, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ppc, err := Predictive(cfg, obs, [][]float64{theta}, 400, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(ppc.Inside50-0.5) > ppcBandTolerance || math.Abs(ppc.Inside90-0.9) > ppcBandTolerance {
+		t.Fatalf("inside 50 %% band %.2f, inside 90 %% band %.2f", ppc.Inside50, ppc.Inside90)
+	}
+}
+
+func TestTypicalityFlagsAtypicalTraces(t *testing.T) {
+	t.Parallel()
+	m, test := trained(t)
+	cases, err := typicality(m, test, Options{Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		t.Logf("%-24s p = %.3g", c.Name, c.Result.PValue)
+		switch {
+		case c.Expected == "typical" && c.Result.PValue < typicalityAlpha:
+			t.Errorf("%s flagged (p = %.3g)", c.Name, c.Result.PValue)
+		case c.Expected == "atypical" && !c.Flagged:
+			t.Errorf("%s not flagged (p = %.3g)", c.Name, c.Result.PValue)
+		}
+	}
+	// A clean fraction of held-out simulations passes at about the nominal rate.
+	ref, _, err := Reference(m, test, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flagged := 0
+	const n = 40
+	sim, _ := neuron.NewSimulator(m.Experiment)
+	fresh, err := dataset.Simulate(sim, dataset.SimulateOptions{Seed: 99, N: n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		tr := make([]float64, fresh.T)
+		for j, v := range fresh.Traces[i*fresh.T : (i+1)*fresh.T] {
+			tr[j] = float64(v)
+		}
+		r, err := Check(m, ref, tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Warning != "" {
+			flagged++
+		}
+	}
+	if flagged > 6 {
+		t.Fatalf("%d of %d fresh simulations flagged as atypical", flagged, n)
+	}
+}
+
+func TestAssessProducesFiniteMetrics(t *testing.T) {
+	t.Parallel()
+	m, test := trained(t)
+	res, err := Assess(m, test, Options{Sims: 200, Draws: 100, PPCDraws: 50, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Params) != 5 || len(res.Posterior) != 200 || len(res.Posterior[0]) != 100 {
+		t.Fatalf("result shape: %d params, %d posteriors", len(res.Params), len(res.Posterior))
+	}
+	for _, p := range res.Params {
+		if !(p.Recovery.Contraction > 0) || math.IsNaN(p.Coverage.CalibrationError) {
+			t.Errorf("%s: contraction %g, calibration error %g", p.Name, p.Recovery.Contraction, p.Coverage.CalibrationError)
+		}
+	}
+	if _, err := json.Marshal(res); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := WriteReport(res, Info{Model: "m.laa", Data: "test.npz", Experiment: m.Experiment}, dir); err != nil {
+		t.Fatal(err)
+	}
+}
