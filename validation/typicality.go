@@ -6,6 +6,7 @@ import (
 
 	"github.com/laa-neuro/laa/dataset"
 	"github.com/laa-neuro/laa/diagnose"
+	"github.com/laa-neuro/laa/hh"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/npe"
 )
@@ -64,7 +65,7 @@ func Check(m *npe.Model, ref *diagnose.Reference, trace []float64) (diagnose.Typ
 
 // typicality runs the standard cases on test row 0's parameters: the row
 // itself (typical), the same cell with ten times the observation noise, the
-// same cell under another stimulus, and (when given) traces of another model.
+// same cell under another stimulus, and a spiking Hodgkin-Huxley cell.
 func typicality(m *npe.Model, test *dataset.Set, opt Options) ([]Case, error) {
 	ref, _, err := Reference(m, test, opt.Seed)
 	if err != nil {
@@ -93,6 +94,12 @@ func typicality(m *npe.Model, test *dataset.Set, opt Options) ([]Case, error) {
 		}
 		cases = append(cases, Case{Name: c.name, Description: c.desc, Expected: "atypical", Trace: tr})
 	}
+	hhTrace, err := spikingHH(m.Experiment, opt.Seed)
+	if err != nil {
+		return nil, err
+	}
+	cases = append(cases, Case{Name: "spiking Hodgkin-Huxley", Description: "a classic Hodgkin-Huxley cell under the trained protocol scaled 10-fold, which makes it fire repetitively (another model)",
+		Expected: "atypical", Trace: hhTrace})
 	for i := range cases {
 		if cases[i].Result, err = Check(m, ref, cases[i].Trace); err != nil {
 			return nil, fmt.Errorf("validation: typicality of %s: %w", cases[i].Name, err)
@@ -100,6 +107,22 @@ func typicality(m *npe.Model, test *dataset.Set, opt Options) ([]Case, error) {
 		cases[i].Flagged = cases[i].Result.Warning != ""
 	}
 	return cases, nil
+}
+
+// spikingHH simulates a classic Hodgkin-Huxley cell under the experiment's
+// stimulus scaled 10-fold (it spikes repetitively), with the same
+// observation noise.
+func spikingHH(cfg neuron.Config, seed uint64) ([]float64, error) {
+	cur, err := cfg.Stimulus.Compile()
+	if err != nil {
+		return nil, err
+	}
+	tr, err := hh.Simulate(hh.Classic(), cur, hh.Settings{RecordStepMs: cfg.RecordStepMs, NumSamples: cfg.NumSamples(),
+		StimulusScale: 10, NoiseSD: cfg.SigmaObs}, neuron.Stream(seed, 1<<41))
+	if err != nil {
+		return nil, fmt.Errorf("validation: Hodgkin-Huxley trace: %w", err)
+	}
+	return tr.V, nil
 }
 
 // simulateOne simulates one noisy trace of parameters theta under cfg.
