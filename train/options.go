@@ -44,7 +44,7 @@ func Preset(name string) (Options, error) {
 	case PresetQuick, "":
 		return Options{
 			Model:  npe.Config{Summary: npe.SummaryConfig{Kind: npe.SummaryMLP, Out: 32, Hidden: 128, Layers: 2}, Flow: npe.FlowConfig{Layers: 6, Hidden: 128}},
-			Epochs: 60, BatchSize: 256, LR: 1e-3, Schedule: "cosine", FinalLR: 1e-5,
+			Epochs: 40, BatchSize: 256, LR: 1e-3, Schedule: "cosine", FinalLR: 1e-5,
 			ValFraction: 0.05, Patience: 8, ClipNorm: 5, Seed: 1, Replicas: 2,
 		}, nil
 	case PresetSeed:

@@ -18,7 +18,7 @@ import (
 
 // Options tune Assess; zero fields take the defaults in brackets.
 type Options struct {
-	Sims     int    // held-out simulations to assess [500, or all if fewer]
+	Sims     int    // held-out simulations to assess [1000, or all if fewer]
 	Draws    int    // posterior draws per simulation [200]
 	PPCDraws int    // posterior predictive simulations for the example [200]
 	Seed     uint64 // every random draw flows from it
@@ -30,7 +30,7 @@ type Options struct {
 
 func (o Options) withDefaults(n int) Options {
 	if o.Sims <= 0 {
-		o.Sims = 500
+		o.Sims = 1000
 	}
 	o.Sims = min(o.Sims, n)
 	if o.Draws <= 0 {

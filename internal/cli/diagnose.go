@@ -57,7 +57,7 @@ and versions. metrics.csv and metrics.json hold the numbers.`,
 	f.StringVar(&modelPath, "model", "", "trained model file")
 	f.StringVar(&data, "data", "", "held-out simulations (.npz from 'laa simulate' with another seed)")
 	f.StringVarP(&out, "output", "o", "report", "report directory")
-	f.IntVar(&opt.Sims, "sims", 500, "held-out simulations to assess")
+	f.IntVar(&opt.Sims, "sims", 1000, "held-out simulations to assess")
 	f.IntVar(&opt.Draws, "draws", 200, "posterior draws per simulation")
 	f.Uint64Var(&opt.Seed, "seed", 1, "random seed")
 	return cmd
