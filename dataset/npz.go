@@ -195,3 +195,9 @@ func checkFinite[T float32 | float64](name string, v []T, shape []int) error {
 	}
 	return nil
 }
+
+// WriteNPY writes one float64 array as a .npy file (numpy.load reads it),
+// atomically.
+func WriteNPY(path string, data []float64, shape ...int) error {
+	return WriteAtomic(path, func(f *os.File) error { return writeNpy(f, data, shape...) })
+}
