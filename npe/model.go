@@ -32,6 +32,8 @@ type FlowConfig struct {
 }
 
 // Model is a trained (or training) amortized posterior q(theta | trace).
+// Its layers cache activations, so a Model is not safe for concurrent use;
+// Replica gives a copy sharing the weights for parallel work.
 type Model struct {
 	Config     Config
 	Experiment neuron.Config // the simulator configuration the model was trained for
@@ -70,7 +72,7 @@ func New(cfg Config, train *dataset.Set, seed uint64) (*Model, error) {
 	// Parameters in unconstrained space.
 	u := make([]float64, len(train.Theta))
 	for i, v := range train.Theta {
-		if u[i], err = toUnconstrained(m.priors[i%train.P], v); err != nil {
+		if u[i], err = ToUnconstrained(m.priors[i%train.P], v); err != nil {
 			return nil, fmt.Errorf("npe: training row %d, %s: %w", i/train.P, m.Names[i%train.P], err)
 		}
 	}
@@ -201,7 +203,7 @@ func (m *Model) thetaMat(theta []float64) (*nn.Mat, error) {
 	P := len(m.Names)
 	out := nn.NewMat(len(theta)/P, P)
 	for i, v := range theta {
-		u, err := toUnconstrained(m.priors[i%P], v)
+		u, err := ToUnconstrained(m.priors[i%P], v)
 		if err != nil {
 			return nil, fmt.Errorf("npe: %s: %w", m.Names[i%P], err)
 		}

@@ -133,7 +133,7 @@ func TestUnconstrainedRoundTrip(t *testing.T) {
 		p neuron.Prior
 		x float64
 	}{{neuron.LogNormal(1, 0.3), 0.7}, {neuron.Normal(-65, 3), -60}, {neuron.Uniform(2, 5), 4.9}} {
-		y, err := toUnconstrained(c.p, c.x)
+		y, err := ToUnconstrained(c.p, c.x)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -141,7 +141,7 @@ func TestUnconstrainedRoundTrip(t *testing.T) {
 			t.Fatalf("%v: %g -> %g -> %g", c.p, c.x, y, back)
 		}
 	}
-	if _, err := toUnconstrained(neuron.LogNormal(1, 0.3), -1); err == nil {
+	if _, err := ToUnconstrained(neuron.LogNormal(1, 0.3), -1); err == nil {
 		t.Fatal("negative value accepted for a log-normal parameter")
 	}
 }

@@ -12,8 +12,8 @@ import (
 // one. Draws mapped back therefore respect the prior's support by
 // construction; the support is still checked after sampling (leakage).
 
-// toUnconstrained maps x, distributed under prior p, to the real line.
-func toUnconstrained(p neuron.Prior, x float64) (float64, error) {
+// ToUnconstrained maps x, distributed under prior p, to the real line.
+func ToUnconstrained(p neuron.Prior, x float64) (float64, error) {
 	switch p.Dist {
 	case neuron.DistLogNormal:
 		if !(x > 0) {
@@ -33,7 +33,7 @@ func toUnconstrained(p neuron.Prior, x float64) (float64, error) {
 	return x, nil
 }
 
-// fromUnconstrained is the inverse of toUnconstrained.
+// fromUnconstrained is the inverse of ToUnconstrained.
 func fromUnconstrained(p neuron.Prior, y float64) float64 {
 	switch p.Dist {
 	case neuron.DistLogNormal:
@@ -42,6 +42,19 @@ func fromUnconstrained(p neuron.Prior, y float64) float64 {
 		return p.Low + (p.High-p.Low)/(1+math.Exp(-y))
 	}
 	return y
+}
+
+// UnconstrainedSD returns the prior's standard deviation in unconstrained
+// coordinates: sigma_log for a log-normal prior, sd for a normal one, and
+// pi/sqrt(3) (the logistic distribution's) for a uniform one.
+func UnconstrainedSD(p neuron.Prior) float64 {
+	switch p.Dist {
+	case neuron.DistLogNormal:
+		return p.SigmaLog
+	case neuron.DistUniform:
+		return math.Pi / math.Sqrt(3)
+	}
+	return p.SD
 }
 
 // Standardizer maps each column to zero mean and unit sd (a column with no

@@ -47,13 +47,18 @@ func (o Options) withDefaults(n int) Options {
 
 // ParamResult collects the metrics of one parameter.
 type ParamResult struct {
-	Name       string                  `json:"name"`
-	Unit       string                  `json:"unit"`
-	PriorSD    float64                 `json:"prior_sd"`
-	SBC        diagnose.SBCResult      `json:"sbc"`
-	Coverage   diagnose.CoverageResult `json:"coverage"`
-	Recovery   diagnose.RecoveryResult `json:"recovery"`
-	Calibrated bool                    `json:"calibrated"`
+	Name     string                  `json:"name"`
+	Unit     string                  `json:"unit"`
+	PriorSD  float64                 `json:"prior_sd"`
+	SBC      diagnose.SBCResult      `json:"sbc"`
+	Coverage diagnose.CoverageResult `json:"coverage"`
+	Recovery diagnose.RecoveryResult `json:"recovery"` // in the parameter's units
+	// Unconstrained is the recovery in the coordinates the flow models (log
+	// for a log-normal prior), where the prior is Gaussian: its contraction
+	// and z-scores are the ones reported, as natural units let a few wide
+	// posteriors of log-normal parameters dominate the mean contraction.
+	Unconstrained diagnose.RecoveryResult `json:"recovery_unconstrained"`
+	Calibrated    bool                    `json:"calibrated"`
 }
 
 // Example is one held-out simulation examined in detail.
@@ -139,9 +144,13 @@ func Assess(m *npe.Model, test *dataset.Set, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	recU, err := unconstrainedRecovery(res, priors)
+	if err != nil {
+		return nil, err
+	}
 	res.Calibrated = true
 	for j, name := range m.Names {
-		pr := ParamResult{Name: name, Unit: neuron.Units[name], PriorSD: priorSD[j], SBC: sbc[j], Coverage: cov[j], Recovery: rec[j]}
+		pr := ParamResult{Name: name, Unit: neuron.Units[name], PriorSD: priorSD[j], SBC: sbc[j], Coverage: cov[j], Recovery: rec[j], Unconstrained: recU[j]}
 		pr.Calibrated = cov[j].CalibrationError < opt.CalibrationTolerance && !sbc[j].ECDF.Outside
 		res.Calibrated = res.Calibrated && pr.Calibrated
 		for _, w := range []string{sbc[j].Warning, cov[j].Warning} {
@@ -158,6 +167,41 @@ func Assess(m *npe.Model, test *dataset.Set, opt Options) (*Result, error) {
 		return nil, err
 	}
 	return res, nil
+}
+
+// unconstrainedRecovery runs diagnose.Recovery on truths and draws mapped to
+// unconstrained coordinates.
+func unconstrainedRecovery(res *Result, priors []neuron.Prior) ([]diagnose.RecoveryResult, error) {
+	sd := make([]float64, len(priors))
+	for j, p := range priors {
+		sd[j] = npe.UnconstrainedSD(p)
+	}
+	u := func(row []float64) ([]float64, error) {
+		out := make([]float64, len(row))
+		for j, v := range row {
+			var err error
+			if out[j], err = npe.ToUnconstrained(priors[j], v); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+	truths := make([][]float64, len(res.Truths))
+	draws := make([][][]float64, len(res.Posterior))
+	for m := range res.Truths {
+		var err error
+		if truths[m], err = u(res.Truths[m]); err != nil {
+			return nil, err
+		}
+		for _, d := range res.Posterior[m] {
+			ud, err := u(d)
+			if err != nil {
+				return nil, err
+			}
+			draws[m] = append(draws[m], ud)
+		}
+	}
+	return diagnose.Recovery(truths, draws, diagnose.RecoveryConfig{PriorSD: sd})
 }
 
 // example examines test row i: its posterior summary and a posterior

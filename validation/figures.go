@@ -60,9 +60,10 @@ func figures(res *Result, train, val []float64) ([]figure, error) {
 			rp.Upper = append(rp.Upper, diagnose.QuantileSorted(col, 0.95))
 		}
 		rec = append(rec, rp)
-		z := plots.ZContractionPanel{Param: params[j], Z: p.Recovery.Z}
-		for _, sd := range p.Recovery.PostSD {
-			z.Contraction = append(z.Contraction, 1-sd*sd/(p.PriorSD*p.PriorSD))
+		u := p.Unconstrained
+		z := plots.ZContractionPanel{Param: params[j], Z: u.Z}
+		for _, sd := range u.PostSD {
+			z.Contraction = append(z.Contraction, 1-sd*sd/(u.Scale*u.Scale))
 		}
 		zc = append(zc, z)
 	}

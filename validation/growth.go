@@ -100,7 +100,7 @@ type GrowthPoint struct {
 func NewGrowthPoint(sweeps int, durationMs float64, res *Result) GrowthPoint {
 	g := GrowthPoint{Sweeps: sweeps, DurationMs: durationMs}
 	for _, p := range res.Params {
-		g.Contraction = append(g.Contraction, p.Recovery.Contraction)
+		g.Contraction = append(g.Contraction, p.Unconstrained.Contraction)
 		g.NRMSE = append(g.NRMSE, p.Recovery.NRMSE)
 		g.CalibrationError = append(g.CalibrationError, p.Coverage.CalibrationError)
 	}

@@ -63,7 +63,7 @@ func WriteReport(res *Result, info Info, dir string) error {
 	var vs []report.Verdict
 	for _, p := range res.Params {
 		vs = append(vs, report.Verdict{Name: p.Name, Pass: p.Calibrated, Label: map[bool]string{true: "calibrated", false: "not calibrated"}[p.Calibrated],
-			Detail: fmt.Sprintf("calibration error %.3f, SBC chi-square p %.3g, contraction %.2f, NRMSE %.2f", p.Coverage.CalibrationError, p.SBC.ChiSqP, p.Recovery.Contraction, p.Recovery.NRMSE)})
+			Detail: fmt.Sprintf("calibration error %.3f, SBC chi-square p %.3g, contraction %.2f, NRMSE %.2f", p.Coverage.CalibrationError, p.SBC.ChiSqP, p.Unconstrained.Contraction, p.Recovery.NRMSE)})
 	}
 	sum.Verdicts(vs...)
 	sum.Table(MetricsTable(res))
@@ -79,7 +79,7 @@ func WriteReport(res *Result, info Info, dir string) error {
 		Figure("coverage.png", "Empirical coverage of central credible intervals against their nominal level (band: 2 Monte Carlo standard errors).")
 	r.Section("Recovery and contraction").
 		Figure("recovery.png", "True value against posterior median with 90 % credible intervals.").
-		Figure("z_contraction.png", "Posterior z-score against posterior contraction (1 - posterior variance / prior variance).")
+		Figure("z_contraction.png", "Posterior z-score against posterior contraction (1 - posterior variance / prior variance), in the coordinates the flow models (log for log-normal priors).")
 
 	ex := res.Example
 	exs := r.Section("An example posterior")
@@ -112,11 +112,11 @@ func WriteReport(res *Result, info Info, dir string) error {
 // MetricsTable is the per-parameter metrics table (written as metrics.csv).
 func MetricsTable(res *Result) report.Table {
 	t := report.Table{Name: "metrics", Caption: "Per-parameter metrics on held-out simulations",
-		Header: []string{"parameter", "unit", "calibration error", "SBC chi-square p", "SBC KS p", "ECDF inside band", "bias", "NRMSE", "contraction", "z mean", "z sd", "calibrated"}}
+		Header: []string{"parameter", "unit", "calibration error", "SBC chi-square p", "SBC KS p", "ECDF inside band", "bias", "NRMSE", "contraction (unconstrained)", "z mean", "z sd", "calibrated"}}
 	for _, p := range res.Params {
 		t.Rows = append(t.Rows, []string{p.Name, p.Unit, fmt.Sprintf("%.4f", p.Coverage.CalibrationError), fmtG(p.SBC.ChiSqP), fmtG(p.SBC.KSP),
-			fmt.Sprint(!p.SBC.ECDF.Outside), fmtG(p.Recovery.Bias), fmtG(p.Recovery.NRMSE), fmtG(p.Recovery.Contraction),
-			fmtG(p.Recovery.ZMean), fmtG(p.Recovery.ZSD), fmt.Sprint(p.Calibrated)})
+			fmt.Sprint(!p.SBC.ECDF.Outside), fmtG(p.Recovery.Bias), fmtG(p.Recovery.NRMSE), fmtG(p.Unconstrained.Contraction),
+			fmtG(p.Unconstrained.ZMean), fmtG(p.Unconstrained.ZSD), fmt.Sprint(p.Calibrated)})
 	}
 	return t
 }

@@ -132,8 +132,8 @@ func TestAssessProducesFiniteMetrics(t *testing.T) {
 		t.Fatalf("result shape: %d params, %d posteriors", len(res.Params), len(res.Posterior))
 	}
 	for _, p := range res.Params {
-		if !(p.Recovery.Contraction > 0) || math.IsNaN(p.Coverage.CalibrationError) {
-			t.Errorf("%s: contraction %g, calibration error %g", p.Name, p.Recovery.Contraction, p.Coverage.CalibrationError)
+		if !(p.Unconstrained.Contraction > 0) || math.IsNaN(p.Coverage.CalibrationError) {
+			t.Errorf("%s: contraction %g, calibration error %g", p.Name, p.Unconstrained.Contraction, p.Coverage.CalibrationError)
 		}
 	}
 	if _, err := json.Marshal(res); err != nil {

@@ -83,7 +83,7 @@ func (e *env) printVerdict(res *validation.Result, page string) {
 		if !p.Calibrated {
 			v = "NOT calibrated"
 		}
-		fmt.Fprintf(e.stdout, "  %-6s %-15s calibration error %.3f  contraction %.2f  NRMSE %.2f\n", p.Name, v, p.Coverage.CalibrationError, p.Recovery.Contraction, p.Recovery.NRMSE)
+		fmt.Fprintf(e.stdout, "  %-6s %-15s calibration error %.3f  contraction %.2f  NRMSE %.2f\n", p.Name, v, p.Coverage.CalibrationError, p.Unconstrained.Contraction, p.Recovery.NRMSE)
 	}
 	for _, c := range res.Typicality {
 		fmt.Fprintf(e.stdout, "  typicality of %-22s p = %.3g (%s expected)\n", c.Name+":", c.Result.PValue, c.Expected)
