@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"codeberg.org/sbinet/npyio/npz"
+
+	"github.com/laa-neuro/laa/atomicfile"
 )
 
 // Array is one named array of an .npz archive: Data is []float64,
@@ -24,7 +25,7 @@ type Array struct {
 // only when complete. Entries carry no timestamps, so equal arrays give
 // equal bytes.
 func WriteNPZ(path string, arrays []Array) (err error) {
-	return WriteAtomic(path, func(f *os.File) error {
+	return atomicfile.Write(path, func(f *os.File) error {
 		zw := zip.NewWriter(f)
 		for _, a := range arrays {
 			w, err := zw.CreateHeader(&zip.FileHeader{Name: a.Name + ".npy", Method: zip.Store})
@@ -37,35 +38,6 @@ func WriteNPZ(path string, arrays []Array) (err error) {
 		}
 		return zw.Close()
 	})
-}
-
-// WriteAtomic creates path through a temporary file in the same directory
-// that write fills; the file is renamed into place only if write and close
-// succeed, and removed otherwise.
-func WriteAtomic(path string, write func(*os.File) error) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err = write(f); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = os.Chmod(f.Name(), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }
 
 // NPZ reads arrays from an .npz written by laa or by numpy.savez.
@@ -199,5 +171,5 @@ func checkFinite[T float32 | float64](name string, v []T, shape []int) error {
 // WriteNPY writes one float64 array as a .npy file (numpy.load reads it),
 // atomically.
 func WriteNPY(path string, data []float64, shape ...int) error {
-	return WriteAtomic(path, func(f *os.File) error { return writeNpy(f, data, shape...) })
+	return atomicfile.Write(path, func(f *os.File) error { return writeNpy(f, data, shape...) })
 }

@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
+
+	"github.com/laa-neuro/laa/atomicfile"
 )
 
 // CSVHeader is the first line WriteCSV writes.
@@ -17,7 +18,7 @@ const CSVHeader = "time_ms,voltage_mV,current_uA_per_cm2"
 // notation. The three columns must have the same, non-zero length and hold
 // finite values. The file is written atomically: to a temporary file in the
 // same directory, renamed into place.
-func WriteCSV(path string, time, v, i []float64) (err error) {
+func WriteCSV(path string, time, v, i []float64) error {
 	if len(time) == 0 || len(v) != len(time) || len(i) != len(time) {
 		return fmt.Errorf("hh: csv %s: columns of length %d, %d and %d, want equal and non-zero", path, len(time), len(v), len(i))
 	}
@@ -28,38 +29,22 @@ func WriteCSV(path string, time, v, i []float64) (err error) {
 			}
 		}
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("hh: csv: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
+	err := atomicfile.Write(path, func(f *os.File) error {
+		w := bufio.NewWriter(f)
+		w.WriteString(CSVHeader + "\n")
+		var buf []byte
+		for r := range time {
+			buf = strconv.AppendFloat(buf[:0], time[r], 'g', -1, 64)
+			buf = append(buf, ',')
+			buf = strconv.AppendFloat(buf, v[r], 'g', -1, 64)
+			buf = append(buf, ',')
+			buf = strconv.AppendFloat(buf, i[r], 'g', -1, 64)
+			buf = append(buf, '\n')
+			w.Write(buf)
 		}
-	}()
-	w := bufio.NewWriter(tmp)
-	w.WriteString(CSVHeader + "\n")
-	var buf []byte
-	for r := range time {
-		buf = strconv.AppendFloat(buf[:0], time[r], 'g', -1, 64)
-		buf = append(buf, ',')
-		buf = strconv.AppendFloat(buf, v[r], 'g', -1, 64)
-		buf = append(buf, ',')
-		buf = strconv.AppendFloat(buf, i[r], 'g', -1, 64)
-		buf = append(buf, '\n')
-		w.Write(buf)
-	}
-	if err = w.Flush(); err != nil {
-		return fmt.Errorf("hh: csv %s: %w", path, err)
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("hh: csv: %w", err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("hh: csv %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
+		return w.Flush()
+	})
+	if err != nil {
 		return fmt.Errorf("hh: csv: %w", err)
 	}
 	return nil

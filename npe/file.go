@@ -12,7 +12,7 @@ import (
 	"os"
 	"sort"
 
-	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/atomicfile"
 	"github.com/laa-neuro/laa/nn"
 )
 
@@ -103,7 +103,7 @@ func Save(path string, m *Model, extra Extra) error {
 		}
 	}
 	binary.Write(&buf, binary.LittleEndian, crc32.ChecksumIEEE(buf.Bytes()))
-	return dataset.WriteAtomic(path, func(f *os.File) error {
+	return atomicfile.Write(path, func(f *os.File) error {
 		_, err := f.Write(buf.Bytes())
 		return err
 	})

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/laa-neuro/laa/atomicfile"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/text"
@@ -184,37 +185,17 @@ func Save(f *Figure, dir, name string) error {
 	}
 	img := vgimg.NewWith(vgimg.UseWH(f.Width, f.Height), vgimg.UseDPI(dpi))
 	f.Draw(draw.New(img))
-	if err := writeAtomic(filepath.Join(dir, name+".png"), vgimg.PngCanvas{Canvas: img}.WriteTo); err != nil {
+	if err := writeTo(filepath.Join(dir, name+".png"), vgimg.PngCanvas{Canvas: img}.WriteTo); err != nil {
 		return err
 	}
 	svg := vgsvg.New(f.Width, f.Height)
 	f.Draw(draw.New(svg))
-	return writeAtomic(filepath.Join(dir, name+".svg"), svg.WriteTo)
+	return writeTo(filepath.Join(dir, name+".svg"), svg.WriteTo)
 }
 
-// writeAtomic writes path through a temporary file in the same directory
-// and renames it into place.
-func writeAtomic(path string, write func(io.Writer) (int64, error)) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("plots: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = write(tmp); err != nil {
-		return fmt.Errorf("plots: writing %s: %w", path, err)
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("plots: %w", err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("plots: %w", err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
+// writeTo writes path atomically with a WriteTo method.
+func writeTo(path string, write func(io.Writer) (int64, error)) error {
+	if err := atomicfile.Write(path, func(f *os.File) error { _, err := write(f); return err }); err != nil {
 		return fmt.Errorf("plots: %w", err)
 	}
 	return nil

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/laa-neuro/laa/atomicfile"
 )
 
 // imageTypes maps accepted figure extensions to MIME types.
@@ -79,7 +81,7 @@ func (r *Report) Write(dir string) error {
 		if err := csv.NewWriter(&buf).WriteAll(append([][]string{t.Header}, t.Rows...)); err != nil {
 			return fmt.Errorf("report: table %s: %w", t.Name, err)
 		}
-		if err := writeAtomic(filepath.Join(dir, t.Name+".csv"), buf.Bytes()); err != nil {
+		if err := atomicfile.WriteBytes(filepath.Join(dir, t.Name+".csv"), buf.Bytes()); err != nil {
 			return err
 		}
 	}
@@ -87,7 +89,7 @@ func (r *Report) Write(dir string) error {
 	if err := pageTemplate.Execute(&buf, pg); err != nil {
 		return fmt.Errorf("report: rendering: %w", err)
 	}
-	return writeAtomic(filepath.Join(dir, "index.html"), buf.Bytes())
+	return atomicfile.WriteBytes(filepath.Join(dir, "index.html"), buf.Bytes())
 }
 
 // view checks the report against dir and builds the template's view and
@@ -200,32 +202,4 @@ func tableOf(t *Table) (*tableView, error) {
 		tv.Rows = append(tv.Rows, cells)
 	}
 	return tv, nil
-}
-
-// writeAtomic writes b to path through a temporary file in the same
-// directory and renames it into place.
-func writeAtomic(path string, b []byte) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(b); err != nil {
-		return fmt.Errorf("report: writing %s: %w", path, err)
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	return nil
 }

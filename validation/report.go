@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 
-	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/atomicfile"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/nn"
 	"github.com/laa-neuro/laa/plots"
@@ -43,7 +43,7 @@ func WriteReport(res *Result, info Info, dir string) error {
 	if err != nil {
 		return fmt.Errorf("report: metrics: %w", err)
 	}
-	if err := dataset.WriteAtomic(filepath.Join(dir, "metrics.json"), func(f *os.File) error { _, err := f.Write(js); return err }); err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, "metrics.json"), func(f *os.File) error { _, err := f.Write(js); return err }); err != nil {
 		return err
 	}
 	r := report.New("laa: amortized posterior diagnostics")

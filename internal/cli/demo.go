@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/laa-neuro/laa/atomicfile"
 	"github.com/laa-neuro/laa/dataset"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/npe"
@@ -102,7 +103,7 @@ on 2 cores.`,
 // come, and runs inference on it from the file.
 func (e *env) demoInfer(m *npe.Model, test *dataset.Set, dir string, seed uint64) error {
 	path := filepath.Join(dir, "example_trace.csv")
-	err := dataset.WriteAtomic(path, func(f *os.File) error {
+	err := atomicfile.Write(path, func(f *os.File) error {
 		fmt.Fprintln(f, "time_ms,voltage_mV,current_uA_per_cm2")
 		for t := range test.T {
 			fmt.Fprintf(f, "%g,%.6g,%g\n", test.Time[t], test.Traces[t], test.Stimulus[t])

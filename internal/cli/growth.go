@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/atomicfile"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/plots"
 	"github.com/laa-neuro/laa/train"
@@ -88,7 +88,7 @@ prints the table, and warns where contraction falls as the recording grows.`,
 			if err := plots.Save(f, dir, "contraction"); err != nil {
 				return err
 			}
-			if err := dataset.WriteAtomic(filepath.Join(dir, "growth.csv"), func(f *os.File) error { return res.WriteCSV(f) }); err != nil {
+			if err := atomicfile.Write(filepath.Join(dir, "growth.csv"), func(f *os.File) error { return res.WriteCSV(f) }); err != nil {
 				return err
 			}
 			out := struct {

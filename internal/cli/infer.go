@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/laa-neuro/laa/atomicfile"
 	"github.com/laa-neuro/laa/dataset"
 	"github.com/laa-neuro/laa/diagnose"
 	"github.com/laa-neuro/laa/neuron"
@@ -161,7 +162,7 @@ func writeDraws(base string, names []string, draws [][]float64) error {
 	if err := dataset.WriteNPY(base+".draws.npy", flat, len(draws), len(names)); err != nil {
 		return err
 	}
-	return dataset.WriteAtomic(base+".draws.csv", func(f *os.File) error {
+	return atomicfile.Write(base+".draws.csv", func(f *os.File) error {
 		fmt.Fprintln(f, strings.Join(names, ","))
 		for _, d := range draws {
 			s := make([]string, len(d))

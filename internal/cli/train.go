@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/laa-neuro/laa/atomicfile"
 	"github.com/laa-neuro/laa/dataset"
 	"github.com/laa-neuro/laa/npe"
 	"github.com/laa-neuro/laa/train"
@@ -124,7 +125,7 @@ func writeJSON(path string, v any) error {
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	return dataset.WriteAtomic(path, func(f *os.File) error {
+	return atomicfile.Write(path, func(f *os.File) error {
 		_, err := f.Write(append(b, '\n'))
 		return err
 	})
