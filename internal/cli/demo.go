@@ -113,7 +113,7 @@ func (e *env) demoInfer(m *npe.Model, test *dataset.Set, dir string, seed uint64
 	if err != nil {
 		return err
 	}
-	o, err := readObserved(path, m, recordingFlags{})
+	o, err := readObserved(path, m.Experiment, recordingFlags{})
 	if err != nil {
 		return err
 	}

@@ -41,14 +41,20 @@ func TestDemoEndToEnd(t *testing.T) {
 	if err := json.Unmarshal(b, &summary); err != nil || len(summary.Params) != 5 {
 		t.Fatalf("summary.json: %v %+v", err, summary)
 	}
-	// The same model infers from the CLI, and refuses a trace with NaN.
+	// The same model infers from the CLI; an isolated NaN is interpolated
+	// with a warning, a run of NaN is refused with where it starts.
 	bad := filepath.Join(dir, "bad.csv")
 	csv, _ := os.ReadFile(filepath.Join(dir, "example_trace.csv"))
 	lines := strings.Split(string(csv), "\n")
 	lines[40] = "39,NaN,0"
 	os.WriteFile(bad, []byte(strings.Join(lines, "\n")), 0o644)
-	if code, msg := run("infer", "--model", filepath.Join(dir, "model.laa"), "--trace", bad, "-o", dir); code == 0 || !strings.Contains(msg, "line 41") {
-		t.Errorf("NaN trace: exit %d, %s", code, msg)
+	if code, msg := run("infer", "--model", filepath.Join(dir, "model.laa"), "--trace", bad, "-o", dir); code != 0 || !strings.Contains(msg, "interpolated") {
+		t.Errorf("isolated NaN: exit %d, %s", code, msg)
+	}
+	lines[41] = "40,NaN,0"
+	os.WriteFile(bad, []byte(strings.Join(lines, "\n")), 0o644)
+	if code, msg := run("infer", "--model", filepath.Join(dir, "model.laa"), "--trace", bad, "-o", dir); code == 0 || !strings.Contains(msg, "2 samples in a row from t = 39 ms") {
+		t.Errorf("run of NaN: exit %d, %s", code, msg)
 	}
 	if _, err := os.Stat("/usr/bin/chromium"); err != nil {
 		t.Log("no Chromium: the browser check of the report is skipped")

@@ -54,7 +54,7 @@ stimulus compared with the protocol the model was trained on.`,
 			}
 			var obs []observed
 			for _, p := range traces {
-				o, err := readObserved(p, m, rec)
+				o, err := readObserved(p, m.Experiment, rec)
 				if err != nil {
 					return err
 				}

@@ -1,62 +1,76 @@
 package cli
 
 import (
-	"encoding/csv"
 	"fmt"
-	"math"
-	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/laa-neuro/laa/npe"
+	"github.com/laa-neuro/laa/neuron"
+	"github.com/laa-neuro/laa/recording"
 )
 
-// recordingFlags are the options for reading recordings.
-type recordingFlags struct{}
+// recordingFlags are the options for reading recordings (CSV/TSV or NWB).
+type recordingFlags struct {
+	opt     recording.Options
+	startMs float64
+	filter  string
+}
 
-func (r *recordingFlags) register(cmd *cobra.Command) {}
+func (r *recordingFlags) register(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&r.opt.TimeUnit, "time-unit", "", "unit of the time column when its header gives none: s or ms")
+	f.StringVar(&r.opt.VoltageUnit, "voltage-unit", "", "unit of the voltage column when its header gives none: V or mV")
+	f.StringVar(&r.opt.CurrentUnit, "current-unit", "", "unit of the current column when its header gives none: A, nA, pA or uA_per_cm2")
+	f.Float64Var(&r.opt.Membrane.AreaCm2, "area-cm2", 0, "membrane area (cm2), to turn an absolute current into uA/cm2")
+	f.Float64Var(&r.opt.Membrane.CapacitancePF, "capacitance-pf", 0, "whole-cell capacitance (pF): estimates the area at 1 uF/cm2 when --area-cm2 is not given")
+	f.StringVar(&r.opt.Sweep, "sweep", "", "NWB sweep (name or sweep number) when the file holds several")
+	f.Float64Var(&r.startMs, "start-ms", 0, "where the model's window starts in the recording (ms from its first sample)")
+	f.StringVar(&r.filter, "filter", "sinc", "anti-aliasing filter for resampling: sinc, boxcar (better for spikes) or none")
+}
 
-// readObserved reads a CSV trace on the model's grid: a header naming
-// time_ms, voltage_mV and current_uA_per_cm2 columns.
-func readObserved(path string, m *npe.Model, _ recordingFlags) (observed, error) {
-	f, err := os.Open(path)
+// recordingFilter parses --filter.
+func (r recordingFlags) recordingFilter() (recording.Filter, error) {
+	switch r.filter {
+	case "sinc", "":
+		return recording.FilterSinc, nil
+	case "boxcar":
+		return recording.FilterBoxcar, nil
+	case "none":
+		return recording.FilterNone, nil
+	}
+	return 0, fmt.Errorf("--filter %q: want sinc, boxcar or none", r.filter)
+}
+
+// prepare reads a recording and puts it on the experiment's grid.
+func (r recordingFlags) prepare(path string, cfg neuron.Config) (recording.Recording, recording.Prepared, error) {
+	rec, err := recording.Read(path, r.opt)
 	if err != nil {
-		return observed{}, fmt.Errorf("read trace: %w", err)
+		return rec, recording.Prepared{}, err
 	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
+	filter, err := r.recordingFilter()
 	if err != nil {
-		return observed{}, fmt.Errorf("read trace %s: %w", path, err)
+		return rec, recording.Prepared{}, err
 	}
-	if len(rows) < 2 {
-		return observed{}, fmt.Errorf("read trace %s: no data rows", path)
+	grid := recording.GridOf(cfg, r.startMs)
+	grid.Filter = filter
+	p, err := recording.Prepare(rec, grid)
+	if err != nil {
+		return rec, p, fmt.Errorf("%s: %w", path, err)
 	}
-	col := map[string]int{}
-	for i, h := range rows[0] {
-		col[strings.TrimSpace(h)] = i
+	return rec, p, nil
+}
+
+// readObserved reads a recording for a model.
+func readObserved(path string, cfg neuron.Config, r recordingFlags) (observed, error) {
+	_, p, err := r.prepare(path, cfg)
+	if err != nil {
+		return observed{}, err
 	}
-	vi, ok := col["voltage_mV"]
-	if !ok {
-		return observed{}, fmt.Errorf("read trace %s: no voltage_mV column in header %v", path, rows[0])
+	name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	if p.Sweep != "" {
+		name += "_" + p.Sweep
 	}
-	ci, hasCur := col["current_uA_per_cm2"]
-	o := observed{name: strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))}
-	for r, row := range rows[1:] {
-		v, err := strconv.ParseFloat(strings.TrimSpace(row[vi]), 64)
-		if err != nil || math.IsNaN(v) {
-			return observed{}, fmt.Errorf("read trace %s line %d: bad voltage %q", path, r+2, row[vi])
-		}
-		o.trace = append(o.trace, v)
-		if hasCur {
-			c, err := strconv.ParseFloat(strings.TrimSpace(row[ci]), 64)
-			if err != nil {
-				return observed{}, fmt.Errorf("read trace %s line %d: bad current %q", path, r+2, row[ci])
-			}
-			o.current = append(o.current, c)
-		}
-	}
-	return o, nil
+	return observed{name: name, trace: p.VoltageMV, current: p.Current, warnings: p.Warnings}, nil
 }

@@ -1,0 +1,337 @@
+package recording
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/scigolib/hdf5"
+)
+
+// NWBSweep is one current-clamp sweep of an NWB file: a CurrentClampSeries
+// under /acquisition and its CurrentClampStimulusSeries under
+// /stimulus/presentation.
+type NWBSweep struct {
+	Name     string  // the acquisition series' name, e.g. "data_00010_AD0" or "Sweep_10"
+	Number   int     // its sweep_number attribute (or the N of a name ending in _N); -1 if none
+	Stimulus string  // the paired stimulus series' name; empty if none was found
+	Samples  int     // number of voltage samples
+	RateHz   float64 // sampling rate; 0 when the series has timestamps instead
+}
+
+// nwbSeries is a series group found in the file.
+type nwbSeries struct {
+	NWBSweep
+	g *hdf5.Group
+}
+
+// NWBSweeps lists the current-clamp sweeps of an NWB file (NWB 2, as
+// pynwb, IPFX and DANDI write it, or NWB 1 as in the Allen Cell Types
+// database), each with the stimulus series it pairs with.
+func NWBSweeps(path string) (sweeps []NWBSweep, err error) {
+	err = withHDF5(path, func(f *hdf5.File) error {
+		acq, _, err := nwbIndex(f)
+		for _, s := range acq {
+			sweeps = append(sweeps, s.NWBSweep)
+		}
+		return err
+	})
+	return sweeps, err
+}
+
+// ReadNWB reads one current-clamp sweep of an NWB file, chosen by
+// opt.Sweep (its name or number) unless the file has only one. Data are
+// scaled by the data set's conversion (and offset) attributes into its
+// unit attribute's unit (volts and amperes in NWB), then the voltage to mV;
+// the current stays in that unit unless opt.Membrane is given. Time runs
+// from 0 at the sweep's first sample.
+//
+// The HDF5 reader is pure Go (github.com/scigolib/hdf5). It reads the
+// layouts that h5py, pynwb and the HDF5 1.8 format write (contiguous,
+// compact, chunked with gzip); chunked data sets indexed the HDF5 1.10+
+// way (files written with libver="latest") fail with a B-tree error.
+func ReadNWB(path string, opt Options) (rec Recording, err error) {
+	err = withHDF5(path, func(f *hdf5.File) error {
+		acq, stim, err := nwbIndex(f)
+		if err != nil {
+			return err
+		}
+		s, err := chooseSweep(acq, opt.Sweep)
+		if err != nil {
+			return err
+		}
+		if s.Stimulus == "" {
+			return fmt.Errorf("sweep %s has no CurrentClampStimulusSeries under /stimulus/presentation to pair with (by sweep_number or name); the injected current is needed to fit the model", s.Name)
+		}
+		rec, err = readSweep(s, stim[s.Stimulus])
+		if err != nil {
+			return fmt.Errorf("sweep %s: %w", s.Name, err)
+		}
+		version, _ := attrString(f.Root(), "nwb_version")
+		rec.Source = fmt.Sprintf("%s (NWB %s)", path, version)
+		return nil
+	})
+	if err != nil {
+		return Recording{}, err
+	}
+	if err := finish(&rec, opt.Membrane); err != nil {
+		return Recording{}, fmt.Errorf("%w (in %s, sweep %s)", err, path, rec.Sweep)
+	}
+	return rec, nil
+}
+
+// nwbIndex finds the current-clamp series under /acquisition and the
+// current-clamp stimulus series under /stimulus/presentation (also in NWB
+// 1's timeseries subgroup) and pairs them.
+func nwbIndex(f *hdf5.File) (acq []nwbSeries, stim map[string]nwbSeries, err error) {
+	stim = map[string]nwbSeries{}
+	acq = seriesIn(f.Root(), "acquisition", "CurrentClampSeries")
+	stimList := seriesIn(child(f.Root(), "stimulus"), "presentation", "CurrentClampStimulusSeries")
+	for _, s := range stimList {
+		stim[s.Name] = s
+	}
+	if len(acq) == 0 {
+		return nil, nil, errors.New("no CurrentClampSeries under /acquisition (is it an NWB current-clamp file?)")
+	}
+	for i := range acq {
+		a := &acq[i]
+		if _, ok := stim[a.Name]; ok {
+			a.Stimulus = a.Name
+			continue
+		}
+		var match []string
+		for _, s := range stimList {
+			if a.Number >= 0 && s.Number == a.Number {
+				match = append(match, s.Name)
+			}
+		}
+		switch {
+		case len(match) == 1:
+			a.Stimulus = match[0]
+		case len(acq) == 1 && len(stimList) == 1:
+			a.Stimulus = stimList[0].Name
+		}
+	}
+	return acq, stim, nil
+}
+
+// seriesIn lists the groups of type typ in parent/name and in
+// parent/name/timeseries (NWB 1).
+func seriesIn(parent *hdf5.Group, name, typ string) []nwbSeries {
+	g := child(parent, name)
+	if g == nil {
+		return nil
+	}
+	groups := append([]hdf5.Object(nil), g.Children()...)
+	if ts := child(g, "timeseries"); ts != nil {
+		groups = append(groups, ts.Children()...)
+	}
+	var out []nwbSeries
+	for _, o := range groups {
+		sg, ok := o.(*hdf5.Group)
+		if !ok || !isType(sg, typ) {
+			continue
+		}
+		s := nwbSeries{NWBSweep: NWBSweep{Name: sg.Name(), Number: -1}, g: sg}
+		if v, ok := attrFloat(sg, "sweep_number"); ok {
+			s.Number = int(v)
+		} else if m := trailingNumber.FindStringSubmatch(s.Name); m != nil {
+			s.Number, _ = strconv.Atoi(m[1])
+		}
+		if d := h5dataset(sg, "data"); d != nil {
+			if info, err := d.Info(); err == nil {
+				s.Samples = samplesFromInfo(info)
+			}
+		}
+		if st := h5dataset(sg, "starting_time"); st != nil {
+			s.RateHz, _ = attrFloat(st, "rate")
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// trailingNumber reads N from names such as Sweep_10.
+var trailingNumber = regexp.MustCompile(`^[A-Za-z]+_0*(\d+)$`)
+
+// infoDims matches the first dimension in a data set description.
+var infoDims = regexp.MustCompile(`\[(\d+)`)
+
+// samplesFromInfo reads the element count from the HDF5 reader's
+// description of a data set; 0 when it cannot.
+func samplesFromInfo(info string) int {
+	m := infoDims.FindStringSubmatch(info)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+// isType reports whether g is an NWB series of type typ: by its
+// neurodata_type (NWB 2) or its ancestry (NWB 1).
+func isType(g *hdf5.Group, typ string) bool {
+	if t, ok := attrString(g, "neurodata_type"); ok && t == typ {
+		return true
+	}
+	v, err := attrValue(g, "ancestry")
+	if err != nil {
+		return false
+	}
+	switch a := v.(type) {
+	case string:
+		return a == typ
+	case []string:
+		for _, s := range a {
+			if s == typ {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// chooseSweep picks the sweep named (or numbered) by want; with want empty,
+// the only sweep. It lists the sweeps when the choice is ambiguous or wrong.
+func chooseSweep(acq []nwbSeries, want string) (nwbSeries, error) {
+	list := func() string {
+		var b strings.Builder
+		for i, s := range acq {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(s.Name)
+			if s.Number >= 0 {
+				fmt.Fprintf(&b, " (sweep %d)", s.Number)
+			}
+		}
+		return b.String()
+	}
+	if want == "" {
+		if len(acq) == 1 {
+			return acq[0], nil
+		}
+		return nwbSeries{}, fmt.Errorf("%d current-clamp sweeps; choose one by name or number: %s", len(acq), list())
+	}
+	for _, s := range acq {
+		if s.Name == want {
+			return s, nil
+		}
+	}
+	if n, err := strconv.Atoi(want); err == nil {
+		var match []nwbSeries
+		for _, s := range acq {
+			if s.Number == n {
+				match = append(match, s)
+			}
+		}
+		switch len(match) {
+		case 1:
+			return match[0], nil
+		case 0:
+		default:
+			return nwbSeries{}, fmt.Errorf("sweep number %d is ambiguous; choose by name: %s", n, list())
+		}
+	}
+	return nwbSeries{}, fmt.Errorf("no current-clamp sweep %q; the file has: %s", want, list())
+}
+
+// readSweep reads the voltage and current of a paired sweep.
+func readSweep(a, s nwbSeries) (Recording, error) {
+	v, vu, err := readData(a.g, qVoltage)
+	if err != nil {
+		return Recording{}, err
+	}
+	i, iu, err := readData(s.g, qCurrent)
+	if err != nil {
+		return Recording{}, fmt.Errorf("stimulus %s: %w", s.Name, err)
+	}
+	t, rate, err := readTime(a.g, len(v))
+	if err != nil {
+		return Recording{}, err
+	}
+	rec := Recording{TimeMs: t, VoltageMV: v, Current: i, CurrentUnit: iu.current, Sweep: a.Name}
+	for k := range v {
+		v[k] *= vu.scale
+	}
+	if _, srate, err := readTime(s.g, len(i)); err == nil && rate > 0 && srate > 0 && math.Abs(srate-rate) > 1e-6*rate {
+		return Recording{}, fmt.Errorf("the voltage is sampled at %g Hz but stimulus %s at %g Hz", rate, s.Name, srate)
+	}
+	if len(i) != len(v) {
+		n := min(len(i), len(v))
+		rec.Warnings = append(rec.Warnings, fmt.Sprintf("voltage has %d samples and stimulus %s has %d; both cut to %d", len(v), s.Name, len(i), n))
+		rec.TimeMs, rec.VoltageMV, rec.Current = t[:n], v[:n], i[:n]
+	}
+	if d := h5dataset(a.g, "bias_current"); d != nil {
+		if b, err := d.Read(); err == nil && len(b) == 1 && b[0] != 0 && !math.IsNaN(b[0]) {
+			rec.Warnings = append(rec.Warnings, fmt.Sprintf("the sweep records a bias current of %.4g pA, which the stimulus series does not include and was not added", b[0]*1e12))
+		}
+	}
+	return rec, nil
+}
+
+// readData reads a series' data set scaled to SI units by its conversion
+// and offset attributes, with the unit named by its unit attribute (volts
+// or amperes when it has none).
+func readData(g *hdf5.Group, q quantity) ([]float64, unit, error) {
+	d := h5dataset(g, "data")
+	if d == nil {
+		return nil, unit{}, errors.New("no data set 'data'")
+	}
+	x, err := d.Read()
+	if err != nil {
+		return nil, unit{}, fmt.Errorf("data: %w", err)
+	}
+	conv, ok := attrFloat(d, "conversion")
+	if !ok {
+		conv = 1
+	}
+	off, _ := attrFloat(d, "offset")
+	for k := range x {
+		x[k] = x[k]*conv + off
+	}
+	us, ok := attrString(d, "unit")
+	if !ok {
+		us = map[quantity]string{qVoltage: "volts", qCurrent: "amperes"}[q]
+	}
+	u, err := parseUnitOf(q, us)
+	if err != nil {
+		return nil, unit{}, fmt.Errorf("data: %w", err)
+	}
+	return x, u, nil
+}
+
+// readTime returns n sample times in ms from the series' start, from
+// starting_time and its rate attribute or from timestamps (seconds), and
+// the rate when given.
+func readTime(g *hdf5.Group, n int) ([]float64, float64, error) {
+	t := make([]float64, n)
+	if st := h5dataset(g, "starting_time"); st != nil {
+		rate, ok := attrFloat(st, "rate")
+		if !ok || !(rate > 0) || math.IsInf(rate, 0) {
+			return nil, 0, fmt.Errorf("starting_time has no valid rate attribute (got %v)", rate)
+		}
+		for k := range t {
+			t[k] = float64(k) * 1000 / rate
+		}
+		return t, rate, nil
+	}
+	ts := h5dataset(g, "timestamps")
+	if ts == nil {
+		return nil, 0, errors.New("neither starting_time nor timestamps")
+	}
+	x, err := ts.Read()
+	if err != nil {
+		return nil, 0, fmt.Errorf("timestamps: %w", err)
+	}
+	if len(x) < n {
+		return nil, 0, fmt.Errorf("%d timestamps for %d samples", len(x), n)
+	}
+	for k := range t {
+		t[k] = (x[k] - x[0]) * 1000
+	}
+	return t, 0, nil
+}
