@@ -74,20 +74,21 @@ type Example struct {
 
 // Result is everything Assess measured.
 type Result struct {
-	Names      []string      `json:"param_names"`
-	Sims       int           `json:"sims"`
-	Draws      int           `json:"draws_per_sim"`
-	Truths     [][]float64   `json:"-"`
-	Posterior  [][][]float64 `json:"-"` // Sims x Draws x P
-	Params     []ParamResult `json:"params"`
-	Leakage    float64       `json:"leakage"`          // share of draws rejected outside the prior's support
-	MillisPer  float64       `json:"ms_per_posterior"` // wall time per posterior of Draws draws, batched
-	Example    Example       `json:"example"`
-	Typicality []Case        `json:"typicality"`
-	Time       []float64     `json:"-"`
-	Stimulus   []float64     `json:"-"`
-	Calibrated bool          `json:"calibrated"` // every parameter calibrated
-	Warnings   []string      `json:"warnings,omitempty"`
+	Names      []string          `json:"param_names"`
+	Sims       int               `json:"sims"`
+	Draws      int               `json:"draws_per_sim"`
+	Truths     [][]float64       `json:"-"`
+	Posterior  [][][]float64     `json:"-"` // Sims x Draws x P
+	Params     []ParamResult     `json:"params"`
+	Leakage    float64           `json:"leakage"`          // share of draws rejected outside the prior's support
+	MillisPer  float64           `json:"ms_per_posterior"` // wall time per posterior of Draws draws, batched
+	Example    Example           `json:"example"`
+	Typicality []Case            `json:"typicality"`
+	Recordings []RecordingResult `json:"recordings,omitempty"` // added by the caller with AssessRecording
+	Time       []float64         `json:"-"`
+	Stimulus   []float64         `json:"-"`
+	Calibrated bool              `json:"calibrated"` // every parameter calibrated
+	Warnings   []string          `json:"warnings,omitempty"`
 }
 
 // Assess draws posteriors for held-out simulations and computes every

@@ -98,7 +98,39 @@ func figures(res *Result, train, val []float64) ([]figure, error) {
 			return nil, err
 		}
 	}
+	for i, r := range res.Recordings {
+		if err := recordingFigures(i+1, r, params, add); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
+}
+
+// recordingFigures draws a recording's raw and prepared traces with the
+// posterior predictive bands, and its posterior's pairs plot.
+func recordingFigures(i int, r RecordingResult, params []plots.Param, add func(string, *plots.Figure, error) error) error {
+	raw := plots.TraceSet{Time: r.Raw.TimeMs, Traces: [][]float64{r.Raw.VoltageMV}, Labels: []string{"recorded"}}
+	if r.Raw.CurrentUnit == "uA/cm2" {
+		raw.Stimulus = r.Raw.Current
+	}
+	f, err := plots.Traces(raw)
+	if err == nil {
+		f.Title = fmt.Sprintf("%s: the recording as read", r.Name)
+	}
+	if err := add(fmt.Sprintf("recording_%d_raw", i), f, err); err != nil {
+		return err
+	}
+	p := r.PPC
+	f, err = plots.Predictive(plots.PredictiveCheck{Time: r.Prepared.TimeMs, Observed: r.Prepared.VoltageMV, Median: p.Q50,
+		Lower50: p.Q25, Upper50: p.Q75, Lower90: p.Q05, Upper90: p.Q95, Stimulus: r.Prepared.Current})
+	if err == nil {
+		f.Title = fmt.Sprintf("%s: prepared trace and posterior predictive bands", r.Name)
+	}
+	if err := add(fmt.Sprintf("recording_%d_ppc", i), f, err); err != nil {
+		return err
+	}
+	f, err = plots.Pairs(params, r.Draws, nil, 0)
+	return add(fmt.Sprintf("recording_%d_pairs", i), f, err)
 }
 
 // column returns column j of rows.

@@ -102,6 +102,10 @@ func WriteReport(res *Result, info Info, dir string) error {
 	}
 	ts.Table(report.Table{Name: "typicality", Caption: "MMD typicality tests", Header: []string{"trace", "expected", "p-value", "verdict"}, Rows: trows})
 
+	for i, rec := range res.Recordings {
+		recordingSection(r, i+1, rec, res.Names)
+	}
+
 	cfg := r.Section("Configuration and versions")
 	cfg.KeyValues("Run", append([]report.KV{{Key: "laa", Value: info.Version}, {Key: "Go", Value: runtime.Version()},
 		{Key: "matrix backend", Value: nn.BackendName()}, {Key: "model", Value: info.Model}, {Key: "data", Value: info.Data}}, info.Extra...)...)
@@ -119,4 +123,30 @@ func MetricsTable(res *Result) report.Table {
 			fmtG(p.Unconstrained.ZMean), fmtG(p.Unconstrained.ZSD), fmt.Sprint(p.Calibrated)})
 	}
 	return t
+}
+
+// recordingSection adds the page of one recording: raw and prepared trace,
+// posterior, posterior predictive check and typicality verdict.
+func recordingSection(r *report.Report, i int, rec RecordingResult, names []string) {
+	s := r.Section("Recording: " + rec.Name)
+	s.Paragraph(fmt.Sprintf("Source: %s. The trace is resampled to the model's grid with an anti-aliasing filter, "+
+		"its posterior drawn from the amortized network, then traces simulated from posterior draws are compared with it.", rec.Source))
+	verdict := "typical of the training simulations and recorded under the trained protocol: the posterior can be read as the model's"
+	if !rec.Trustworthy {
+		verdict = "NOT trustworthy: the trace looks unlike the training simulations, or its protocol differs; the LAA model (or this network) does not explain it"
+	}
+	s.Verdicts(report.Verdict{Name: rec.Name, Pass: rec.Trustworthy, Label: map[bool]string{true: "typical", false: "atypical"}[rec.Trustworthy],
+		Detail: fmt.Sprintf("typicality p = %.3g; PPC: %.0f %% of points inside the 90 %% band; %s", rec.Typicality.PValue, 100*rec.PPC.Inside90, verdict)})
+	for _, w := range rec.Warnings {
+		s.Warn(w)
+	}
+	var rows [][]string
+	for j, sm := range rec.Summary {
+		rows = append(rows, []string{names[j], fmtG(sm.Mean), fmtG(sm.SD), fmtG(sm.Median), fmtG(sm.Lower), fmtG(sm.Upper)})
+	}
+	s.Figure(fmt.Sprintf("recording_%d_raw.png", i), "The recording as read (voltage, and the current when it is a density).").
+		Table(report.Table{Name: fmt.Sprintf("recording_%d_posterior", i), Caption: fmt.Sprintf("Posterior summary (90 %% central interval; leakage %.2f %%)", 100*rec.Leakage),
+			Header: []string{"parameter", "mean", "sd", "median", "5 %", "95 %"}, Rows: rows}).
+		Figure(fmt.Sprintf("recording_%d_ppc.png", i), fmt.Sprintf("Prepared trace inside the 50 %% and 90 %% posterior predictive bands; CRPS %.3f mV, %.0f %% inside the 50 %% band.", rec.PPC.CRPS, 100*rec.PPC.Inside50)).
+		Figure(fmt.Sprintf("recording_%d_pairs.png", i), "Pairs plot of the posterior draws.")
 }

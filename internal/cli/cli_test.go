@@ -2,10 +2,13 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/laa-neuro/laa/dataset"
 )
 
 // run calls Main and returns its exit code and combined output.
@@ -93,6 +96,41 @@ func TestPriorPredictiveWritesFigures(t *testing.T) {
 	for _, f := range []string{"prior.png", "prior.svg"} {
 		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() < 1000 {
 			t.Fatalf("%s missing or tiny: %v", f, err)
+		}
+	}
+}
+
+func TestSimulateStimulusFromRecording(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	rec := filepath.Join(dir, "rec.csv")
+	// A 10 kHz recording in SI units of a 2 uA/cm2 step from 100 to 400 ms.
+	var b strings.Builder
+	b.WriteString("t_s,v_V,i_uA_per_cm2\n")
+	for k := 0; k <= 6000; k++ {
+		tms := float64(k) / 10
+		i := 0.0
+		if tms >= 100 && tms < 400 {
+			i = 2
+		}
+		fmt.Fprintf(&b, "%g,%g,%g\n", tms/1000, -0.065, i)
+	}
+	os.WriteFile(rec, []byte(b.String()), 0o644)
+	out := filepath.Join(dir, "sf.npz")
+	code, msg := run("simulate", "-n", "20", "--stimulus-from", rec, "-o", out)
+	if code != 0 {
+		t.Fatal(msg)
+	}
+	set, err := dataset.Read(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		t    int
+		want float64
+	}{{99, 0}, {100, 2}, {399, 2}, {400, 0}} {
+		if got := set.Stimulus[c.t]; got != c.want {
+			t.Errorf("stimulus at %d ms = %g, want %g", c.t, got, c.want)
 		}
 	}
 }

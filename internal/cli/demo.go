@@ -10,6 +10,7 @@ import (
 
 	"github.com/laa-neuro/laa/atomicfile"
 	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/hh"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/npe"
 	"github.com/laa-neuro/laa/train"
@@ -77,6 +78,14 @@ on 2 cores.`,
 			}
 			info := validation.Info{Model: path("model.laa"), Data: path("test.npz"), Version: Version(), Experiment: m.Experiment,
 				TrainLoss: h.Train, ValLoss: h.Val}
+			fmt.Fprintln(e.stdout, "      fitting two Hodgkin-Huxley cells as if they were recordings")
+			recs, err := writeHHRecordings(dir, cfg, seed)
+			if err != nil {
+				return err
+			}
+			if err := e.assessRecordings(m, testSet, res, recs, recordingFlags{}, seed); err != nil {
+				return err
+			}
 			reportDir := path("report")
 			if err := validation.WriteReport(res, info, reportDir); err != nil {
 				return err
@@ -119,4 +128,32 @@ func (e *env) demoInfer(m *npe.Model, test *dataset.Set, dir string, seed uint64
 	}
 	fmt.Fprintf(e.stdout, "      true parameters of the example: %v = %.4g\n", m.Names, test.Theta[:test.P])
 	return e.infer(m, []observed{o}, 2000, seed, filepath.Join(dir, "posterior"))
+}
+
+// writeHHRecordings writes two biologically plausible test recordings as
+// CSV files: a subthreshold Hodgkin-Huxley cell under the trained protocol,
+// and a classic one under the protocol scaled 10-fold, where it spikes.
+func writeHHRecordings(dir string, cfg neuron.Config, seed uint64) ([]string, error) {
+	cur, err := cfg.Stimulus.Compile()
+	if err != nil {
+		return nil, err
+	}
+	var paths []string
+	for i, c := range []struct {
+		name  string
+		p     hh.Params
+		scale float64
+	}{{"hh_subthreshold", hh.Subthreshold(), 1}, {"hh_spiking", hh.Classic(), 10}} {
+		tr, err := hh.Simulate(c.p, cur, hh.Settings{RecordStepMs: cfg.RecordStepMs, NumSamples: cfg.NumSamples(),
+			StimulusScale: c.scale, NoiseSD: cfg.SigmaObs}, neuron.Stream(seed, uint64(1<<42+i)))
+		if err != nil {
+			return nil, err
+		}
+		path := filepath.Join(dir, c.name+".csv")
+		if err := tr.WriteCSV(path); err != nil {
+			return nil, err
+		}
+		paths = append(paths, path)
+	}
+	return paths, nil
 }

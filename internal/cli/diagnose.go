@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -16,6 +17,8 @@ func (e *env) diagnoseCmd() *cobra.Command {
 	var (
 		modelPath, data, out string
 		opt                  validation.Options
+		recordings           []string
+		rec                  recordingFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "diagnose --model m.laa --data test.npz -o report/",
@@ -42,6 +45,9 @@ and versions. metrics.csv and metrics.json hold the numbers.`,
 			if err != nil {
 				return err
 			}
+			if err := e.assessRecordings(m, test, res, recordings, rec, opt.Seed); err != nil {
+				return err
+			}
 			info := validation.Info{Model: modelPath, Data: data, Version: Version(), Experiment: m.Experiment}
 			if h, ok := train.HistoryFrom(extra); ok {
 				info.TrainLoss, info.ValLoss = h.Train, h.Val
@@ -60,7 +66,33 @@ and versions. metrics.csv and metrics.json hold the numbers.`,
 	f.IntVar(&opt.Sims, "sims", 1000, "held-out simulations to assess")
 	f.IntVar(&opt.Draws, "draws", 200, "posterior draws per simulation")
 	f.Uint64Var(&opt.Seed, "seed", 1, "random seed")
+	f.StringArrayVar(&recordings, "recording", nil, "a recording (CSV/TSV or NWB) to fit and check on a page of its own (repeat for several)")
+	rec.register(cmd)
 	return cmd
+}
+
+// assessRecordings fits each recording and adds it to the result.
+func (e *env) assessRecordings(m *npe.Model, test *dataset.Set, res *validation.Result, paths []string, rec recordingFlags, seed uint64) error {
+	if len(paths) == 0 {
+		return nil
+	}
+	ref, _, err := validation.Reference(m, test, seed)
+	if err != nil {
+		return err
+	}
+	for _, path := range paths {
+		raw, p, err := rec.prepare(path, m.Experiment)
+		if err != nil {
+			return err
+		}
+		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+		r, err := validation.AssessRecording(m, ref, name, raw, p, 2000, 200, seed)
+		if err != nil {
+			return err
+		}
+		res.Recordings = append(res.Recordings, r)
+	}
+	return nil
 }
 
 // assess runs validation.Assess with a progress bar.
@@ -86,7 +118,14 @@ func (e *env) printVerdict(res *validation.Result, page string) {
 		fmt.Fprintf(e.stdout, "  %-6s %-15s calibration error %.3f  contraction %.2f  NRMSE %.2f\n", p.Name, v, p.Coverage.CalibrationError, p.Unconstrained.Contraction, p.Recovery.NRMSE)
 	}
 	for _, c := range res.Typicality {
-		fmt.Fprintf(e.stdout, "  typicality of %-22s p = %.3g (%s expected)\n", c.Name+":", c.Result.PValue, c.Expected)
+		fmt.Fprintf(e.stdout, "  typicality of %-24s p = %.3g (%s expected)\n", c.Name+":", c.Result.PValue, c.Expected)
+	}
+	for _, r := range res.Recordings {
+		v := "typical, trained protocol"
+		if !r.Trustworthy {
+			v = "NOT trustworthy"
+		}
+		fmt.Fprintf(e.stdout, "  recording %-27s typicality p = %.3g, PPC %.0f %% inside 90 %% band: %s\n", r.Name+":", r.Typicality.PValue, 100*r.PPC.Inside90, v)
 	}
 	if res.Calibrated {
 		fmt.Fprintln(e.stdout, "verdict: calibrated for every parameter")

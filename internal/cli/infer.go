@@ -76,6 +76,7 @@ stimulus compared with the protocol the model was trained on.`,
 // observed is one trace prepared for the model.
 type observed struct {
 	name     string    // base name for output files
+	path     string    // the file it came from
 	trace    []float64 // mV on the model's grid
 	current  []float64 // uA/cm2 on the model's grid; nil if unknown
 	warnings []string
@@ -121,7 +122,7 @@ func (e *env) infer(m *npe.Model, obs []observed, n int, seed uint64, out string
 		}
 		warnings := append([]string(nil), o.warnings...)
 		if d := maxAbsDiff(o.current, trained); o.current != nil && d > 1e-6 {
-			warnings = append(warnings, fmt.Sprintf("the recording's stimulus differs from the protocol the model was trained on (by up to %.3g uA/cm2): the posterior assumes the trained protocol. Simulate and train for this protocol: laa simulate --stimulus-from <recording>", d))
+			warnings = append(warnings, fmt.Sprintf("the recording's stimulus differs from the protocol the model was trained on (by up to %.3g uA/cm2): the posterior assumes the trained protocol. Simulate and train for this protocol: laa simulate --stimulus-from %s", d, o.path))
 		}
 		if typ.Warning != "" {
 			warnings = append(warnings, "typicality: "+typ.Warning)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/laa-neuro/laa/dataset"
 	"github.com/laa-neuro/laa/neuron"
+	"github.com/laa-neuro/laa/recording"
 )
 
 func (e *env) simulateCmd() *cobra.Command {
@@ -21,6 +22,9 @@ func (e *env) simulateCmd() *cobra.Command {
 		cfgPath string
 		shard   string
 		workers int
+		from    string
+		tol     float64
+		rec     recordingFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "simulate -n N --seed S -o train.npz",
@@ -42,6 +46,11 @@ join shards with 'laa merge'.`,
 			cfg, err := loadConfig(cfgPath)
 			if err != nil {
 				return err
+			}
+			if from != "" {
+				if cfg, err = e.stimulusFrom(cfg, from, rec, tol); err != nil {
+					return err
+				}
 			}
 			start, count, err := shardRange(shard, n)
 			if err != nil {
@@ -66,7 +75,30 @@ join shards with 'laa merge'.`,
 	f.StringVar(&cfgPath, "config", "", "configuration file (YAML or JSON); default: the embedded experiment")
 	f.StringVar(&shard, "shard", "", "write only shard i of K, as i/K (i = 1..K)")
 	f.IntVar(&workers, "workers", 0, "parallel workers (0: all cores); results do not depend on it")
+	f.StringVar(&from, "stimulus-from", "", "take the stimulus protocol from a recording (CSV/TSV or NWB) instead of the configuration")
+	f.Float64Var(&tol, "stimulus-tol", 0.02, "with --stimulus-from: current changes below this (uA/cm2) are treated as noise")
+	rec.register(cmd)
 	return cmd
+}
+
+// stimulusFrom replaces cfg's stimulus with the protocol of a recording:
+// its current on the model's grid, cleaned into piecewise-constant steps on
+// the RK4 grid.
+func (e *env) stimulusFrom(cfg neuron.Config, path string, rec recordingFlags, tol float64) (neuron.Config, error) {
+	_, p, err := rec.prepare(path, cfg)
+	if err != nil {
+		return cfg, err
+	}
+	stim, err := recording.StimulusFromRecording(p, cfg.DtMs, tol)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Stimulus = stim
+	if err := cfg.Validate(); err != nil {
+		return cfg, fmt.Errorf("simulate: stimulus from %s: %w", path, err)
+	}
+	fmt.Fprintf(e.stderr, "stimulus from %s: %d steps (levels %v uA/cm2 at %v ms)\n", path, len(stim.Times), stim.Levels, stim.Times)
+	return cfg, nil
 }
 
 // simulate runs dataset.Simulate with a progress bar.

@@ -72,5 +72,5 @@ func readObserved(path string, cfg neuron.Config, r recordingFlags) (observed, e
 	if p.Sweep != "" {
 		name += "_" + p.Sweep
 	}
-	return observed{name: name, trace: p.VoltageMV, current: p.Current, warnings: p.Warnings}, nil
+	return observed{name: name, path: path, trace: p.VoltageMV, current: p.Current, warnings: p.Warnings}, nil
 }
