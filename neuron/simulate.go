@@ -154,23 +154,27 @@ func (s *Simulator) Simulate(ps []Params, rngs []*rand.Rand, out []float64) erro
 // block integrates up to BlockSize trajectories in lockstep.
 func (s *Simulator) block(ps []Params, rngs []*rand.Rand, out []float64) error {
 	var (
-		nb                          = len(ps)
-		v, invC, gl, el, invK, vthr [BlockSize]float64
-		gact, ou, sigma             [BlockSize]float64
-		k1, k2, k3, k4, tmp         [BlockSize]float64
+		nb                 = len(ps)
+		l                  lanes
+		sigma              [BlockSize]float64
+		k1, k2, k3, k4, k0 [BlockSize]float64 // k0 stays zero
 	)
-	for b, p := range ps {
+	for b := range BlockSize {
+		p := ps[0] // unused lanes repeat lane 0 and are never recorded
+		if b < nb {
+			p = ps[b]
+		}
 		rest, err := RestingPotential(p)
 		if err != nil {
 			return err
 		}
-		v[b], invC[b], gl[b], el[b], invK[b], vthr[b], gact[b] = rest, 1/p.Cm, p.GL, p.EL, 1/p.K, p.Vthr, p.Gact
+		l.v[b], l.invC[b], l.gl[b], l.el[b], l.invK[b], l.vthr[b], l.gact[b] = rest, 1/p.Cm, p.GL, p.EL, 1/p.K, p.Vthr, p.Gact
 		sigma[b] = p.SigmaObs
 	}
 	n := s.nSamples
 	record := func(i int) {
 		for b := range nb {
-			out[b*n+i] = v[b]
+			out[b*n+i] = l.v[b]
 		}
 	}
 	record(0)
@@ -182,50 +186,35 @@ func (s *Simulator) block(ps []Params, rngs []*rand.Rand, out []float64) error {
 		ouDecay = math.Exp(-s.dt / s.cfg.IntrinsicNoise.TauMs)
 		ouKick = s.cfg.IntrinsicNoise.SD * math.Sqrt(1-ouDecay*ouDecay)
 		for b := range nb {
-			ou[b] = s.cfg.IntrinsicNoise.SD * rngs[b].NormFloat64()
+			l.ou[b] = s.cfg.IntrinsicNoise.SD * rngs[b].NormFloat64()
 		}
 	}
 	spiking := s.cfg.Spiking.Enabled
 	peak, reset := s.cfg.Spiking.PeakMV, s.cfg.Spiking.ResetMV
-	h := s.dt
-	deriv := func(dst, x *[BlockSize]float64, iext float64) {
-		for b := range nb {
-			a := gact[b] / (1 + math.Exp((vthr[b]-x[b])*invK[b]))
-			dst[b] = (a - gl[b]*(x[b]-el[b]) + iext + ou[b]) * invC[b]
-		}
-	}
+	h, h2, h6 := s.dt, s.dt/2, s.dt/6
 	for j := range s.i0 {
-		deriv(&k1, &v, s.i0[j])
-		for b := range nb {
-			tmp[b] = v[b] + 0.5*h*k1[b]
-		}
-		deriv(&k2, &tmp, s.im[j])
-		for b := range nb {
-			tmp[b] = v[b] + 0.5*h*k2[b]
-		}
-		deriv(&k3, &tmp, s.im[j])
-		for b := range nb {
-			tmp[b] = v[b] + h*k3[b]
-		}
-		deriv(&k4, &tmp, s.i1[j])
-		for b := range nb {
-			v[b] += h / 6 * (k1[b] + 2*k2[b] + 2*k3[b] + k4[b])
+		stage(&l, &k1, &k0, 0, s.i0[j])
+		stage(&l, &k2, &k1, h2, s.im[j])
+		stage(&l, &k3, &k2, h2, s.im[j])
+		stage(&l, &k4, &k3, h, s.i1[j])
+		for b := range BlockSize {
+			l.v[b] += h6 * (k1[b] + 2*k2[b] + 2*k3[b] + k4[b])
 		}
 		if spiking {
-			for b := range nb {
-				if v[b] >= peak {
-					v[b] = reset
+			for b := range BlockSize {
+				if l.v[b] >= peak {
+					l.v[b] = reset
 				}
 			}
 		}
 		if ouOn {
 			for b := range nb {
-				ou[b] = ouDecay*ou[b] + ouKick*rngs[b].NormFloat64()
+				l.ou[b] = ouDecay*l.ou[b] + ouKick*rngs[b].NormFloat64()
 			}
 		}
 		if (j+1)%s.stepsPerRecord == 0 {
 			for b := range nb {
-				if math.IsNaN(v[b]) || math.IsInf(v[b], 0) {
+				if math.IsNaN(l.v[b]) || math.IsInf(l.v[b], 0) {
 					return fmt.Errorf("neuron: non-finite voltage at t = %g ms for %v", float64(j+1)*h, ps[b])
 				}
 			}

@@ -250,3 +250,27 @@ func BenchmarkGenerate(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*1024)/b.Elapsed().Seconds(), "traj/s")
 }
+
+func TestStageMatchesMathExp(t *testing.T) {
+	t.Parallel()
+	const tol = 1e-14 // relative, on dV/dt
+	r := Stream(4, 0)
+	var l lanes
+	var dst, kp [BlockSize]float64
+	for range 2000 {
+		for b := range BlockSize {
+			// Voltages far beyond the sigmoid's range on both sides.
+			l.v[b], l.vthr[b], l.invK[b] = -200+300*r.Float64(), -50+5*r.NormFloat64(), 1/(0.2+10*r.Float64())
+			l.gact[b], l.gl[b], l.el[b], l.invC[b], l.ou[b] = 2, 0.1, -65, 1/(0.5+r.Float64()), 0.1*r.NormFloat64()
+			kp[b] = r.NormFloat64()
+		}
+		stage(&l, &dst, &kp, 0.25, 1.5)
+		for b := range BlockSize {
+			x := l.v[b] + 0.25*kp[b]
+			want := (l.gact[b]/(1+math.Exp((l.vthr[b]-x)*l.invK[b])) - l.gl[b]*(x-l.el[b]) + 1.5 + l.ou[b]) * l.invC[b]
+			if d := math.Abs(dst[b] - want); d > tol*(1+math.Abs(want)) {
+				t.Fatalf("dV/dt %.17g, with math.Exp %.17g", dst[b], want)
+			}
+		}
+	}
+}
