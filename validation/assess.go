@@ -222,30 +222,49 @@ func example(m *npe.Model, test *dataset.Set, res *Result, i int, opt Options, r
 }
 
 // Predictive simulates n noisy traces from posterior draws (the first n,
-// cycling if fewer) and compares the observed trace with them.
+// cycling if fewer) and compares the observed trace with them. Draws whose
+// simulation blows up (absurd parameters, as a network extrapolating far
+// from its training data can give) are left out and counted in the
+// warning; fewer than ten usable draws is an error.
 func Predictive(exp neuron.Config, observed []float64, draws [][]float64, n int, seed uint64) (diagnose.PPC, error) {
 	sim, err := neuron.NewSimulator(exp)
 	if err != nil {
 		return diagnose.PPC{}, err
 	}
-	ps := make([]neuron.Params, n)
-	for k := range n {
-		if ps[k], err = exp.Params(draws[k%len(draws)]); err != nil {
-			return diagnose.PPC{}, fmt.Errorf("validation: posterior draw %d: %w", k, err)
-		}
-	}
 	T := sim.NumSamples()
-	flat := make([]float64, n*T)
+	ps := make([]neuron.Params, n)
 	rngs := make([]*rand.Rand, n)
-	for k := range rngs {
+	for k := range n {
+		ps[k], _ = exp.Params(draws[k%len(draws)]) // invalid sets fail in Simulate
 		rngs[k] = neuron.Stream(seed, uint64(k))
 	}
-	if err := sim.Simulate(ps, rngs, flat); err != nil {
-		return diagnose.PPC{}, err
+	flat := make([]float64, n*T)
+	var sims [][]float64
+	failed := 0
+	if err := sim.Simulate(ps, rngs, flat); err == nil {
+		for k := range n {
+			sims = append(sims, flat[k*T:(k+1)*T])
+		}
+	} else { // find the draws that fail, one at a time
+		for k := range n {
+			trace := flat[k*T : (k+1)*T]
+			if err := sim.Simulate(ps[k:k+1], []*rand.Rand{neuron.Stream(seed, uint64(k))}, trace); err != nil {
+				failed++
+				continue
+			}
+			sims = append(sims, trace)
+		}
 	}
-	sims := make([][]float64, n)
-	for k := range sims {
-		sims[k] = flat[k*T : (k+1)*T]
+	if len(sims) < 10 {
+		return diagnose.PPC{}, fmt.Errorf("validation: posterior predictive check: only %d of %d posterior draws simulate to finite traces", len(sims), n)
 	}
-	return diagnose.PredictiveCheck(observed, sims)
+	ppc, err := diagnose.PredictiveCheck(observed, sims)
+	if failed > 0 {
+		w := fmt.Sprintf("%d of %d posterior draws gave non-finite simulations and were left out of the predictive check", failed, n)
+		if ppc.Warning != "" {
+			w = ppc.Warning + "; " + w
+		}
+		ppc.Warning = w
+	}
+	return ppc, err
 }

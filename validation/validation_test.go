@@ -3,6 +3,7 @@ package validation
 import (
 	"encoding/json"
 	"math"
+	"strings"
 	"sync"
 	"testing"
 
@@ -142,5 +143,26 @@ func TestAssessProducesFiniteMetrics(t *testing.T) {
 	dir := t.TempDir()
 	if err := WriteReport(res, Info{Model: "m.laa", Data: "test.npz", Experiment: m.Experiment}, dir); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestPredictiveSkipsDrawsThatBlowUp(t *testing.T) {
+	t.Parallel()
+	cfg := neuron.Default()
+	theta := []float64{1.1, 0.09, -64, 5, -49}
+	obs, err := simulateOne(cfg, theta, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	absurd := []float64{6.7e-76, 6.4e8, -42, 0.04, 16} // a draw seen from a far out-of-distribution trace
+	ppc, err := Predictive(cfg, obs, [][]float64{theta, absurd}, 40, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ppc.Warning, "20 of 40 posterior draws") {
+		t.Fatalf("warning %q", ppc.Warning)
+	}
+	if _, err := Predictive(cfg, obs, [][]float64{absurd}, 40, 4); err == nil {
+		t.Fatal("a PPC with no usable draw succeeded")
 	}
 }
