@@ -87,8 +87,11 @@ func (e *env) assessRecordings(m *npe.Model, test *dataset.Set, res *validation.
 		}
 		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 		r, err := validation.AssessRecording(m, ref, name, raw, p, 2000, 200, seed)
-		if err != nil {
-			return err
+		if err != nil { // the report goes on without this recording's page
+			w := fmt.Sprintf("recording %s could not be fitted: %v", path, err)
+			fmt.Fprintln(e.stderr, "warning:", w)
+			res.Warnings = append(res.Warnings, w)
+			continue
 		}
 		res.Recordings = append(res.Recordings, r)
 	}
