@@ -121,10 +121,17 @@ func recordingFigures(i int, r RecordingResult, params []plots.Param, add func(s
 		return err
 	}
 	p := r.PPC
-	f, err = plots.Predictive(plots.PredictiveCheck{Time: r.Prepared.TimeMs, Observed: r.Prepared.VoltageMV, Median: p.Q50,
-		Lower50: p.Q25, Upper50: p.Q75, Lower90: p.Q05, Upper90: p.Q95, Stimulus: r.Prepared.Current})
-	if err == nil {
-		f.Title = fmt.Sprintf("%s: prepared trace and posterior predictive bands", r.Name)
+	if len(p.Q50) > 0 {
+		f, err = plots.Predictive(plots.PredictiveCheck{Time: r.Prepared.TimeMs, Observed: r.Prepared.VoltageMV, Median: p.Q50,
+			Lower50: p.Q25, Upper50: p.Q75, Lower90: p.Q05, Upper90: p.Q95, Stimulus: r.Prepared.Current})
+		if err == nil {
+			f.Title = fmt.Sprintf("%s: prepared trace and posterior predictive bands", r.Name)
+		}
+	} else {
+		f, err = plots.Traces(plots.TraceSet{Time: r.Prepared.TimeMs, Traces: [][]float64{r.Prepared.VoltageMV}, Labels: []string{"prepared"}, Stimulus: r.Prepared.Current})
+		if err == nil {
+			f.Title = fmt.Sprintf("%s: prepared trace (no posterior predictive check possible)", r.Name)
+		}
 	}
 	if err := add(fmt.Sprintf("recording_%d_ppc", i), f, err); err != nil {
 		return err

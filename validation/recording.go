@@ -50,7 +50,10 @@ func AssessRecording(m *npe.Model, ref *diagnose.Reference, name string, raw rec
 		return r, err
 	}
 	if r.PPC, err = Predictive(m.Experiment, p.VoltageMV, r.Draws, ppcDraws, rng.Uint64()); err != nil {
-		return r, err
+		// The page still shows the posterior and the typicality verdict.
+		r.Warnings = append(r.Warnings, fmt.Sprintf("no posterior predictive check: %v (the posterior is far outside anything simulated)", err))
+	} else if r.PPC.Warning != "" {
+		r.Warnings = append(r.Warnings, "posterior predictive check: "+r.PPC.Warning)
 	}
 	if r.Typicality, err = Check(m, ref, p.VoltageMV); err != nil {
 		return r, err
@@ -66,6 +69,6 @@ func AssessRecording(m *npe.Model, ref *diagnose.Reference, name string, raw rec
 	if r.Typicality.Warning != "" {
 		r.Warnings = append(r.Warnings, "typicality: "+r.Typicality.Warning)
 	}
-	r.Trustworthy = r.SameProto && r.Typicality.Warning == ""
+	r.Trustworthy = r.SameProto && r.Typicality.Warning == "" && len(r.PPC.Q50) > 0
 	return r, nil
 }

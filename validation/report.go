@@ -137,6 +137,10 @@ func recordingSection(r *report.Report, i int, rec RecordingResult, names []stri
 	}
 	s.Verdicts(report.Verdict{Name: rec.Name, Pass: rec.Trustworthy, Label: map[bool]string{true: "typical", false: "atypical"}[rec.Trustworthy],
 		Detail: fmt.Sprintf("typicality p = %.3g; PPC: %.0f %% of points inside the 90 %% band; %s", rec.Typicality.PValue, 100*rec.PPC.Inside90, verdict)})
+	ppcCaption := fmt.Sprintf("Prepared trace inside the 50 %% and 90 %% posterior predictive bands; CRPS %.3f mV, %.0f %% inside the 50 %% band.", rec.PPC.CRPS, 100*rec.PPC.Inside50)
+	if len(rec.PPC.Q50) == 0 {
+		ppcCaption = "Prepared trace. No posterior predictive check: traces simulated from the posterior draws are not finite."
+	}
 	for _, w := range rec.Warnings {
 		s.Warn(w)
 	}
@@ -147,6 +151,6 @@ func recordingSection(r *report.Report, i int, rec RecordingResult, names []stri
 	s.Figure(fmt.Sprintf("recording_%d_raw.png", i), "The recording as read (voltage, and the current when it is a density).").
 		Table(report.Table{Name: fmt.Sprintf("recording_%d_posterior", i), Caption: fmt.Sprintf("Posterior summary (90 %% central interval; leakage %.2f %%)", 100*rec.Leakage),
 			Header: []string{"parameter", "mean", "sd", "median", "5 %", "95 %"}, Rows: rows}).
-		Figure(fmt.Sprintf("recording_%d_ppc.png", i), fmt.Sprintf("Prepared trace inside the 50 %% and 90 %% posterior predictive bands; CRPS %.3f mV, %.0f %% inside the 50 %% band.", rec.PPC.CRPS, 100*rec.PPC.Inside50)).
+		Figure(fmt.Sprintf("recording_%d_ppc.png", i), ppcCaption).
 		Figure(fmt.Sprintf("recording_%d_pairs.png", i), "Pairs plot of the posterior draws.")
 }
