@@ -28,9 +28,9 @@ type RecordingResult struct {
 	Trustworthy bool                `json:"trustworthy"` // typical and under the trained protocol
 }
 
-// protocolTolerance is how far (uA/cm2) a recording's current may differ
+// ProtocolTolerance is how far (uA/cm2) a recording's current may differ
 // from the trained stimulus and still count as the same protocol.
-const protocolTolerance = 0.02
+const ProtocolTolerance = 0.02
 
 // AssessRecording fits a prepared recording: n posterior draws, a PPC of
 // ppcDraws simulations and a typicality test against ref.
@@ -62,7 +62,7 @@ func AssessRecording(m *npe.Model, ref *diagnose.Reference, name string, raw rec
 	if err != nil {
 		return r, err
 	}
-	r.SameProto, r.ProtoDiff = recording.SameProtocol(p.Current, sim.StimulusAtSamples(), protocolTolerance)
+	r.SameProto, r.ProtoDiff = recording.SameProtocol(p.Current, sim.StimulusAtSamples(), ProtocolTolerance)
 	if !r.SameProto {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("the recording's stimulus differs from the trained protocol by up to %.3g uA/cm2; simulate and train for it with laa simulate --stimulus-from", r.ProtoDiff))
 	}

@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 	"github.com/laa-neuro/laa/diagnose"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/npe"
+	"github.com/laa-neuro/laa/recording"
 	"github.com/laa-neuro/laa/validation"
 )
 
@@ -121,7 +121,7 @@ func (e *env) infer(m *npe.Model, obs []observed, n int, seed uint64, out string
 			return err
 		}
 		warnings := append([]string(nil), o.warnings...)
-		if d := maxAbsDiff(o.current, trained); o.current != nil && d > 1e-6 {
+		if same, d := recording.SameProtocol(o.current, trained, validation.ProtocolTolerance); o.current != nil && !same {
 			warnings = append(warnings, fmt.Sprintf("the recording's stimulus differs from the protocol the model was trained on (by up to %.3g uA/cm2): the posterior assumes the trained protocol. Simulate and train for this protocol: laa simulate --stimulus-from %s", d, o.path))
 		}
 		if typ.Warning != "" {
@@ -189,16 +189,4 @@ func freshReference(m *npe.Model, seed uint64) (*diagnose.Reference, error) {
 	}
 	ref, _, err := validation.Reference(m, set, seed)
 	return ref, err
-}
-
-// maxAbsDiff returns max |a_i - b_i| (Inf when the lengths differ).
-func maxAbsDiff(a, b []float64) float64 {
-	if len(a) != len(b) {
-		return math.Inf(1)
-	}
-	d := 0.0
-	for i := range a {
-		d = math.Max(d, math.Abs(a[i]-b[i]))
-	}
-	return d
 }
