@@ -1,6 +1,7 @@
 // Command simspeed measures simulator throughput side by side in one run: a
 // naive scalar Go RK4 loop, laa's batched simulator (noise free and the full
-// Generate) and the C twin of the same scheme (rk4.c, compiled by run.sh).
+// Generate), the library's previous block kernel (before.go) and the C twin
+// of the same scheme (rk4.c, compiled by run.sh).
 // It prints a markdown table, checks that C's traces equal Go's and that the
 // default step meets the accuracy goal. See README.md.
 //
@@ -45,7 +46,7 @@ var (
 	cFast      = flag.String("c-fast", "", "rk4 built with gcc -O3 -march=native -ffast-math -fopenmp (row skipped if empty)")
 	dirFlag    = flag.String("dir", "", "folder for the parameter and trace files (default: a new temporary folder, removed at the end)")
 	ratioBasis = flag.String("ratios", "cpu", "basis of the ratio columns: cpu (CPU time, robust to other load) or wall")
-	only       = flag.String("only", "", "comma-separated subset of rows to time: naive,sim,gen,c,native,fast,proto (for profiling)")
+	only       = flag.String("only", "", "comma-separated subset of rows to time: naive,before,sim,gen,c,native,fast (for profiling)")
 	cpuprofile = flag.String("cpuprofile", "", "write a CPU profile of the Go timings")
 )
 
@@ -98,10 +99,10 @@ func main() {
 	nNaive := max(n / *naiveDiv, 1)
 	naiveOut := make([]float64, nNaive*T)
 	simOut := make([]float64, n*T)
-	var protoOut []float64
-	protoSetup := newSetup(cfg.DtMs)
-	if want("proto") {
-		protoOut = make([]float64, n*T)
+	var beforeOut []float64
+	beforeSetup := newSetup(cfg)
+	if want("before") {
+		beforeOut = make([]float64, n*T)
 	}
 	var goTraces []float64 // the first noise-free run, compared with C
 	times := map[string][]meas{}
@@ -111,6 +112,10 @@ func main() {
 		if want("naive") {
 			touch(naiveOut)
 			times["naive"] = append(times["naive"], timeIt(func() { naive(ps[:nNaive], sim.Current(), *naiveDt, naiveOut) }))
+		}
+		if want("before") {
+			touch(beforeOut)
+			times["before"] = append(times["before"], timeIt(func() { beforeSimulate(beforeSetup, ps, beforeOut) }))
 		}
 		if want("sim") {
 			touch(simOut)
@@ -137,10 +142,6 @@ func main() {
 			}
 			times[c.row] = append(times[c.row], runC(c.bin, paramFile, out, cfg.DtMs))
 		}
-		if want("proto") {
-			touch(protoOut)
-			times["proto"] = append(times["proto"], timeIt(func() { protoSimulate(protoSetup, ps, protoOut) }))
-		}
 	}
 
 	// C against Go, trace by trace.
@@ -155,10 +156,10 @@ func main() {
 		os.Remove(file)
 	}
 	simOut = nil
-	if goTraces != nil && protoOut != nil {
-		cDiff["proto"] = maxDiff(protoOut, goTraces)
+	if goTraces != nil && beforeOut != nil {
+		cDiff["before"] = maxDiff(beforeOut, goTraces)
 	}
-	protoOut = nil
+	beforeOut = nil
 
 	// Accuracy of the default step (and the naive baseline's) against the reference step.
 	m := min(*accN, n)
@@ -180,12 +181,12 @@ func main() {
 	}
 	lines := []line{
 		{fmt.Sprintf("(a) naive Go: scalar RK4, one trajectory at a time, math.Exp, dt = %g ms (first %d draws)", *naiveDt, nNaive), "naive", nNaive},
+		{fmt.Sprintf("(b0) laa kernel before (math.Exp per lane): `before.go`, the block of 849f365^, dt = %g ms", cfg.DtMs), "before", n},
 		{fmt.Sprintf("(b) laa `Simulator.Simulate`, noise free, blocks of %d, dt = %g ms", neuron.BlockSize, cfg.DtMs), "sim", n},
 		{fmt.Sprintf("(c) laa `Generate`: prior draws + simulation + observation noise, dt = %g ms", cfg.DtMs), "gen", n},
 		{fmt.Sprintf("(d) C `gcc -O3 -fopenmp`, same scheme, dt = %g ms", cfg.DtMs), "c", n},
 		{fmt.Sprintf("(e) C `gcc -O3 -march=native -fopenmp`, dt = %g ms", cfg.DtMs), "native", n},
 		{fmt.Sprintf("(f) C `gcc -O3 -march=native -ffast-math -fopenmp` (exp vectorized by libmvec; not the same arithmetic), dt = %g ms", cfg.DtMs), "fast", n},
-		{fmt.Sprintf("(g) Go prototype kernel (proto.go: no bounds checks, exp inlined, table-driven), dt = %g ms", cfg.DtMs), "proto", n},
 	}
 	// rate is the throughput on *workers cores: by wall clock, or from CPU
 	// time (what an otherwise idle machine would give).
@@ -198,8 +199,16 @@ func main() {
 		}
 		return float64(l.count) / medianOf(times[l.key], false)
 	}
+	row := func(key string) line {
+		for _, l := range lines {
+			if l.key == key {
+				return l
+			}
+		}
+		panic(key)
+	}
 	useCPU := *ratioBasis == "cpu"
-	base, cRate := rate(lines[0], useCPU), rate(lines[3], useCPU)
+	base, cRate := rate(row("naive"), useCPU), rate(row("c"), useCPU)
 	fmt.Printf("| configuration | trajectories/s, wall clock, %d workers | trajectories/s from CPU time, %d cores | × naive Go | × C -O3 |\n|---|---:|---:|---:|---:|\n", *workers, *workers)
 	for _, l := range lines {
 		w, c := rate(l, false), rate(l, true)
@@ -214,20 +223,24 @@ func main() {
 	fmt.Printf("N = %d prior draws (neuron.Default(), seed %d), %d samples per trace; median of %d interleaved repetitions. "+
 		"CPU-time throughput = %d x trajectories / CPU-seconds of the timed region (all threads, GC included); ratios are throughput ratios "+
 		"(above 1 is faster) from %s.\n", n, seed, T, *reps, *workers, map[bool]string{true: "CPU time", false: "wall-clock time"}[useCPU])
-	if r := rate(lines[1], useCPU); !math.IsNaN(r) {
-		fmt.Printf("- 100,000 pairs take %.2f s noise free (b), %s with Generate (c) (from %s).\n", 1e5/r, secs(1e5/rate(lines[2], useCPU)),
+	if r := rate(row("sim"), useCPU); !math.IsNaN(r) {
+		fmt.Printf("- 100,000 pairs take %.2f s noise free (b), %s with Generate (c) (from %s).\n", 1e5/r, secs(1e5/rate(row("gen"), useCPU)),
 			map[bool]string{true: "CPU time", false: "wall clock"}[useCPU])
 	}
-	for _, row := range []string{"c", "native", "fast", "proto"} {
-		if d, ok := cDiff[row]; ok {
+	if after, before := row("sim"), row("before"); !math.IsNaN(rate(after, true)) && !math.IsNaN(rate(before, true)) {
+		fmt.Printf("- current kernel against the one before: (b) / (b0) = %s from CPU time, %s by wall clock.\n",
+			ratio(rate(after, true)/rate(before, true)), ratio(rate(after, false)/rate(before, false)))
+	}
+	for _, key := range []string{"before", "c", "native", "fast"} {
+		if d, ok := cDiff[key]; ok {
 			fmt.Printf("- max |%s - (b)| over all %d x %d samples: %.3g mV\n",
-				map[string]string{"c": "(d)", "native": "(e)", "fast": "(f)", "proto": "(g)"}[row], n, T, d)
+				map[string]string{"before": "(b0)", "c": "(d)", "native": "(e)", "fast": "(f)"}[key], n, T, d)
 		}
 	}
 	fmt.Printf("- accuracy on the first %d draws, max |V - V_ref| against dt = %g ms: %.3g mV at the default dt = %g ms (goal <= 0.01 mV); naive at dt = %g ms: %.3g mV\n",
 		m, *refDt, accDefault, cfg.DtMs, *naiveDt, accNaive)
 	fmt.Printf("- C reads V_rest from the parameter file only to check it: it recomputes the resting potential with the same scan and bisection as neuron.RestingPotential inside the timed region, as (b) does (largest difference %.3g mV: glibc exp vs Go's math.Exp).\n", restDiff)
-	fmt.Printf("- timed regions: (a), (b), (g) the integration with output preallocated; (c) the whole Generate call; (d)-(f) the OpenMP loop inside rk4 (file I/O excluded, output pages touched first).\n")
+	fmt.Printf("- timed regions: (a), (b0), (b) the integration with output preallocated; (c) the whole Generate call; (d)-(f) the OpenMP loop inside rk4 (file I/O excluded, output pages touched first).\n")
 	fmt.Printf("- raw seconds per repetition, wall/CPU: %s\n", rawTimes(times))
 	fmt.Printf("- machine: %s, %d CPUs, GOMAXPROCS %d, %s; load average %s before, %s after\n",
 		cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), load0, loadAvg())
@@ -461,7 +474,7 @@ func secs(x float64) string {
 
 func rawTimes(t map[string][]meas) string {
 	var parts []string
-	for _, k := range []string{"naive", "sim", "gen", "c", "native", "fast", "proto"} {
+	for _, k := range []string{"naive", "before", "sim", "gen", "c", "native", "fast"} {
 		if len(t[k]) > 0 {
 			var s []string
 			for _, v := range t[k] {

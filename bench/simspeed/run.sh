@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Simulator throughput side by side: naive Go, laa's simulator and Generate,
-# the C twin (c/rk4.c) at -O3, -O3 -march=native and -O3 -march=native
-# -ffast-math, and a Go prototype kernel, in one run; prints a markdown
-# table. See README.md.
+# Simulator throughput side by side: naive Go, laa's block kernel before and
+# after commit 849f365, laa's simulator and Generate, and the C twin
+# (c/rk4.c) at -O3, -O3 -march=native and -O3 -march=native -ffast-math, in
+# one run; prints a markdown table. See README.md.
 #
 #   bash bench/simspeed/run.sh                 # N = 100,000, about 1-2 minutes on 2 idle cores
 #   N=20000 REPS=1 bash bench/simspeed/run.sh   # quick
