@@ -21,10 +21,11 @@ type Backend interface {
 
 // defaultBackend is what the layers use; see backend_openblas.go for the
 // build-tag override.
-var defaultBackend Backend = Gonum{}
+var defaultBackend Backend = pureGoBackend()
 
 // DefaultBackend returns the backend the layers use: OpenBLAS when built
-// with -tags openblas (and cgo), the pure-Go gonum backend otherwise.
+// with -tags openblas (and cgo); otherwise the pure-Go AVX2+FMA kernel
+// (Asm) on CPUs that have them, and gonum's BLAS elsewhere.
 func DefaultBackend() Backend { return defaultBackend }
 
 // BackendName returns the name of the default backend, for logs and
