@@ -94,20 +94,21 @@ func RestingPotential(p Params) (float64, error) {
 	if p.Gact == 0 {
 		return p.EL, nil
 	}
-	step := math.Min(0.1, p.K/8)
+	// The scan step resolves the sigmoid (k/8) but never takes more than
+	// 100,000 steps, nor falls below the spacing of floats near V.
+	step := math.Max(math.Max(math.Min(0.1, p.K/8), (hi-p.EL)/1e5), 4*math.Abs(hi)*0x1p-52)
 	lo := p.EL
 	for v := p.EL + step; ; v += step {
-		if v > hi {
-			v = hi
+		if v >= hi {
+			// f(hi) = G_act (s - 1) <= 0 up to rounding: hi closes the bracket.
+			hi = math.Max(hi, lo)
+			break
 		}
 		if f(v) <= 0 {
 			hi = v
 			break
 		}
 		lo = v
-		if v == hi {
-			return 0, fmt.Errorf("neuron: no resting potential found for %v", p)
-		}
 	}
 	for range 200 {
 		mid := (lo + hi) / 2

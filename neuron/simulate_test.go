@@ -131,6 +131,26 @@ func TestRestingPotentialIsFixedPoint(t *testing.T) {
 	}
 }
 
+// TestRestingPotentialExtremeParameters: parameters far outside the prior
+// (as a network extrapolating on odd data can propose) end the scan.
+func TestRestingPotentialExtremeParameters(t *testing.T) {
+	t.Parallel()
+	for _, p := range []Params{
+		{Cm: 1, GL: 0.1, EL: -65, K: 4e-15, Vthr: -50, Gact: 2},
+		{Cm: 1, GL: 0.1, EL: -65, K: 1e-3, Vthr: -80, Gact: 2},
+		{Cm: 6.7e-76, GL: 6.4e8, EL: -42, K: 0.04, Vthr: 16, Gact: 2},
+		{Cm: 1, GL: 1e-12, EL: -65, K: 6, Vthr: -50, Gact: 2},
+	} {
+		v, err := RestingPotential(p)
+		if err != nil {
+			t.Fatalf("%v: %v", p, err)
+		}
+		if v < p.EL || v > p.EL+p.Gact/p.GL+1e-9 {
+			t.Fatalf("%v: rest %g outside [E_L, E_L + G_act/g_L]", p, v)
+		}
+	}
+}
+
 func TestDeterministicAcrossWorkers(t *testing.T) {
 	t.Parallel()
 	s := mustSim(t, Default())
