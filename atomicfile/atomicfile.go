@@ -4,6 +4,7 @@
 package atomicfile
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -44,4 +45,13 @@ func WriteBytes(path string, b []byte) error {
 		_, err := f.Write(b)
 		return err
 	})
+}
+
+// WriteJSON creates path holding v as indented JSON.
+func WriteJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return WriteBytes(path, append(b, '\n'))
 }

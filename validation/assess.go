@@ -85,6 +85,7 @@ type Result struct {
 	Example    Example           `json:"example"`
 	Typicality []Case            `json:"typicality"`
 	Recordings []RecordingResult `json:"recordings,omitempty"` // added by the caller with AssessRecording
+	Comparison *Comparison       `json:"comparison,omitempty"` // added by the caller from LoadComparison
 	Time       []float64         `json:"-"`
 	Stimulus   []float64         `json:"-"`
 	Calibrated bool              `json:"calibrated"` // every parameter calibrated

@@ -10,6 +10,7 @@ import (
 	"github.com/laa-neuro/laa/dataset"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/npe"
+	"github.com/laa-neuro/laa/reference"
 	"github.com/laa-neuro/laa/train"
 )
 
@@ -164,5 +165,28 @@ func TestPredictiveSkipsDrawsThatBlowUp(t *testing.T) {
 	}
 	if _, err := Predictive(cfg, obs, [][]float64{absurd}, 40, 4); err == nil {
 		t.Fatal("a PPC with no usable draw succeeded")
+	}
+}
+
+func TestCompareWritesAndLoads(t *testing.T) {
+	m, test := trained(t)
+	c, err := Compare(m, test, CompareOptions{Obs: 1, Draws: 300, MCMC: reference.Options{Iterations: 300, MaxIterations: 300}, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := c.Rows[0]
+	if !(r.C2ST >= 0.3 && r.C2ST <= 1) || len(r.SDRatio) != 5 || !(r.SDRatio[0] > 0) {
+		t.Fatalf("row %+v", r)
+	}
+	dir, rep := t.TempDir(), t.TempDir()
+	if err := c.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	back, err := LoadComparison(dir, rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.MeanC2ST != c.MeanC2ST || len(back.Rows) != 1 {
+		t.Fatalf("loaded %+v", back)
 	}
 }

@@ -67,7 +67,7 @@ on 2 cores.`,
 			if err != nil {
 				return err
 			}
-			if err := writeJSON(path("model.history.json"), h); err != nil {
+			if err := atomicfile.WriteJSON(path("model.history.json"), h); err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "      best validation loss %.3f at epoch %d (%s), %.0f s\n", h.Val[h.BestEpoch-1], h.BestEpoch, h.Stopped, h.Seconds)

@@ -19,6 +19,7 @@ func (e *env) diagnoseCmd() *cobra.Command {
 		opt                  validation.Options
 		recordings           []string
 		rec                  recordingFlags
+		comparison           string
 	)
 	cmd := &cobra.Command{
 		Use:   "diagnose --model m.laa --data test.npz -o report/",
@@ -48,6 +49,11 @@ and versions. metrics.csv and metrics.json hold the numbers.`,
 			if err := e.assessRecordings(m, test, res, recordings, rec, opt.Seed); err != nil {
 				return err
 			}
+			if comparison != "" {
+				if res.Comparison, err = validation.LoadComparison(comparison, out); err != nil {
+					return err
+				}
+			}
 			info := validation.Info{Model: modelPath, Data: data, Version: Version(), Experiment: m.Experiment}
 			if h, ok := train.HistoryFrom(extra); ok {
 				info.TrainLoss, info.ValLoss = h.Train, h.Val
@@ -67,6 +73,7 @@ and versions. metrics.csv and metrics.json hold the numbers.`,
 	f.IntVar(&opt.Draws, "draws", 200, "posterior draws per simulation")
 	f.Uint64Var(&opt.Seed, "seed", 1, "random seed")
 	f.StringArrayVar(&recordings, "recording", nil, "a recording (CSV/TSV or NWB) to fit and check on a page of its own (repeat for several)")
+	f.StringVar(&comparison, "comparison", "", "a directory written by 'laa compare', to add its section to the report")
 	rec.register(cmd)
 	return cmd
 }

@@ -102,7 +102,7 @@ prints the table, and warns where contraction falls as the recording grows.`,
 				Runs    []growthRun              `json:"runs"`
 				Result  *validation.GrowthResult `json:"result"`
 			}{Version(), nTrain, nTest, draws, epochs, seed, neuron.Default(), runs, res}
-			if err := writeJSON(filepath.Join(dir, "growth.json"), out); err != nil {
+			if err := atomicfile.WriteJSON(filepath.Join(dir, "growth.json"), out); err != nil {
 				return err
 			}
 			printGrowth(e.stdout, res, nTest)

@@ -134,7 +134,7 @@ func (e *env) infer(m *npe.Model, obs []observed, n int, seed uint64, out string
 		}
 		summary := map[string]any{"trace": o.name, "draws": n, "params": m.Names, "summary": sums, "leakage": p.Leakage(),
 			"typicality": typ, "warnings": warnings}
-		if err := writeJSON(base+".summary.json", summary); err != nil {
+		if err := atomicfile.WriteJSON(base+".summary.json", summary); err != nil {
 			return err
 		}
 	}

@@ -43,7 +43,7 @@ parameters (C_m, g_L, E_L, k, V_thr) of recorded voltage traces in milliseconds.
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.PersistentFlags().BoolVarP(&e.quiet, "quiet", "q", false, "no progress bars")
-	root.AddCommand(e.simulateCmd(), e.mergeCmd(), e.priorPredictiveCmd(), e.configCmd(), e.trainCmd(), e.diagnoseCmd(), e.inferCmd(), e.demoCmd(), e.infoCmd(), e.growthCmd())
+	root.AddCommand(e.simulateCmd(), e.mergeCmd(), e.priorPredictiveCmd(), e.configCmd(), e.trainCmd(), e.diagnoseCmd(), e.inferCmd(), e.demoCmd(), e.infoCmd(), e.growthCmd(), e.compareCmd(), e.referenceCmd())
 	return root
 }
 

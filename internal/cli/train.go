@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -71,7 +70,7 @@ model as <model>.history.json.`,
 				return err
 			}
 			_ = m
-			if err := writeJSON(strings.TrimSuffix(out, ".laa")+".history.json", h); err != nil {
+			if err := atomicfile.WriteJSON(strings.TrimSuffix(out, ".laa")+".history.json", h); err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "wrote %s: best validation loss %.4f at epoch %d of %d (%s), %.0f s, %.0f samples/s\n",
@@ -117,16 +116,4 @@ func (e *env) trainProgress(epochs int) train.Progress {
 		bar.Describe(fmt.Sprintf("epoch %d  loss %.3f  val %s", epoch, loss, v))
 		bar.Set((epoch-1)*steps + step)
 	}
-}
-
-// writeJSON writes v as indented JSON, atomically.
-func writeJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return atomicfile.Write(path, func(f *os.File) error {
-		_, err := f.Write(append(b, '\n'))
-		return err
-	})
 }

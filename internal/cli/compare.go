@@ -1,0 +1,170 @@
+package cli
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/npe"
+	"github.com/laa-neuro/laa/reference"
+	"github.com/laa-neuro/laa/validation"
+)
+
+func (e *env) compareCmd() *cobra.Command {
+	var (
+		modelPath, data, out string
+		opt                  validation.CompareOptions
+	)
+	cmd := &cobra.Command{
+		Use:   "compare --model m.laa --data test.npz [--n-obs 20] [-o compare/]",
+		Short: "Hold the neural posterior against the exact (MCMC) posterior on held-out observations",
+		Long: `compare draws, for each of the first --n-obs held-out observations, the neural
+posterior and the reference posterior (differential-evolution MCMC on the exact
+likelihood, chains started from neural draws), and reports per observation and
+on average: C2ST accuracy (0.5 = indistinguishable), the difference of posterior
+means in reference sds, the ratio of sds and the 1-D Wasserstein distance per
+parameter. Writes compare.csv, compare.json and marginals.png/.svg; pass the
+directory to 'laa diagnose --comparison' to add a section to the report.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if modelPath == "" || data == "" {
+				return fmt.Errorf("compare: --model and --data are required")
+			}
+			m, _, err := npe.Load(modelPath)
+			if err != nil {
+				return err
+			}
+			test, err := dataset.Read(data)
+			if err != nil {
+				return err
+			}
+			var bar interface{ Set(int) error }
+			opt.Progress = func(done, total int) {
+				if bar == nil {
+					bar = e.newBar(total, "compare", "posteriors")
+				}
+				bar.Set(done)
+			}
+			c, err := validation.Compare(m, test, opt)
+			if err != nil {
+				return err
+			}
+			if err := c.Write(out); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "\n%d observations: mean C2ST %.3f; neural %.1f ms, MCMC %.1f s per posterior\n", len(c.Rows), c.MeanC2ST, c.NeuralMs, c.MCMCSec)
+			fmt.Fprintf(e.stdout, "  %-6s %14s %10s %12s\n", "param", "|mean diff|/sd", "sd ratio", "Wasserstein")
+			for j, n := range c.Names {
+				fmt.Fprintf(e.stdout, "  %-6s %14.3f %10.3f %12.4g\n", n, c.MeanDiff[j], c.MeanRatio[j], c.MeanW1[j])
+			}
+			fmt.Fprintf(e.stdout, "wrote %s\n", filepath.Join(out, "compare.csv"))
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&modelPath, "model", "", "trained model file")
+	f.StringVar(&data, "data", "", "held-out simulations (.npz)")
+	f.StringVarP(&out, "output", "o", "compare", "output directory")
+	f.IntVar(&opt.Obs, "n-obs", 20, "held-out observations to compare")
+	f.IntVar(&opt.Draws, "draws", 2000, "draws per posterior")
+	f.IntVar(&opt.MCMC.Iterations, "mcmc-iterations", 0, "MCMC sampling iterations per chain (0: the sampler's default)")
+	f.Uint64Var(&opt.Seed, "seed", 1, "random seed")
+	return cmd
+}
+
+func (e *env) referenceCmd() *cobra.Command {
+	var (
+		trace, out, modelPath, cfgPath string
+		opt                            reference.Options
+		rec                            recordingFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "reference --trace obs.csv -o ref.npy [--model m.laa]",
+		Short: "Sample the exact posterior of one trace by MCMC (the ground truth for the neural posterior)",
+		Long: `reference samples the exact posterior of a trace under the configured priors
+(with Gaussian observation noise only, the likelihood is the simulated trace's
+Gaussian density) with differential-evolution MCMC: several chains from dispersed
+starts, split R-hat and ESS reported, a warning when chains disagree. With
+--model, the chains start from the neural posterior (much shorter burn-in) and
+the model's experiment is used; otherwise --config or the embedded default.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if trace == "" || out == "" {
+				return fmt.Errorf("reference: --trace and -o are required")
+			}
+			cfg, err := loadConfig(cfgPath)
+			if err != nil {
+				return err
+			}
+			var m *npe.Model
+			if modelPath != "" {
+				if m, _, err = npe.Load(modelPath); err != nil {
+					return err
+				}
+				cfg = m.Experiment
+			}
+			o, err := readObserved(trace, cfg, rec)
+			if err != nil {
+				return err
+			}
+			if m != nil {
+				var err error
+				if opt.Init, err = neuralInit(m, o.trace, opt.Seed); err != nil {
+					return err
+				}
+			}
+			lp, err := reference.NewLogPosterior(cfg, o.trace)
+			if err != nil {
+				return err
+			}
+			var bar interface{ Set(int) error }
+			opt.Progress = func(p reference.Progress) {
+				if bar == nil {
+					bar = e.newBar(100, "mcmc", "%")
+				}
+				bar.Set(100 * p.Iteration / max(p.Total, 1))
+			}
+			res, err := lp.Sample(opt)
+			if err != nil {
+				return err
+			}
+			if err := writeDraws(out[:len(out)-len(filepath.Ext(out))], lp.Names(), res.Draws); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "\n%d draws from %d chains, acceptance rate %.2f\n", len(res.Draws), len(res.Chains), res.AcceptRate)
+			for j, n := range lp.Names() {
+				fmt.Fprintf(e.stdout, "  %-6s R-hat %.3f  ESS %.0f\n", n, res.RHat[j], res.ESS[j])
+			}
+			for _, w := range res.Warnings {
+				fmt.Fprintln(e.stdout, "  warning:", w)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&trace, "trace", "", "the recorded trace")
+	f.StringVarP(&out, "output", "o", "", "draws file (.npy; a .csv is written beside it)")
+	f.StringVar(&modelPath, "model", "", "start the chains from this model's neural posterior (and use its experiment)")
+	f.StringVar(&cfgPath, "config", "", "configuration file (without --model); default: the embedded experiment")
+	f.IntVar(&opt.Chains, "chains", 0, "chains (0: the sampler's default)")
+	f.IntVar(&opt.Iterations, "iterations", 0, "sampling iterations per chain (0: the sampler's default)")
+	f.Uint64Var(&opt.Seed, "seed", 1, "random seed")
+	rec.register(cmd)
+	return cmd
+}
+
+// neuralInit returns 200 neural posterior draws of a trace, to start MCMC chains.
+func neuralInit(m *npe.Model, trace []float64, seed uint64) ([][]float64, error) {
+	o, err := m.Observe(trace)
+	if err != nil {
+		return nil, err
+	}
+	posts, err := m.Sample([]npe.Observation{o}, 200, rand.New(rand.NewPCG(seed, 0x696e6974)))
+	if err != nil {
+		return nil, err
+	}
+	return posts[0].Draws, nil
+}
