@@ -35,7 +35,7 @@ const (
 
 // Preset returns the named options:
 //
-//	quick: the embedded default; MLP over summary statistics, about 5 minutes
+//	quick: the embedded default; MLP over summary statistics, under 2 minutes
 //	       on 2 cores for 100,000 simulations, early stopping.
 //	seed:  exactly the original project's recipe: LSTM over the raw trace,
 //	       300 epochs, batch 256, Adam at lr 1e-4 with cosine decay, no early stop.

@@ -32,7 +32,7 @@ func (e *env) demoCmd() *cobra.Command {
   2. train the quick preset (MLP summary network + coupling flow),
   3. diagnose calibration on the held-out pairs and write the HTML report,
   4. infer the posterior of one held-out trace from its CSV file,
-and prints the report's path with a verdict per parameter. About 10 minutes
+and prints the report's path with a verdict per parameter. About 2 minutes
 on 2 cores.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

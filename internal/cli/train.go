@@ -26,7 +26,7 @@ func (e *env) trainCmd() *cobra.Command {
 		Short: "Train the amortized posterior (summary network + coupling flow) on a simulated data set",
 		Long: `train fits q(theta | trace) to the pairs in an .npz from 'laa simulate'.
 
-Presets: quick (the default; MLP over summary statistics, about 5 minutes for
+Presets: quick (the default; MLP over summary statistics, under 2 minutes for
 100,000 simulations on 2 cores, early stopping) and seed (the original recipe:
 LSTM over the raw trace, 300 epochs, batch 256, Adam lr 1e-4, cosine decay).
 The model file is rewritten after every epoch; --resume continues an
