@@ -45,6 +45,11 @@ type Comparison struct {
 	MeanW1    []float64       `json:"mean_wasserstein"`
 	NeuralMs  float64         `json:"neural_ms_per_posterior"`
 	MCMCSec   float64         `json:"mcmc_seconds_per_posterior"`
+	// Calibration error (median |empirical - nominal| coverage of central
+	// intervals) of each posterior over the observations, per parameter:
+	// the reference's checks the sampler, the neural one the network.
+	ReferenceCalibration []float64 `json:"reference_calibration_error"`
+	NeuralCalibration    []float64 `json:"neural_calibration_error"`
 }
 
 // CompareOptions tune Compare.
@@ -110,7 +115,33 @@ func Compare(m *npe.Model, test *dataset.Set, opt CompareOptions) (*Comparison, 
 		}
 	}
 	c.average()
+	if err := c.calibration(); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// calibration fills the coverage calibration errors of both posteriors.
+func (c *Comparison) calibration() error {
+	truths := make([][]float64, len(c.Rows))
+	neural := make([][][]float64, len(c.Rows))
+	ref := make([][][]float64, len(c.Rows))
+	for i, r := range c.Rows {
+		truths[i], neural[i], ref[i] = r.truth, r.neural, r.ref
+	}
+	for _, s := range []struct {
+		draws [][][]float64
+		dst   *[]float64
+	}{{ref, &c.ReferenceCalibration}, {neural, &c.NeuralCalibration}} {
+		cov, err := diagnose.Coverage(truths, s.draws, diagnose.CoverageConfig{})
+		if err != nil {
+			return err
+		}
+		for _, cv := range cov {
+			*s.dst = append(*s.dst, cv.CalibrationError)
+		}
+	}
+	return nil
 }
 
 // thin keeps at most n rows, evenly spaced.

@@ -160,9 +160,14 @@ func comparisonSection(r *report.Report, c *Comparison) {
 		len(c.Rows), c.MeanC2ST, c.NeuralMs, c.MCMCSec))
 	var rows [][]string
 	for j, n := range c.Names {
-		rows = append(rows, []string{n, fmt.Sprintf("%.3f", c.MeanDiff[j]), fmt.Sprintf("%.3f", c.MeanRatio[j]), fmtG(c.MeanW1[j])})
+		row := []string{n, fmt.Sprintf("%.3f", c.MeanDiff[j]), fmt.Sprintf("%.3f", c.MeanRatio[j]), fmtG(c.MeanW1[j]), "-", "-"}
+		if j < len(c.ReferenceCalibration) && j < len(c.NeuralCalibration) {
+			row[4], row[5] = fmt.Sprintf("%.3f", c.ReferenceCalibration[j]), fmt.Sprintf("%.3f", c.NeuralCalibration[j])
+		}
+		rows = append(rows, row)
 	}
-	s.Table(report.Table{Name: "comparison_summary", Caption: "Averages over the observations", Header: []string{"parameter", "|mean difference| / reference sd", "sd ratio (neural / reference)", "Wasserstein-1"}, Rows: rows})
+	s.Table(report.Table{Name: "comparison_summary", Caption: "Averages over the observations; calibration errors of each posterior's central intervals over them",
+		Header: []string{"parameter", "|mean difference| / reference sd", "sd ratio (neural / reference)", "Wasserstein-1", "calibration error, MCMC", "calibration error, neural"}, Rows: rows})
 	var per [][]string
 	for _, row := range c.Rows {
 		per = append(per, []string{fmt.Sprint(row.Index), fmt.Sprintf("%.3f", row.C2ST), fmt.Sprintf("%.3f", row.MaxRHat), fmt.Sprintf("%.1f", row.MCMCSec)})

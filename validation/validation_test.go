@@ -186,7 +186,7 @@ func TestCompareWritesAndLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if back.MeanC2ST != c.MeanC2ST || len(back.Rows) != 1 {
+	if back.MeanC2ST != c.MeanC2ST || len(back.Rows) != 1 || len(back.ReferenceCalibration) != 5 || len(back.NeuralCalibration) != 5 {
 		t.Fatalf("loaded %+v", back)
 	}
 }

@@ -56,9 +56,9 @@ directory to 'laa diagnose --comparison' to add a section to the report.`,
 				return err
 			}
 			fmt.Fprintf(e.stdout, "\n%d observations: mean C2ST %.3f; neural %.1f ms, MCMC %.1f s per posterior\n", len(c.Rows), c.MeanC2ST, c.NeuralMs, c.MCMCSec)
-			fmt.Fprintf(e.stdout, "  %-6s %14s %10s %12s\n", "param", "|mean diff|/sd", "sd ratio", "Wasserstein")
+			fmt.Fprintf(e.stdout, "  %-6s %14s %10s %12s %16s %16s\n", "param", "|mean diff|/sd", "sd ratio", "Wasserstein", "calib. err MCMC", "calib. err NPE")
 			for j, n := range c.Names {
-				fmt.Fprintf(e.stdout, "  %-6s %14.3f %10.3f %12.4g\n", n, c.MeanDiff[j], c.MeanRatio[j], c.MeanW1[j])
+				fmt.Fprintf(e.stdout, "  %-6s %14.3f %10.3f %12.4g %16.3f %16.3f\n", n, c.MeanDiff[j], c.MeanRatio[j], c.MeanW1[j], c.ReferenceCalibration[j], c.NeuralCalibration[j])
 			}
 			fmt.Fprintf(e.stdout, "wrote %s\n", filepath.Join(out, "compare.csv"))
 			return nil
