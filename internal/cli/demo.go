@@ -115,7 +115,7 @@ func (e *env) demoInfer(m *npe.Model, test *dataset.Set, dir string, seed uint64
 	err := atomicfile.Write(path, func(f *os.File) error {
 		fmt.Fprintln(f, "time_ms,voltage_mV,current_uA_per_cm2")
 		for t := range test.T {
-			fmt.Fprintf(f, "%g,%.6g,%g\n", test.Time[t], test.Traces[t], test.Stimulus[t])
+			fmt.Fprintf(f, "%g,%.9g,%g\n", test.Time[t], test.Traces[t], test.Stimulus[t]) // %.9g: float32 exactly
 		}
 		return nil
 	})

@@ -2,11 +2,16 @@ package cli
 
 import (
 	"encoding/json"
+	"math"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/npe"
 )
 
 // TestDemoEndToEnd runs the whole pipeline on a tiny budget: every stage
@@ -36,10 +41,36 @@ func TestDemoEndToEnd(t *testing.T) {
 	var summary struct {
 		Params  []string `json:"params"`
 		Leakage float64  `json:"leakage"`
+		Summary []struct {
+			Mean float64 `json:"mean"`
+		} `json:"summary"`
 	}
 	b, _ := os.ReadFile(filepath.Join(dir, "posterior/example_trace.summary.json"))
 	if err := json.Unmarshal(b, &summary); err != nil || len(summary.Params) != 5 {
 		t.Fatalf("summary.json: %v %+v", err, summary)
+	}
+	// Round trip: the posterior inferred from the CSV file equals the one
+	// inferred from the simulation directly (same seed as infer's).
+	m, _, err := npe.Load(filepath.Join(dir, "model.laa"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	test, err := dataset.Read(filepath.Join(dir, "test.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	direct, err := m.Sample([]npe.Observation{npe.FromSet(test, 0)}, 2000, rand.New(rand.NewPCG(1, 0x696e66)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j := range summary.Summary {
+		mean := 0.0
+		for _, d := range direct[0].Draws {
+			mean += d[j] / 2000
+		}
+		if got := summary.Summary[j].Mean; math.Abs(got-mean) > 1e-4*(math.Abs(mean)+1e-3) {
+			t.Errorf("%s: posterior mean %g from the CSV file, %g from the simulation", summary.Params[j], got, mean)
+		}
 	}
 	// The same model infers from the CLI; an isolated NaN is interpolated
 	// with a warning, a run of NaN is refused with where it starts.
