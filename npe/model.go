@@ -42,11 +42,12 @@ type Model struct {
 	Norm       Norms
 	Seed       uint64 // draws the initial weights and the flow's fixed permutations
 
-	priors  []neuron.Prior
-	summary chain
-	flow    *flow.Flow
-	layout  *features.Layout
-	samples int // trace length T
+	priors   []neuron.Prior
+	summary  chain
+	flow     *flow.Flow
+	layout   *features.Layout
+	samples  int       // trace length T
+	stimulus []float64 // I_ext at the sample times, the lstm's second channel
 }
 
 // Norms are the standardization statistics fitted on the training data.
@@ -106,7 +107,7 @@ func (m *Model) init() error {
 	if len(names) != len(m.Names) {
 		return fmt.Errorf("npe: parameter names %v do not match the experiment's %v", m.Names, names)
 	}
-	m.priors, m.samples = priors, sim.NumSamples()
+	m.priors, m.samples, m.stimulus = priors, sim.NumSamples(), sim.StimulusAtSamples()
 	if m.layout, err = dataset.FeatureLayout(sim); err != nil {
 		return err
 	}
@@ -183,10 +184,8 @@ func (m *Model) input(obs []Observation) *nn.Mat {
 	T := m.samples
 	x := nn.NewMat(T*B, 2)
 	stim := make([]float32, T)
-	sim := m.Experiment // stimulus on the sample grid
-	cur, _ := sim.Stimulus.Compile()
-	for t := range T {
-		stim[t] = m.Norm.Stimulus.apply(0, cur.At(float64(t)*sim.RecordStepMs+1e-7*sim.DtMs))
+	for t, v := range m.stimulus {
+		stim[t] = m.Norm.Stimulus.apply(0, v)
 	}
 	for b, o := range obs {
 		for t, v := range o.Trace {
