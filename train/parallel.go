@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/nn"
 	"github.com/laa-neuro/laa/npe"
 )
 
@@ -43,18 +44,22 @@ func (p *parallel) step(data *dataset.Set, idx []int) (float64, error) {
 		}
 	}
 	n := len(p.models)
+	// Part k of the batch is idx[bound[k]:bound[k+1]].
+	bound := make([]int, n+1)
+	for k := range bound {
+		bound[k] = k * len(idx) / n
+	}
 	losses := make([]float64, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for k, m := range p.models {
-		lo, hi := k*len(idx)/n, (k+1)*len(idx)/n
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for _, q := range m.Params() {
 				q.Grad.Zero()
 			}
-			obs, theta := batch(data, idx[lo:hi])
+			obs, theta := batch(data, idx[bound[k]:bound[k+1]])
 			losses[k], errs[k] = m.Loss(obs, theta)
 			if errs[k] == nil {
 				m.Backward()
@@ -63,26 +68,29 @@ func (p *parallel) step(data *dataset.Set, idx []int) (float64, error) {
 	}
 	wg.Wait()
 	total := 0.0
+	share := make([]float32, n) // each part's gradient is of its own mean loss
 	for k := range p.models {
 		if errs[k] != nil {
 			return 0, errs[k]
 		}
-		total += losses[k] * float64((k+1)*len(idx)/n-k*len(idx)/n)
+		size := bound[k+1] - bound[k]
+		total += losses[k] * float64(size)
+		share[k] = float32(size) / float32(len(idx))
 	}
-	// Each part's gradient is of its own mean loss: weight by its share.
-	mainParams := main.Params()
-	w0 := float32(len(idx)/n) / float32(len(idx))
 	if n > 1 {
-		for i, q := range mainParams {
+		replicas := make([][]*nn.Param, n)
+		for k, m := range p.models {
+			replicas[k] = m.Params()
+		}
+		for i, q := range replicas[0] {
 			g := q.Grad.Data
 			for j := range g {
-				g[j] *= w0
+				g[j] *= share[0]
 			}
-			for k, r := range p.models[1:] {
-				share := float32((k+2)*len(idx)/n-(k+1)*len(idx)/n) / float32(len(idx))
-				rg := r.Params()[i].Grad.Data
+			for k := 1; k < n; k++ {
+				rg := replicas[k][i].Grad.Data
 				for j := range g {
-					g[j] += share * rg[j]
+					g[j] += share[k] * rg[j]
 				}
 			}
 		}
