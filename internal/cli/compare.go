@@ -41,13 +41,7 @@ directory to 'laa diagnose --comparison' to add a section to the report.`,
 			if err != nil {
 				return err
 			}
-			var bar interface{ Set(int) error }
-			opt.Progress = func(done, total int) {
-				if bar == nil {
-					bar = e.newBar(total, "compare", "posteriors")
-				}
-				bar.Set(done)
-			}
+			opt.Progress = e.progress("compare", "posteriors")
 			c, err := validation.Compare(m, test, opt)
 			if err != nil {
 				return err
@@ -120,13 +114,8 @@ the model's experiment is used; otherwise --config or the embedded default.`,
 			if err != nil {
 				return err
 			}
-			var bar interface{ Set(int) error }
-			opt.Progress = func(p reference.Progress) {
-				if bar == nil {
-					bar = e.newBar(100, "mcmc", "%")
-				}
-				bar.Set(100 * p.Iteration / max(p.Total, 1))
-			}
+			bar := e.progress("mcmc", "%")
+			opt.Progress = func(p reference.Progress) { bar(100*p.Iteration/max(p.Total, 1), 100) }
 			res, err := lp.Sample(opt)
 			if err != nil {
 				return err

@@ -107,13 +107,7 @@ func (e *env) assessRecordings(m *npe.Model, test *dataset.Set, res *validation.
 
 // assess runs validation.Assess with a progress bar.
 func (e *env) assess(m *npe.Model, test *dataset.Set, opt validation.Options) (*validation.Result, error) {
-	var bar interface{ Set(int) error }
-	opt.Progress = func(done, total int) {
-		if bar == nil {
-			bar = e.newBar(total, "posteriors", "sims")
-		}
-		bar.Set(done)
-	}
+	opt.Progress = e.progress("posteriors", "sims")
 	return validation.Assess(m, test, opt)
 }
 

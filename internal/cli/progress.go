@@ -26,3 +26,15 @@ func (e *env) newBar(total int, what, unit string) *progressbar.ProgressBar {
 		progressbar.OptionOnCompletion(func() { io.WriteString(w, "\n") }),
 	)
 }
+
+// progress returns a done-of-total callback that shows a bar, made on the
+// first call, when the total is known.
+func (e *env) progress(what, unit string) func(done, total int) {
+	var bar *progressbar.ProgressBar
+	return func(done, total int) {
+		if bar == nil {
+			bar = e.newBar(total, what, unit)
+		}
+		bar.Set(done)
+	}
+}
