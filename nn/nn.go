@@ -4,8 +4,12 @@
 // Every layer caches what its backward pass needs during Forward, so a layer
 // instance appears once per computation graph. Backward accumulates parameter
 // gradients into Param.Grad and returns the gradient with respect to the input.
-// Matrices are row-major with one example per row (batch x features);
-// sequences are time-major (see LSTM).
+// Matrices are row-major with one example per row (batch x features).
+// Sequences come in two layouts: the LSTM's is time-major ((steps*B) x C,
+// row t*B+b holds x_b(t, ·)); the convolutional layers' (Conv1D, AvgPool1D)
+// is batch-major, one example per row, B x (steps*C) with x_b(t, c) at
+// column t*C+c, so that a flatten is free and im2col copies C contiguous
+// values per tap.
 //
 // Layers keep their buffers across calls: the matrices Forward and Backward
 // return belong to the layer, stay valid until its next call, and must not be
