@@ -1,19 +1,14 @@
 package validation
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"time"
 
-	"github.com/laa-neuro/laa/atomicfile"
 	"github.com/laa-neuro/laa/dataset"
 	"github.com/laa-neuro/laa/diagnose"
 	"github.com/laa-neuro/laa/npe"
-	"github.com/laa-neuro/laa/plots"
 	"github.com/laa-neuro/laa/reference"
 )
 
@@ -28,10 +23,14 @@ type ComparisonRow struct {
 	MaxRHat    float64   `json:"max_rhat"`    // of the reference chains
 	NeuralMs   float64   `json:"neural_ms"`   // time for the neural posterior
 	MCMCSec    float64   `json:"mcmc_seconds"`
-	Warnings   []string  `json:"warnings,omitempty"`
-	neural     [][]float64
-	ref        [][]float64
-	truth      []float64
+	// CrossRun is the reference's own noise floor on this observation: a
+	// second, independent run and its C2ST against the first. Nil where it
+	// was not run (and in comparisons written before it existed).
+	CrossRun *CrossRun `json:"cross_run,omitempty"`
+	Warnings []string  `json:"warnings,omitempty"`
+	neural   [][]float64
+	ref      [][]float64
+	truth    []float64
 }
 
 // Comparison is the neural posterior held against the reference posterior
@@ -50,21 +49,52 @@ type Comparison struct {
 	// the reference's checks the sampler, the neural one the network.
 	ReferenceCalibration []float64 `json:"reference_calibration_error"`
 	NeuralCalibration    []float64 `json:"neural_calibration_error"`
+
+	// NoiseFloor is the mean C2ST between two independent runs of the
+	// reference over the NoiseFloorObs observations that had one (see
+	// CrossRun): the C2ST a perfect neural posterior would read. Unknown
+	// when NoiseFloorObs is 0.
+	NoiseFloor    float64 `json:"mean_noise_floor_c2st"`
+	NoiseFloorObs int     `json:"noise_floor_obs"`
+	CrossRunSec   float64 `json:"cross_run_seconds_per_posterior"` // MCMC time of the second runs
+	// Subsample says how the reference draws were reduced to the compared
+	// number: "random" (without replacement). Empty in comparisons written
+	// before it: those thinned the chains evenly, which reads C2ST high.
+	Subsample string   `json:"reference_subsample,omitempty"`
+	Warnings  []string `json:"warnings,omitempty"`
+	// Absent, when not empty, says why there is no comparison (the
+	// likelihood is intractable, say); Rows is then empty.
+	Absent string `json:"absent,omitempty"`
 }
 
-// CompareOptions tune Compare.
+// CompareOptions tune Compare; zero fields take the defaults in brackets.
 type CompareOptions struct {
-	Obs      int               // held-out observations [20]
-	Draws    int               // neural draws per observation, and the most reference draws used [2000]
-	MCMC     reference.Options // the sampler's options; Init is set from the neural posterior
-	Seed     uint64
-	Progress func(done, total int)
+	Obs   int               // held-out observations, the first ones of the test set [20]
+	Draws int               // neural draws per observation, and the most reference draws used [2000]
+	MCMC  reference.Options // the sampler's options; Init and Seed are set per run
+	// CrossRuns is the number of observations, the first ones, whose
+	// reference is sampled a second time for the noise floor [all];
+	// negative: none.
+	CrossRuns int
+	Seed      uint64
+	Progress  func(done, total int)
 }
+
+// Random streams of Compare, per observation i: stream + i of the seed.
+const (
+	neuralStream    = 0x636d70 << 20
+	subsampleStream = 0x737562 << 20
+	crossRunSeed    = 1 << 40 // added to the seed of the second reference run
+)
 
 // Compare draws the neural and the reference posterior for the first Obs
 // test observations and compares them: C2ST, differences of means in
 // reference sds, ratios of sds and Wasserstein distances per parameter.
-// The reference chains start from neural draws (shorter burn-in).
+// The reference chains start from neural draws (shorter burn-in); the
+// reference draws compared are a random subsample, without replacement,
+// of all chains' draws. For the first CrossRuns observations the
+// reference is sampled again from the prior with another seed, and the
+// C2ST between the two runs is the comparison's noise floor.
 func Compare(m *npe.Model, test *dataset.Set, opt CompareOptions) (*Comparison, error) {
 	if opt.Obs <= 0 {
 		opt.Obs = 20
@@ -73,40 +103,16 @@ func Compare(m *npe.Model, test *dataset.Set, opt CompareOptions) (*Comparison, 
 		opt.Draws = 2000
 	}
 	opt.Obs = min(opt.Obs, test.N)
-	c := &Comparison{Names: m.Names}
-	rng := rand.New(rand.NewPCG(opt.Seed, 0x636d70))
+	switch {
+	case opt.CrossRuns == 0:
+		opt.CrossRuns = opt.Obs
+	case opt.CrossRuns < 0:
+		opt.CrossRuns = 0
+	}
+	c := &Comparison{Names: m.Names, Subsample: "random"}
 	for i := range opt.Obs {
-		row := ComparisonRow{Index: i, truth: test.Theta[i*test.P : (i+1)*test.P]}
-		trace := make([]float64, test.T)
-		for t, v := range test.Traces[i*test.T : (i+1)*test.T] {
-			trace[t] = float64(v)
-		}
-		t0 := time.Now()
-		posts, err := m.Sample([]npe.Observation{npe.FromSet(test, i)}, opt.Draws, rng)
+		row, err := compareOne(m, test, i, i < opt.CrossRuns, opt)
 		if err != nil {
-			return nil, err
-		}
-		row.NeuralMs = float64(time.Since(t0).Microseconds()) / 1000
-		row.neural = posts[0].Draws
-		lp, err := reference.NewLogPosterior(m.Experiment, trace)
-		if err != nil {
-			return nil, err
-		}
-		mo := opt.MCMC
-		mo.Seed = opt.Seed + uint64(i)
-		mo.Init = row.neural[:min(len(row.neural), 200)]
-		t0 = time.Now()
-		res, err := lp.Sample(mo)
-		if err != nil {
-			return nil, fmt.Errorf("validation: reference posterior of observation %d: %w", i, err)
-		}
-		row.MCMCSec = time.Since(t0).Seconds()
-		row.Warnings = res.Warnings
-		for _, r := range res.RHat {
-			row.MaxRHat = math.Max(row.MaxRHat, r)
-		}
-		row.ref = thin(res.Draws, opt.Draws)
-		if err := row.measure(opt.Seed); err != nil {
 			return nil, err
 		}
 		c.Rows = append(c.Rows, row)
@@ -119,6 +125,59 @@ func Compare(m *npe.Model, test *dataset.Set, opt CompareOptions) (*Comparison, 
 		return nil, err
 	}
 	return c, nil
+}
+
+// compareOne compares the posteriors of test row i, with the cross-run
+// check when cross is true.
+func compareOne(m *npe.Model, test *dataset.Set, i int, cross bool, opt CompareOptions) (ComparisonRow, error) {
+	row := ComparisonRow{Index: i, truth: test.Theta[i*test.P : (i+1)*test.P]}
+	trace := make([]float64, test.T)
+	for t, v := range test.Traces[i*test.T : (i+1)*test.T] {
+		trace[t] = float64(v)
+	}
+	lp, err := reference.NewLogPosterior(m.Experiment, trace)
+	if err != nil {
+		return row, fmt.Errorf("validation: reference posterior of observation %d: %w", i, err)
+	}
+	t0 := time.Now()
+	posts, err := m.Sample([]npe.Observation{npe.FromSet(test, i)}, opt.Draws, rand.New(rand.NewPCG(opt.Seed, neuralStream+uint64(i))))
+	if err != nil {
+		return row, err
+	}
+	row.NeuralMs = float64(time.Since(t0).Microseconds()) / 1000
+	row.neural = posts[0].Draws
+	mo := opt.MCMC
+	mo.Seed = opt.Seed + uint64(i)
+	mo.Init = row.neural[:min(len(row.neural), 200)]
+	t0 = time.Now()
+	res, err := lp.Sample(mo)
+	if err != nil {
+		return row, fmt.Errorf("validation: reference posterior of observation %d: %w", i, err)
+	}
+	row.MCMCSec = time.Since(t0).Seconds()
+	row.Warnings = res.Warnings
+	row.MaxRHat = maxRHat(res)
+	sub := rand.New(rand.NewPCG(opt.Seed, subsampleStream+uint64(i)))
+	row.ref = subsample(res.Draws, opt.Draws, sub)
+	if err := row.measure(opt.Seed); err != nil {
+		return row, err
+	}
+	if cross {
+		mo.Seed += crossRunSeed
+		if row.CrossRun, err = crossRun(lp, row.ref, mo, opt.Draws, sub); err != nil {
+			return row, fmt.Errorf("validation: second reference run of observation %d: %w", i, err)
+		}
+	}
+	return row, nil
+}
+
+// maxRHat returns the largest R-hat of a run (NaN ones skipped).
+func maxRHat(res *reference.Result) float64 {
+	m := 0.0
+	for _, r := range res.RHat {
+		m = math.Max(m, r)
+	}
+	return m
 }
 
 // calibration fills the coverage calibration errors of both posteriors.
@@ -142,18 +201,6 @@ func (c *Comparison) calibration() error {
 		}
 	}
 	return nil
-}
-
-// thin keeps at most n rows, evenly spaced.
-func thin(rows [][]float64, n int) [][]float64 {
-	if len(rows) <= n {
-		return rows
-	}
-	out := make([][]float64, n)
-	for i := range out {
-		out[i] = rows[i*len(rows)/n]
-	}
-	return out
 }
 
 // measure computes the row's metrics from its two samples.
@@ -181,7 +228,7 @@ func (r *ComparisonRow) measure(seed uint64) error {
 	return nil
 }
 
-// average fills the means over rows.
+// average fills the means over rows, the noise floor and the warnings.
 func (c *Comparison) average() {
 	P := len(c.Names)
 	c.MeanDiff, c.MeanRatio, c.MeanW1 = make([]float64, P), make([]float64, P), make([]float64, P)
@@ -196,78 +243,5 @@ func (c *Comparison) average() {
 			c.MeanW1[j] += r.W1[j] / n
 		}
 	}
-}
-
-// Write stores the comparison in dir: compare.json, compare.csv and the
-// overlaid marginals of the first observation (marginals.png/.svg).
-func (c *Comparison) Write(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("comparison: %w", err)
-	}
-	if err := atomicfile.WriteJSON(filepath.Join(dir, "compare.json"), c); err != nil {
-		return err
-	}
-	err := atomicfile.Write(filepath.Join(dir, "compare.csv"), func(f *os.File) error {
-		fmt.Fprint(f, "index,c2st,max_rhat,neural_ms,mcmc_seconds")
-		for _, n := range c.Names {
-			fmt.Fprintf(f, ",mean_diff_sd_%s,sd_ratio_%s,w1_%s", n, n, n)
-		}
-		fmt.Fprintln(f)
-		for _, r := range c.Rows {
-			fmt.Fprintf(f, "%d,%.4f,%.4f,%.3f,%.2f", r.Index, r.C2ST, r.MaxRHat, r.NeuralMs, r.MCMCSec)
-			for j := range c.Names {
-				fmt.Fprintf(f, ",%.4g,%.4g,%.4g", r.MeanDiffSD[j], r.SDRatio[j], r.W1[j])
-			}
-			fmt.Fprintln(f)
-		}
-		return nil
-	})
-	if err != nil || len(c.Rows) == 0 {
-		return err
-	}
-	fig, err := c.Marginals(0)
-	if err != nil {
-		return err
-	}
-	return plots.Save(fig, dir, "marginals")
-}
-
-// Marginals overlays the neural and reference marginals of row i.
-func (c *Comparison) Marginals(i int) (*plots.Figure, error) {
-	r := c.Rows[i]
-	var panels []plots.MarginalPanel
-	for j, n := range c.Names {
-		panels = append(panels, plots.MarginalPanel{Param: plots.Param{Name: n}, A: column(r.neural, j), B: column(r.ref, j)})
-	}
-	f, err := plots.Marginals(panels, "neural (amortized)", "reference (MCMC)", r.truth)
-	if err == nil {
-		f.Title = fmt.Sprintf("Held-out observation %d: C2ST %.3f", r.Index, r.C2ST)
-	}
-	return f, err
-}
-
-// LoadComparison reads the compare.json that Write stored in dir and copies
-// its marginals figure into reportDir as comparison_marginals.png/.svg.
-func LoadComparison(dir, reportDir string) (*Comparison, error) {
-	b, err := os.ReadFile(filepath.Join(dir, "compare.json"))
-	if err != nil {
-		return nil, fmt.Errorf("comparison: %w", err)
-	}
-	var c Comparison
-	if err := json.Unmarshal(b, &c); err != nil {
-		return nil, fmt.Errorf("comparison %s: %w", dir, err)
-	}
-	if err := os.MkdirAll(reportDir, 0o755); err != nil {
-		return nil, fmt.Errorf("comparison: %w", err)
-	}
-	for _, ext := range []string{".png", ".svg"} {
-		fig, err := os.ReadFile(filepath.Join(dir, "marginals"+ext))
-		if err != nil {
-			return nil, fmt.Errorf("comparison: %w", err)
-		}
-		if err := atomicfile.WriteBytes(filepath.Join(reportDir, "comparison_marginals"+ext), fig); err != nil {
-			return nil, err
-		}
-	}
-	return &c, nil
+	c.noiseFloor()
 }

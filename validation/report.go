@@ -152,26 +152,3 @@ func recordingSection(r *report.Report, i int, rec RecordingResult, names []stri
 		Figure(fmt.Sprintf("recording_%d_ppc.png", i), ppcCaption).
 		Figure(fmt.Sprintf("recording_%d_pairs.png", i), "Pairs plot of the posterior draws.")
 }
-
-// comparisonSection adds the neural posterior against the reference (MCMC).
-func comparisonSection(r *report.Report, c *Comparison) {
-	s := r.Section("Against the exact posterior (MCMC)")
-	s.Paragraph(fmt.Sprintf("On %d held-out observations the neural posterior was compared with the exact posterior sampled by MCMC on the Gaussian likelihood. Mean C2ST accuracy %.3f (0.5: indistinguishable; sbibm's NPE at 100,000 simulations scores 0.51-0.58 on easier tasks). Time per posterior: %.1f ms neural (amortized) against %.1f s MCMC.",
-		len(c.Rows), c.MeanC2ST, c.NeuralMs, c.MCMCSec))
-	var rows [][]string
-	for j, n := range c.Names {
-		row := []string{n, fmt.Sprintf("%.3f", c.MeanDiff[j]), fmt.Sprintf("%.3f", c.MeanRatio[j]), fmtG(c.MeanW1[j]), "-", "-"}
-		if j < len(c.ReferenceCalibration) && j < len(c.NeuralCalibration) {
-			row[4], row[5] = fmt.Sprintf("%.3f", c.ReferenceCalibration[j]), fmt.Sprintf("%.3f", c.NeuralCalibration[j])
-		}
-		rows = append(rows, row)
-	}
-	s.Table(report.Table{Name: "comparison_summary", Caption: "Averages over the observations; calibration errors of each posterior's central intervals over them",
-		Header: []string{"parameter", "|mean difference| / reference sd", "sd ratio (neural / reference)", "Wasserstein-1", "calibration error, MCMC", "calibration error, neural"}, Rows: rows})
-	var per [][]string
-	for _, row := range c.Rows {
-		per = append(per, []string{fmt.Sprint(row.Index), fmt.Sprintf("%.3f", row.C2ST), fmt.Sprintf("%.3f", row.MaxRHat), fmt.Sprintf("%.1f", row.MCMCSec)})
-	}
-	s.Table(report.Table{Name: "comparison", Caption: "Per observation", Header: []string{"test row", "C2ST", "max R-hat (MCMC)", "MCMC seconds"}, Rows: per})
-	s.Figure("comparison_marginals.png", "Marginals of the neural and the reference posterior for the first observation; the dashed line is the true value.")
-}

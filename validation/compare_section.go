@@ -1,0 +1,104 @@
+package validation
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/laa-neuro/laa/report"
+)
+
+// comparisonSection adds the neural posterior against the reference (MCMC):
+// C2ST with its noise floor, sd ratios and mean offsets, or, when there is
+// no comparison, why.
+func comparisonSection(r *report.Report, c *Comparison) {
+	s := r.Section("Against the exact posterior (MCMC)")
+	if len(c.Rows) == 0 {
+		reason := c.Absent
+		if reason == "" {
+			reason = "no observation was compared"
+		}
+		s.Paragraph("No comparison with the exact posterior: " + reason + ". The calibration above says that the posterior's intervals cover the true values at their nominal rates on average over simulations; it does not say that the posterior is as narrow as the exact one, or centred where the exact one is.")
+		return
+	}
+	var ratio, offset float64
+	for j := range c.Names {
+		ratio += c.MeanRatio[j] / float64(len(c.Names))
+		offset += c.MeanDiff[j] / float64(len(c.Names))
+	}
+	s.Paragraph(fmt.Sprintf("Calibration alone does not show accuracy: a posterior wider than the exact one, or shifted, can still be calibrated. "+
+		"On %d held-out observations the neural posterior was compared with the exact posterior, sampled by MCMC (DE-MCz) on the Gaussian likelihood. "+
+		"Mean C2ST accuracy %.3f (a classifier telling neural from exact draws apart: 0.5 indistinguishable, 1 disjoint). "+
+		"Averaged over the parameters, the neural sds are %.2f times the exact ones and the neural means lie %.2f exact sds from the exact means.",
+		len(c.Rows), c.MeanC2ST, ratio, offset))
+	switch {
+	case c.NoiseFloorObs > 0:
+		s.Paragraph(fmt.Sprintf("Noise floor: mean C2ST %.3f between two independent MCMC runs of the exact posterior (another seed, chains started from the prior instead of from neural draws) on %d of the observations. "+
+			"It is what a perfect neural posterior would read: a C2ST near it is as close to the exact posterior as this comparison can tell; above %g the reference itself is not reproducible.",
+			c.NoiseFloor, c.NoiseFloorObs, MaxNoiseFloor))
+	default:
+		s.Paragraph("Noise floor unknown: this comparison was made without a second run of the reference, so its C2ST values have no floor to be read against.")
+	}
+	if c.Subsample == "" {
+		s.Warn("The reference draws of this comparison were thinned evenly (it was written by an older laa): autocorrelated chains thinned so read C2ST high (0.58-0.64 between two runs of one exact posterior, instead of 0.51). Rerun 'laa compare' for numbers that can be trusted.")
+	}
+	for _, w := range c.Warnings {
+		s.Warn(w)
+	}
+	for _, row := range c.Rows {
+		for _, w := range row.Warnings {
+			s.Warn(fmt.Sprintf("test row %d, MCMC: %s", row.Index, w))
+		}
+		if row.CrossRun != nil {
+			for _, w := range row.CrossRun.Warnings {
+				s.Warn(fmt.Sprintf("test row %d, second MCMC run: %s", row.Index, w))
+			}
+		}
+	}
+	mcmc := fmt.Sprintf("%.1f s MCMC", c.MCMCSec)
+	if c.NoiseFloorObs > 0 {
+		mcmc += fmt.Sprintf(" (%.1f s for the second run from the prior)", c.CrossRunSec)
+	}
+	s.Paragraph(fmt.Sprintf("Time per posterior: %.1f ms neural (amortized) against %s.", c.NeuralMs, mcmc))
+	var rows [][]string
+	for j, n := range c.Names {
+		row := []string{n, fmt.Sprintf("%.3f", c.MeanDiff[j]), fmt.Sprintf("%.3f", c.MeanRatio[j]), fmtG(c.MeanW1[j]), "-", "-"}
+		if j < len(c.ReferenceCalibration) && j < len(c.NeuralCalibration) {
+			row[4], row[5] = fmt.Sprintf("%.3f", c.ReferenceCalibration[j]), fmt.Sprintf("%.3f", c.NeuralCalibration[j])
+		}
+		rows = append(rows, row)
+	}
+	s.Table(report.Table{Name: "comparison_summary", Caption: "Averages over the observations; calibration errors of each posterior's central intervals over them",
+		Header: []string{"parameter", "|mean difference| / reference sd", "sd ratio (neural / reference)", "Wasserstein-1", "calibration error, MCMC", "calibration error, neural"}, Rows: rows})
+	var per [][]string
+	for _, row := range c.Rows {
+		floor, rhat, sec := "-", "-", "-"
+		if cr := row.CrossRun; cr != nil {
+			floor, rhat, sec = fmt.Sprintf("%.3f", cr.C2ST), fmt.Sprintf("%.3f", cr.MaxRHat), fmt.Sprintf("%.1f", cr.MCMCSec)
+		}
+		per = append(per, []string{fmt.Sprint(row.Index), fmt.Sprintf("%.3f", row.C2ST), floor,
+			fmt.Sprintf("%.2f", rowMeanAbs(row.MeanDiffSD)), fmt.Sprintf("%.2f", rowMean(row.SDRatio)),
+			fmt.Sprintf("%.3f", row.MaxRHat), fmt.Sprintf("%.1f", row.MCMCSec), rhat, sec})
+	}
+	s.Table(report.Table{Name: "comparison", Caption: "Per observation (noise floor: C2ST between two MCMC runs; '-' where the reference ran once)",
+		Header: []string{"test row", "C2ST", "noise floor", "|mean difference| / sd, mean over parameters", "sd ratio, mean over parameters",
+			"max R-hat (MCMC)", "MCMC seconds", "max R-hat (second run)", "second run seconds"}, Rows: per})
+	s.Figure("comparison_marginals.png", "Marginals of the neural and the reference posterior for the first observation; the dashed line is the true value.")
+}
+
+// rowMean returns the mean of xs (NaN when empty).
+func rowMean(xs []float64) float64 {
+	s := 0.0
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
+}
+
+// rowMeanAbs returns the mean of |x| over xs (NaN when empty).
+func rowMeanAbs(xs []float64) float64 {
+	s := 0.0
+	for _, x := range xs {
+		s += math.Abs(x)
+	}
+	return s / float64(len(xs))
+}

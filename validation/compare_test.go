@@ -1,0 +1,200 @@
+package validation
+
+import (
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/laa-neuro/laa/neuron"
+	"github.com/laa-neuro/laa/reference"
+	"github.com/laa-neuro/laa/report"
+)
+
+func TestSubsampleSeededWithoutReplacement(t *testing.T) {
+	t.Parallel()
+	const rows, n = 10000, 500
+	all := make([][]float64, rows)
+	for i := range all {
+		all[i] = []float64{float64(i)}
+	}
+	pick := func(seed uint64) []int {
+		var idx []int
+		for _, r := range subsample(all, n, rand.New(rand.NewPCG(seed, 0))) {
+			idx = append(idx, int(r[0]))
+		}
+		return idx
+	}
+	a, b, other := pick(1), pick(1), pick(2)
+	if len(a) != n {
+		t.Fatalf("%d rows, want %d", len(a), n)
+	}
+	seen := map[int]bool{}
+	sum, same := 0, 0
+	for k := range a {
+		if a[k] != b[k] {
+			t.Fatal("the same seed gave another subsample")
+		}
+		if seen[a[k]] {
+			t.Fatalf("row %d drawn twice", a[k])
+		}
+		seen[a[k]] = true
+		sum += a[k]
+		if a[k] == other[k] {
+			same++
+		}
+	}
+	if same > n/20 {
+		t.Errorf("seeds 1 and 2 agree on %d of %d rows", same, n)
+	}
+	// Neither the first n rows nor evenly spaced ones: the mean index of a
+	// uniform sample is (rows-1)/2 with sd about rows/sqrt(12 n).
+	if m := float64(sum) / n; m < 0.45*rows || m > 0.55*rows {
+		t.Errorf("mean row index %.0f, want about %d", m, rows/2)
+	}
+	evenly := 0
+	for _, i := range a {
+		if i%(rows/n) == 0 {
+			evenly++
+		}
+	}
+	if evenly > n/5 {
+		t.Errorf("%d of %d rows on the even grid", evenly, n)
+	}
+	if got := subsample(all[:50], n, rand.New(rand.NewPCG(1, 0))); len(got) != 50 {
+		t.Errorf("fewer rows than n: %d rows back, want all 50", len(got))
+	}
+}
+
+// TestReferenceRunsAgree: two runs of the reference on one LAA observation,
+// one started near the truth (as from neural draws) and one from the prior
+// with another seed, read a C2ST within the noise floor's bound.
+func TestReferenceRunsAgree(t *testing.T) {
+	t.Parallel()
+	cfg := neuron.Default()
+	theta := []float64{1.1, 0.09, -64, 5, -49}
+	obs, err := simulateOne(cfg, theta, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lp, err := reference.NewLogPosterior(cfg, obs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const draws = 1000
+	rng := rand.New(rand.NewPCG(5, 0))
+	init := make([][]float64, 200) // a too-wide cloud around the truth, standing in for neural draws
+	for i := range init {
+		init[i] = make([]float64, len(theta))
+		for j, v := range theta {
+			init[i][j] = v * (1 + 0.02*rng.NormFloat64())
+		}
+	}
+	mo := reference.Options{Burnin: 300, Iterations: 400, MaxIterations: 400, Seed: 7, Init: init}
+	t0 := time.Now()
+	first, err := lp.Sample(mo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mo.Seed += crossRunSeed
+	cr, err := crossRun(lp, subsample(first.Draws, draws, rng), mo, draws, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("noise floor %.3f, R-hat %.3f and %.3f, %.1f s in all", cr.C2ST, maxRHat(first), cr.MaxRHat, time.Since(t0).Seconds())
+	if cr.C2ST > MaxNoiseFloor {
+		t.Fatalf("two runs of the reference read C2ST %.3f > %g against each other", cr.C2ST, MaxNoiseFloor)
+	}
+}
+
+// TestOldComparisonLoads: a compare.json written before the noise floor
+// and the random subsampling (testdata/compare_v1) loads, with the floor
+// unknown, and the report says so.
+func TestOldComparisonLoads(t *testing.T) {
+	t.Parallel()
+	rep := t.TempDir()
+	c, err := LoadComparison(filepath.Join("testdata", "compare_v1"), rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Rows) != 2 || c.NoiseFloorObs != 0 || c.Rows[0].CrossRun != nil || c.Subsample != "" || len(c.NeuralCalibration) != 5 {
+		t.Fatalf("loaded %+v", c)
+	}
+	page := renderComparison(t, c)
+	for _, want := range []string{"Noise floor unknown", "thinned evenly"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	bad := t.TempDir()
+	os.WriteFile(filepath.Join(bad, "compare.json"), []byte(`{"param_names":["a","b"],"rows":[{"index":0,"c2st":0.6}]}`), 0o644)
+	if _, err := LoadComparison(bad, rep); err == nil || !strings.Contains(err.Error(), "not a compare.json") {
+		t.Errorf("a malformed comparison: %v", err)
+	}
+}
+
+// TestComparisonAbsentWhenIntractable: with intrinsic noise the default
+// report's comparison is absent and says why.
+func TestComparisonAbsentWhenIntractable(t *testing.T) {
+	t.Parallel()
+	cfg := neuron.Default()
+	if r := ExactUnavailable(cfg); r != "" {
+		t.Fatalf("the default experiment's exact posterior is unavailable: %s", r)
+	}
+	cfg.IntrinsicNoise.Enabled = true
+	r := ExactUnavailable(cfg)
+	if !strings.Contains(r, "intrinsic") {
+		t.Fatalf("reason %q", r)
+	}
+	page := renderComparison(t, &Comparison{Absent: r})
+	if !strings.Contains(page, "No comparison with the exact posterior: the model has intrinsic") {
+		t.Errorf("report lacks the reason:\n%s", page)
+	}
+}
+
+// TestNoiseFloorAverageAndWarning: the floor averages the rows that have a
+// second run, and a floor above MaxNoiseFloor warns.
+func TestNoiseFloorAverageAndWarning(t *testing.T) {
+	t.Parallel()
+	c := &Comparison{Names: []string{"a"}, Rows: []ComparisonRow{
+		{Index: 0, C2ST: 0.9, MeanDiffSD: []float64{1}, SDRatio: []float64{1}, W1: []float64{1}, CrossRun: &CrossRun{C2ST: 0.51, MCMCSec: 2}},
+		{Index: 1, C2ST: 0.7, MeanDiffSD: []float64{1}, SDRatio: []float64{1}, W1: []float64{1}, CrossRun: &CrossRun{C2ST: 0.65, MCMCSec: 4}},
+		{Index: 2, C2ST: 0.8, MeanDiffSD: []float64{1}, SDRatio: []float64{1}, W1: []float64{1}},
+	}}
+	c.average()
+	const tol = 1e-12
+	if c.NoiseFloorObs != 2 || c.NoiseFloor < 0.58-tol || c.NoiseFloor > 0.58+tol || c.CrossRunSec != 3 {
+		t.Fatalf("floor %g on %d observations, %g s", c.NoiseFloor, c.NoiseFloorObs, c.CrossRunSec)
+	}
+	if len(c.Warnings) != 2 || !strings.Contains(c.Warnings[0], "test rows [1]") {
+		t.Fatalf("warnings %q", c.Warnings)
+	}
+}
+
+// renderComparison writes a report holding only c's section and returns
+// its HTML.
+func renderComparison(t *testing.T, c *Comparison) string {
+	t.Helper()
+	dir := t.TempDir()
+	r := report.New("test")
+	comparisonSection(r, c)
+	if len(c.Rows) > 0 { // the section's figure must exist for the report to write
+		for _, ext := range []string{".png", ".svg"} {
+			b, err := os.ReadFile(filepath.Join("testdata", "compare_v1", "marginals"+ext))
+			if err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(filepath.Join(dir, "comparison_marginals"+ext), b, 0o644)
+		}
+	}
+	if err := r.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
