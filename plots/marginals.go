@@ -1,6 +1,8 @@
 package plots
 
 import (
+	"slices"
+
 	"gonum.org/v1/plot"
 )
 
@@ -18,7 +20,9 @@ type MarginalPanel struct {
 // Marginals overlays the 1-D marginal densities of two posteriors, one
 // panel per parameter, on shared bins. nameA and nameB label them in the
 // legend; empty means "neural" and "reference". truth, if not nil, holds
-// one true value per panel, drawn as a red line.
+// one true value per panel, drawn as a red line. The x axis is chosen as in
+// Pairs (axisRange): far outliers are left off the histograms rather than
+// squashing them.
 func Marginals(panels []MarginalPanel, nameA, nameB string, truth []float64) (*Figure, error) {
 	if err := needPanels("marginals", len(panels)); err != nil {
 		return nil, err
@@ -47,10 +51,11 @@ func Marginals(panels []MarginalPanel, nameA, nameB string, truth []float64) (*F
 				return nil, err
 			}
 		}
-		lo, hi := span(m.A, m.B)
+		var t []float64
 		if truth != nil {
-			lo, hi = min(lo, truth[j]), max(hi, truth[j])
+			t = truth[j : j+1]
 		}
+		lo, hi := axisRange(append(slices.Clone(m.A), m.B...), t)
 		p := newPlot(m.Param.Name, m.Param.Label(), "density")
 		ha := histogram(m.A, lo, hi, marginalBins, true)
 		ha.FillColor, ha.LineStyle.Color = withAlpha(colorMain, 110), colorMain

@@ -2,6 +2,8 @@ package plots
 
 import (
 	"fmt"
+	"math"
+	"slices"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -19,6 +21,9 @@ const (
 // Pairs draws a corner plot of one posterior's draws: draws[i][j] is
 // parameter j in draw i. Histograms sit on the diagonal and pairwise
 // scatter plots below it (thinned to at most 1000 evenly spaced draws).
+// Each axis spans the draws (axisRange): when a few far outliers would
+// squash the rest, it is clipped to the bulk, the outliers are drawn as
+// orange triangles on its edge and counted above the histogram.
 // truth, if not nil, holds one true value per parameter and is marked in
 // red. bins <= 0 picks 30.
 func Pairs(params []Param, draws [][]float64, truth []float64, bins int) (*Figure, error) {
@@ -50,16 +55,20 @@ func Pairs(params []Param, draws [][]float64, truth []float64, bins int) (*Figur
 		}
 	}
 	lo, hi := make([]float64, d), make([]float64, d)
+	off := make([]int, d) // draws beyond the axis range
 	for j := range cols {
 		if err := finite("pairs draws of "+params[j].Name, cols[j]); err != nil {
 			return nil, err
 		}
-		lo[j], hi[j] = span(cols[j])
+		var t []float64
 		if truth != nil {
-			lo[j], hi[j] = min(lo[j], truth[j]), max(hi[j], truth[j])
+			t = truth[j : j+1]
 		}
-		if lo[j] == hi[j] {
-			lo[j], hi[j] = lo[j]-0.5, hi[j]+0.5
+		lo[j], hi[j] = axisRange(cols[j], t)
+		for _, v := range cols[j] {
+			if v < lo[j] || v > hi[j] {
+				off[j]++
+			}
 		}
 	}
 	stride := (len(draws) + pairsScatter - 1) / pairsScatter
@@ -74,17 +83,37 @@ func Pairs(params []Param, draws [][]float64, truth []float64, bins int) (*Figur
 				h.FillColor = withAlpha(colorMain, 200)
 				p.Add(h)
 				p.HideY()
+				if off[j] > 0 {
+					p.Title.Text = fmt.Sprintf("%d draws beyond the axis", off[j])
+					p.Title.TextStyle.Font.Size = vg.Points(8)
+				}
 			} else {
-				var xy plotter.XYs
+				var in, out plotter.XYs
 				for k := 0; k < len(draws); k += stride {
-					xy = append(xy, plotter.XY{X: cols[j][k], Y: cols[i][k]})
+					x, y := clamp(cols[j][k], lo[j], hi[j]), clamp(cols[i][k], lo[i], hi[i])
+					if x != cols[j][k] || y != cols[i][k] {
+						out = append(out, plotter.XY{X: x, Y: y})
+					} else {
+						in = append(in, plotter.XY{X: x, Y: y})
+					}
 				}
-				s, err := plotter.NewScatter(xy)
-				if err != nil {
-					return nil, fmt.Errorf("plots: %w", err)
+				for _, pts := range []struct {
+					xy    plotter.XYs
+					glyph draw.GlyphStyle
+				}{
+					{in, draw.GlyphStyle{Color: withAlpha(colorMain, 90), Radius: vg.Points(1), Shape: draw.CircleGlyph{}}},
+					{out, draw.GlyphStyle{Color: colorAlt, Radius: vg.Points(2), Shape: draw.TriangleGlyph{}}},
+				} {
+					if len(pts.xy) == 0 {
+						continue
+					}
+					s, err := plotter.NewScatter(pts.xy)
+					if err != nil {
+						return nil, fmt.Errorf("plots: %w", err)
+					}
+					s.GlyphStyle = pts.glyph
+					p.Add(s)
 				}
-				s.GlyphStyle = draw.GlyphStyle{Color: withAlpha(colorMain, 90), Radius: vg.Points(1), Shape: draw.CircleGlyph{}}
-				p.Add(s)
 				p.Y.Min, p.Y.Max = lo[i], hi[i]
 				if truth != nil {
 					p.Add(hLine(truth[i], colorTruth, false))
@@ -111,3 +140,50 @@ func Pairs(params []Param, draws [][]float64, truth []float64, bins int) (*Figur
 	f.Title = "Posterior draws"
 	return f, nil
 }
+
+// Axis ranges of a pairs plot.
+const (
+	pairsTail = 0.005 // quantile cut on each side of a clipped axis
+	pairsClip = 4     // clip when the full span exceeds this many bulk spans
+	pairsPad  = 0.5   // padding of a clipped axis each side, as a share of the bulk span
+)
+
+// axisRange returns the axis range of one parameter's draws xs, taking in
+// the truth (zero or one value): their full span, unless it exceeds
+// pairsClip times the span of the central 99 % of the draws, in which
+// case that central span, padded. A span of (nearly) zero width is widened by 5 %
+// of the value either side (0.5 at zero), so that values like 7e-42 keep
+// an axis on their own scale.
+func axisRange(xs, truth []float64) (lo, hi float64) {
+	lo, hi = span(xs, truth)
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	qlo, qhi := quantileSorted(s, pairsTail), quantileSorted(s, 1-pairsTail)
+	if bulk := qhi - qlo; bulk > 0 && hi-lo > pairsClip*bulk {
+		lo, hi = qlo-pairsPad*bulk, qhi+pairsPad*bulk
+		for _, t := range truth {
+			lo, hi = min(lo, t), max(hi, t)
+		}
+	}
+	if hi-lo <= 1e-9*math.Max(math.Abs(lo), math.Abs(hi)) {
+		pad := 0.05 * math.Abs(lo)
+		if pad == 0 {
+			pad = 0.5
+		}
+		lo, hi = lo-pad, hi+pad
+	}
+	return lo, hi
+}
+
+// quantileSorted is the linear-interpolation quantile of ascending s.
+func quantileSorted(s []float64, q float64) float64 {
+	h := q * float64(len(s)-1)
+	i := int(h)
+	if i >= len(s)-1 {
+		return s[len(s)-1]
+	}
+	return s[i] + (h-float64(i))*(s[i+1]-s[i])
+}
+
+// clamp limits v to [lo, hi].
+func clamp(v, lo, hi float64) float64 { return min(max(v, lo), hi) }

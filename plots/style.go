@@ -177,19 +177,48 @@ func (nt niceTicks) Ticks(lo, hi float64) []plot.Tick {
 		step = 5 * mag
 	}
 	minor := step / float64(perMajor)
-	dec := max(0, -int(math.Floor(math.Log10(step)+1e-9)))
+	label := tickLabeller(lo, hi, step)
 	var ts []plot.Tick
 	for k := math.Ceil(lo/minor - 1e-9); k*minor <= hi+1e-9*minor; k++ {
 		t := plot.Tick{Value: k * minor}
 		if math.Mod(k, float64(perMajor)) == 0 {
-			t.Label = strconv.FormatFloat(k*minor, 'f', dec, 64)
-			if strings.Trim(t.Label, "-0.") == "" {
-				t.Label = strings.TrimPrefix(t.Label, "-")
-			}
+			t.Label = label(k * minor)
 		}
 		ts = append(ts, t)
 	}
 	return ts
+}
+
+// Tick label formats: fixed decimals unless the step is below
+// minFixedStep or the values reach maxFixedValue, where exponent notation
+// keeps labels short (7e-42, not forty zeros).
+const (
+	minFixedStep  = 1e-4
+	maxFixedValue = 1e6
+)
+
+// tickLabeller returns a formatter for tick values between lo and hi spaced
+// by step, with as many digits as the step needs.
+func tickLabeller(lo, hi, step float64) func(float64) string {
+	stepExp := int(math.Floor(math.Log10(step) + 1e-9))
+	if big := math.Max(math.Abs(lo), math.Abs(hi)); step >= minFixedStep && big < maxFixedValue {
+		dec := max(0, -stepExp)
+		return func(v float64) string {
+			l := strconv.FormatFloat(v, 'f', dec, 64)
+			if strings.Trim(l, "-0.") == "" {
+				l = strings.TrimPrefix(l, "-")
+			}
+			return l
+		}
+	}
+	return func(v float64) string {
+		if math.Abs(v) < step/2 {
+			return "0"
+		}
+		// significant digits down to the step's decade
+		sig := max(1, int(math.Floor(math.Log10(math.Abs(v))+1e-9))-stepExp+1)
+		return strconv.FormatFloat(v, 'g', sig, 64)
+	}
 }
 
 // unlabelled keeps default tick marks but drops their labels, for panels

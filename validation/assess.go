@@ -74,22 +74,28 @@ type Example struct {
 
 // Result is everything Assess measured.
 type Result struct {
-	Names      []string          `json:"param_names"`
-	Sims       int               `json:"sims"`
-	Draws      int               `json:"draws_per_sim"`
-	Truths     [][]float64       `json:"-"`
-	Posterior  [][][]float64     `json:"-"` // Sims x Draws x P
-	Params     []ParamResult     `json:"params"`
-	Leakage    float64           `json:"leakage"`          // share of draws rejected outside the prior's support
-	MillisPer  float64           `json:"ms_per_posterior"` // wall time per posterior of Draws draws, batched
-	Example    Example           `json:"example"`
-	Typicality []Case            `json:"typicality"`
-	Recordings []RecordingResult `json:"recordings,omitempty"` // added by the caller with AssessRecording
-	Comparison *Comparison       `json:"comparison,omitempty"` // added by the caller from LoadComparison
-	Time       []float64         `json:"-"`
-	Stimulus   []float64         `json:"-"`
-	Calibrated bool              `json:"calibrated"` // every parameter calibrated
-	Warnings   []string          `json:"warnings,omitempty"`
+	Names      []string       `json:"param_names"`
+	Priors     []neuron.Prior `json:"-"`
+	Sims       int            `json:"sims"`
+	Draws      int            `json:"draws_per_sim"`
+	Truths     [][]float64    `json:"-"`
+	Posterior  [][][]float64  `json:"-"` // Sims x Draws x P
+	Params     []ParamResult  `json:"params"`
+	Leakage    float64        `json:"leakage"`          // share of draws rejected outside the prior's support
+	MillisPer  float64        `json:"ms_per_posterior"` // wall time per posterior of Draws draws, batched
+	Example    Example        `json:"example"`
+	Typicality []Case         `json:"typicality"`
+	// TARP is the joint calibration check (Lemos et al. 2023) of all
+	// parameters at once, in the coordinates the flow models.
+	TARP            diagnose.TARPResult `json:"tarp"`
+	JointCalibrated bool                `json:"joint_calibrated"`     // TARP area error under the tolerance, ECP inside its band
+	Recordings      []RecordingResult   `json:"recordings,omitempty"` // added by the caller with AssessRecording
+	Comparison      *Comparison         `json:"comparison,omitempty"` // added by the caller from LoadComparison
+	Time            []float64           `json:"-"`
+	Stimulus        []float64           `json:"-"`
+	Tolerance       float64             `json:"calibration_tolerance"` // Options.CalibrationTolerance
+	Calibrated      bool                `json:"calibrated"`            // every parameter calibrated
+	Warnings        []string            `json:"warnings,omitempty"`
 }
 
 // Assess draws posteriors for held-out simulations and computes every
@@ -103,7 +109,7 @@ func Assess(m *npe.Model, test *dataset.Set, opt Options) (*Result, error) {
 		return nil, fmt.Errorf("validation: test set has parameters %v, the model infers %v", test.Meta.Names, m.Names)
 	}
 	_, priors := m.Experiment.Inferred()
-	res := &Result{Names: m.Names, Sims: opt.Sims, Draws: opt.Draws, Time: test.Time, Stimulus: test.Stimulus}
+	res := &Result{Names: m.Names, Priors: priors, Tolerance: opt.CalibrationTolerance, Sims: opt.Sims, Draws: opt.Draws, Time: test.Time, Stimulus: test.Stimulus}
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x61737365))
 	const chunk = 50
 	t0 := time.Now()
@@ -146,9 +152,25 @@ func Assess(m *npe.Model, test *dataset.Set, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	recU, err := unconstrainedRecovery(res, priors)
+	uTruths, uDraws, err := unconstrainedSet(res.Truths, res.Posterior, priors)
 	if err != nil {
 		return nil, err
+	}
+	uSD := make([]float64, len(priors))
+	for j, p := range priors {
+		uSD[j] = npe.UnconstrainedSD(p)
+	}
+	recU, err := diagnose.Recovery(uTruths, uDraws, diagnose.RecoveryConfig{PriorSD: uSD})
+	if err != nil {
+		return nil, err
+	}
+	res.TARP, err = diagnose.TARP(uTruths, uDraws, rand.New(rand.NewPCG(opt.Seed, 0x74617270)), diagnose.TARPConfig{ECDF: diagnose.ECDFConfig{Seed: opt.Seed}})
+	if err != nil {
+		return nil, err
+	}
+	res.JointCalibrated = res.TARP.AreaError < opt.CalibrationTolerance && !res.TARP.ECDF.Outside
+	if res.TARP.Warning != "" {
+		res.Warnings = append(res.Warnings, "joint calibration: "+res.TARP.Warning)
 	}
 	res.Calibrated = true
 	for j, name := range m.Names {
@@ -171,39 +193,36 @@ func Assess(m *npe.Model, test *dataset.Set, opt Options) (*Result, error) {
 	return res, nil
 }
 
-// unconstrainedRecovery runs diagnose.Recovery on truths and draws mapped to
-// unconstrained coordinates.
-func unconstrainedRecovery(res *Result, priors []neuron.Prior) ([]diagnose.RecoveryResult, error) {
-	sd := make([]float64, len(priors))
-	for j, p := range priors {
-		sd[j] = npe.UnconstrainedSD(p)
-	}
+// unconstrainedSet maps truths (M x P) and draws (M x S x P) to the
+// coordinates the flow models (log for a log-normal prior), where the prior
+// is Gaussian and calibration and contraction are judged.
+func unconstrainedSet(truths [][]float64, posterior [][][]float64, priors []neuron.Prior) ([][]float64, [][][]float64, error) {
 	u := func(row []float64) ([]float64, error) {
 		out := make([]float64, len(row))
 		for j, v := range row {
 			var err error
 			if out[j], err = npe.ToUnconstrained(priors[j], v); err != nil {
-				return nil, err
+				return nil, fmt.Errorf("validation: %w", err)
 			}
 		}
 		return out, nil
 	}
-	truths := make([][]float64, len(res.Truths))
-	draws := make([][][]float64, len(res.Posterior))
-	for m := range res.Truths {
+	ut := make([][]float64, len(truths))
+	ud := make([][][]float64, len(posterior))
+	for m := range truths {
 		var err error
-		if truths[m], err = u(res.Truths[m]); err != nil {
-			return nil, err
+		if ut[m], err = u(truths[m]); err != nil {
+			return nil, nil, err
 		}
-		for _, d := range res.Posterior[m] {
-			ud, err := u(d)
+		for _, d := range posterior[m] {
+			row, err := u(d)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
-			draws[m] = append(draws[m], ud)
+			ud[m] = append(ud[m], row)
 		}
 	}
-	return diagnose.Recovery(truths, draws, diagnose.RecoveryConfig{PriorSD: sd})
+	return ut, ud, nil
 }
 
 // example examines test row i: its posterior summary and a posterior

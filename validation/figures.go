@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/laa-neuro/laa/diagnose"
+	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/plots"
 )
 
@@ -76,7 +77,11 @@ func figures(res *Result, train, val []float64) ([]figure, error) {
 		{"coverage", func() (*plots.Figure, error) { return plots.Coverage(cov) }},
 		{"recovery", func() (*plots.Figure, error) { return plots.Recovery(rec, 0.9) }},
 		{"z_contraction", func() (*plots.Figure, error) { return plots.ZContraction(zc) }},
-		{"pairs", func() (*plots.Figure, error) { return plots.Pairs(params, res.Example.Draws, res.Example.Truth, 0) }},
+		{"tarp", func() (*plots.Figure, error) { return tarpFigure(res.TARP) }},
+		{"pairs", func() (*plots.Figure, error) {
+			pp, d, t := pairsView(params, res.Priors, exampleZ(res), res.Example.Draws, res.Example.Truth)
+			return plots.Pairs(pp, d, t, 0)
+		}},
 		{"ppc", func() (*plots.Figure, error) {
 			p := res.Example.PPC
 			return plots.Predictive(plots.PredictiveCheck{Time: res.Time, Observed: res.Example.Observed, Median: p.Q50,
@@ -136,8 +141,96 @@ func recordingFigures(i int, r RecordingResult, params []plots.Param, add func(s
 	if err := add(fmt.Sprintf("recording_%d_ppc", i), f, err); err != nil {
 		return err
 	}
-	f, err = plots.Pairs(params, r.Draws, nil, 0)
+	pp, d, _ := pairsView(params, r.Priors, r.PriorZ, r.Draws, nil)
+	f, err = plots.Pairs(pp, d, nil, 0)
 	return add(fmt.Sprintf("recording_%d_pairs", i), f, err)
+}
+
+// tarpFigure draws TARP's expected coverage with its bootstrap band and
+// the simultaneous band of a calibrated posterior.
+func tarpFigure(t diagnose.TARPResult) (*plots.Figure, error) {
+	c := plots.TARPCurve{Alpha: t.Alpha, ECP: t.ECP, Lower: t.Lower, Upper: t.Upper}
+	if t.BandLevel > 0 {
+		c.BandLabel = fmt.Sprintf("%.0f %% bootstrap band", 100*t.BandLevel)
+	}
+	if e := t.ECDF; len(e.Z) > 0 {
+		for i, z := range e.Z {
+			c.Z = append(c.Z, z)
+			c.NullLower = append(c.NullLower, min(max(z+e.Lower[i], 0), 1))
+			c.NullUpper = append(c.NullUpper, min(max(z+e.Upper[i], 0), 1))
+		}
+	}
+	return plots.TARP(c)
+}
+
+// exampleZ is PriorZ of the example posterior's medians (nil without priors).
+func exampleZ(res *Result) []float64 {
+	if len(res.Priors) != len(res.Example.Summary) {
+		return nil
+	}
+	med := make([]float64, len(res.Example.Summary))
+	for j, s := range res.Example.Summary {
+		med[j] = s.Median
+	}
+	return PriorZ(res.Priors, med)
+}
+
+// pairsView returns the parameters, draws and truth to draw in a pairs
+// plot: a parameter whose posterior median lies far outside its log-normal
+// (or uniform) prior (|z| > FarOutsidePriorSDs) is drawn in the flow's
+// coordinates, log (or logit), where values like 7e-42 spread over a
+// readable axis; the others stay in their units. Without priors or z the
+// input comes back unchanged.
+func pairsView(params []plots.Param, priors []neuron.Prior, z []float64, draws [][]float64, truth []float64) ([]plots.Param, [][]float64, []float64) {
+	logged := transformedParams(priors, z)
+	if len(logged) == 0 {
+		return params, draws, truth
+	}
+	pp := append([]plots.Param(nil), params...)
+	for _, j := range logged {
+		pp[j] = plots.Param{Name: transformName(priors[j]) + " " + params[j].Name, Unit: params[j].Name + " in " + params[j].Unit}
+		if params[j].Unit == "" || priors[j].Dist == neuron.DistUniform {
+			pp[j].Unit = "" // logit of the position inside the support
+		}
+	}
+	conv := func(row []float64) []float64 {
+		out := append([]float64(nil), row...)
+		for _, j := range logged {
+			out[j] = unconstrained(priors[j], row[j])
+		}
+		return out
+	}
+	d := make([][]float64, len(draws))
+	for i, row := range draws {
+		d[i] = conv(row)
+	}
+	if truth != nil {
+		truth = conv(truth)
+	}
+	return pp, d, truth
+}
+
+// transformedParams lists the parameters pairsView draws in unconstrained
+// coordinates.
+func transformedParams(priors []neuron.Prior, z []float64) []int {
+	if len(priors) != len(z) {
+		return nil
+	}
+	var out []int
+	for j, v := range z {
+		if math.Abs(v) > FarOutsidePriorSDs && priors[j].Dist != neuron.DistNormal {
+			out = append(out, j)
+		}
+	}
+	return out
+}
+
+// transformName names the map to the flow's coordinates.
+func transformName(p neuron.Prior) string {
+	if p.Dist == neuron.DistUniform {
+		return "logit"
+	}
+	return "ln"
 }
 
 // column returns column j of rows.

@@ -13,19 +13,30 @@ import (
 // RecordingResult is the fit of one recording: its posterior, a posterior
 // predictive check and a typicality test.
 type RecordingResult struct {
-	Name        string              `json:"name"`
-	Source      string              `json:"source"`
-	Raw         recording.Recording `json:"-"`
-	Prepared    recording.Prepared  `json:"-"`
-	Draws       [][]float64         `json:"-"`
-	Summary     []diagnose.Summary  `json:"summary"`
-	Leakage     float64             `json:"leakage"`
-	PPC         diagnose.PPC        `json:"ppc"`
-	Typicality  diagnose.Typicality `json:"typicality"`
-	SameProto   bool                `json:"same_protocol"`
-	ProtoDiff   float64             `json:"protocol_max_diff"` // uA/cm2
-	Warnings    []string            `json:"warnings,omitempty"`
-	Trustworthy bool                `json:"trustworthy"` // typical and under the trained protocol
+	Name       string              `json:"name"`
+	Source     string              `json:"source"`
+	Raw        recording.Recording `json:"-"`
+	Prepared   recording.Prepared  `json:"-"`
+	Draws      [][]float64         `json:"-"`
+	Summary    []diagnose.Summary  `json:"summary"`
+	Leakage    float64             `json:"leakage"`
+	PPC        diagnose.PPC        `json:"ppc"`
+	Typicality diagnose.Typicality `json:"typicality"`
+	SameProto  bool                `json:"same_protocol"`
+	ProtoDiff  float64             `json:"protocol_max_diff"` // uA/cm2
+	// PriorZ is, per parameter, the posterior median's distance from the
+	// prior's centre in prior sds, in the flow's coordinates (PriorZ).
+	PriorZ     []float64      `json:"prior_z"`
+	FarOutside []string       `json:"far_outside_prior,omitempty"` // one sentence per parameter beyond FarOutsidePriorSDs
+	Priors     []neuron.Prior `json:"-"`
+	Warnings   []string       `json:"warnings,omitempty"`
+	// Trustworthy holds when the trace is typical of the training
+	// simulations, was recorded under the trained protocol, its posterior
+	// predictive coverage is close to nominal (PredictiveCoverage) and no
+	// posterior median is far outside the prior; Untrustworthy says which
+	// of these failed.
+	Trustworthy   bool     `json:"trustworthy"`
+	Untrustworthy []string `json:"untrustworthy_because,omitempty"`
 }
 
 // ProtocolTolerance is how far (uA/cm2) a recording's current may differ
@@ -49,6 +60,14 @@ func AssessRecording(m *npe.Model, ref *diagnose.Reference, name string, raw rec
 	if r.Summary, err = diagnose.Summarize(r.Draws, 0.9); err != nil {
 		return r, err
 	}
+	_, r.Priors = m.Experiment.Inferred()
+	medians := make([]float64, len(r.Summary))
+	for j, sm := range r.Summary {
+		medians[j] = sm.Median
+	}
+	r.PriorZ = PriorZ(r.Priors, medians)
+	r.FarOutside = farOutside(m.Names, r.Priors, r.Summary, r.PriorZ)
+	r.Warnings = append(r.Warnings, r.FarOutside...)
 	if r.PPC, err = Predictive(m.Experiment, p.VoltageMV, r.Draws, ppcDraws, rng.Uint64()); err != nil {
 		// The page still shows the posterior and the typicality verdict.
 		r.Warnings = append(r.Warnings, fmt.Sprintf("no posterior predictive check: %v (the posterior is far outside anything simulated)", err))
@@ -69,6 +88,30 @@ func AssessRecording(m *npe.Model, ref *diagnose.Reference, name string, raw rec
 	if r.Typicality.Warning != "" {
 		r.Warnings = append(r.Warnings, "typicality: "+r.Typicality.Warning)
 	}
-	r.Trustworthy = r.SameProto && r.Typicality.Warning == "" && len(r.PPC.Q50) > 0
+	r.Untrustworthy = r.trustRule()
+	r.Trustworthy = len(r.Untrustworthy) == 0
 	return r, nil
+}
+
+// trustRule returns the reasons a recording's posterior cannot be read as
+// the model's, none when it can.
+func (r RecordingResult) trustRule() []string {
+	var why []string
+	if r.Typicality.Warning != "" {
+		why = append(why, fmt.Sprintf("atypical of the training simulations (typicality p = %.3g)", r.Typicality.PValue))
+	}
+	if !r.SameProto {
+		why = append(why, "recorded under another protocol than the trained one")
+	}
+	if len(r.PPC.Q50) == 0 {
+		why = append(why, "no posterior predictive check: simulations from the posterior are not finite")
+	} else {
+		for _, f := range PredictiveCoverage(r.PPC) {
+			why = append(why, "posterior predictive coverage off nominal: "+f)
+		}
+	}
+	if len(r.FarOutside) > 0 {
+		why = append(why, fmt.Sprintf("the posterior of %d parameter(s) lies far outside the prior", len(r.FarOutside)))
+	}
+	return why
 }

@@ -2,11 +2,14 @@ package validation
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 
 	"github.com/laa-neuro/laa/atomicfile"
+	"github.com/laa-neuro/laa/diagnose"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/nn"
 	"github.com/laa-neuro/laa/plots"
@@ -54,11 +57,15 @@ func WriteReport(res *Result, info Info, dir string) error {
 	if !res.Calibrated {
 		verdict = "NOT calibrated for every parameter: see the red badges and the calibration figures"
 	}
-	sum.Paragraph("Overall: " + verdict + ".")
+	sum.Paragraph("Overall: " + verdict + ". " + jointVerdict(res) + ".")
 	var vs []report.Verdict
 	for _, p := range res.Params {
 		vs = append(vs, report.Verdict{Name: p.Name, Pass: p.Calibrated, Label: map[bool]string{true: "calibrated", false: "not calibrated"}[p.Calibrated],
 			Detail: fmt.Sprintf("calibration error %.3f, SBC chi-square p %.3g, contraction %.2f, NRMSE %.2f", p.Coverage.CalibrationError, p.SBC.ChiSqP, p.Unconstrained.Contraction, p.Recovery.NRMSE)})
+	}
+	if len(res.TARP.ECP) > 0 {
+		vs = append(vs, report.Verdict{Name: "all jointly (TARP)", Pass: res.JointCalibrated, Label: map[bool]string{true: "calibrated", false: "not calibrated"}[res.JointCalibrated],
+			Detail: fmt.Sprintf("area between expected coverage and diagonal %.3f (signed %+.3f), max deviation %.3f, KS p %.3g", res.TARP.AreaError, res.TARP.Bias, res.TARP.MaxDeviation, res.TARP.KSP)})
 	}
 	sum.Verdicts(vs...)
 	sum.Table(MetricsTable(res))
@@ -72,6 +79,16 @@ func WriteReport(res *Result, info Info, dir string) error {
 		Figure("ranks.png", "Rank histograms with the 99 % band of a uniform histogram.").
 		Figure("ecdf.png", "ECDF of the fractional ranks minus the uniform CDF, with simultaneous 95 % bands.").
 		Figure("coverage.png", "Empirical coverage of central credible intervals against their nominal level (band: 2 Monte Carlo standard errors).")
+	if len(res.TARP.ECP) > 0 {
+		r.Section("Joint calibration (TARP)").
+			Paragraph("SBC and coverage test one parameter at a time; a posterior can pass them and still be wrong jointly, e.g. with the wrong correlations. "+
+				"TARP (Lemos, Coogan, Hezaveh and Perreault-Levasseur 2023) tests all parameters at once: in the coordinates the flow models (log for log-normal priors), each parameter scaled to [0, 1] by the range of the true values, "+
+				"a random reference point is drawn per simulation, and the share of posterior draws closer to it than the true value is the credibility level at which the ball around the reference first covers the truth. "+
+				"For a correct posterior these levels are uniform and the expected coverage follows the diagonal; below it the posteriors are overconfident (too narrow or biased), above it too wide. "+
+				fmt.Sprintf("The joint verdict asks, as for each parameter, for an area between curve and diagonal under %.2f and a curve inside the simultaneous 95 %% band. ", tolerance(res))+
+				jointVerdict(res)+".").
+			Figure("tarp.png", "TARP expected coverage against credibility level: the diagonal, the 95 % simultaneous band of a calibrated posterior (grey) and the bootstrap band of the curve (blue).")
+	}
 	r.Section("Recovery and contraction").
 		Figure("recovery.png", "True value against posterior median with 90 % credible intervals.").
 		Figure("z_contraction.png", "Posterior z-score against posterior contraction (1 - posterior variance / prior variance), in the coordinates the flow models (log for log-normal priors).")
@@ -86,7 +103,8 @@ func WriteReport(res *Result, info Info, dir string) error {
 		Table(report.Table{Name: "example_posterior", Caption: "Posterior summary (90 % central interval)", Header: []string{"parameter", "true", "mean", "sd", "median", "5 %", "95 %"}, Rows: rows}).
 		Figure("pairs.png", "Pairs plot of the posterior draws; true values marked.").
 		Figure("ppc.png", "Posterior predictive check: the observed trace inside the 50 % and 90 % bands of traces simulated from posterior draws.").
-		Paragraph(fmt.Sprintf("PPC: %.0f %% of the observed points lie inside the 50 %% band and %.0f %% inside the 90 %% band; mean CRPS %.3f mV; RMSE to the predictive median %.3f mV.", 100*ex.PPC.Inside50, 100*ex.PPC.Inside90, ex.PPC.CRPS, ex.PPC.RMSE))
+		Paragraph(fmt.Sprintf("PPC: %.0f %% of the observed points lie inside the 50 %% band and %.0f %% inside the 90 %% band; mean CRPS %.3f mV; RMSE to the predictive median %.3f mV. %s",
+			100*ex.PPC.Inside50, 100*ex.PPC.Inside90, ex.PPC.CRPS, ex.PPC.RMSE, coverageSentence(ex.PPC)))
 
 	ts := r.Section("Typicality")
 	ts.Paragraph("Each trace is mapped into the learned summary space and compared with the summaries of simulations from the model by an MMD test (bootstrap null). A small p-value says the trace looks unlike anything the network was trained on, so its posterior should not be trusted.")
@@ -120,35 +138,105 @@ func MetricsTable(res *Result) report.Table {
 			fmt.Sprint(!p.SBC.ECDF.Outside), fmtG(p.Recovery.Bias), fmtG(p.Recovery.NRMSE), fmtG(p.Unconstrained.Contraction),
 			fmtG(p.Unconstrained.ZMean), fmtG(p.Unconstrained.ZSD), fmt.Sprint(p.Calibrated)})
 	}
+	if tp := res.TARP; len(tp.ECP) > 0 { // joint: its calibration error is the area between ECP and the diagonal
+		t.Caption += "; the last row is TARP's joint check of all parameters (calibration error: area between expected coverage and diagonal; KS p of its coverages)"
+		t.Rows = append(t.Rows, []string{"all (TARP)", "-", fmt.Sprintf("%.4f", tp.AreaError), "-", fmtG(tp.KSP), fmt.Sprint(!tp.ECDF.Outside),
+			"-", "-", "-", "-", "-", fmt.Sprint(res.JointCalibrated)})
+	}
 	return t
 }
 
 // recordingSection adds the page of one recording: raw and prepared trace,
-// posterior, posterior predictive check and typicality verdict.
+// posterior, posterior predictive check and the trust verdict with the
+// rules that failed.
 func recordingSection(r *report.Report, i int, rec RecordingResult, names []string) {
 	s := r.Section("Recording: " + rec.Name)
 	s.Paragraph(fmt.Sprintf("Source: %s. The trace is resampled to the model's grid with an anti-aliasing filter, "+
 		"its posterior drawn from the amortized network, then traces simulated from posterior draws are compared with it.", rec.Source))
-	verdict := "typical of the training simulations and recorded under the trained protocol: the posterior can be read as the model's"
+	verdict := "typical of the training simulations, recorded under the trained protocol, posterior predictive coverage close to nominal and the posterior inside the prior: the posterior can be read as the model's"
 	if !rec.Trustworthy {
-		verdict = "NOT trustworthy: the trace looks unlike the training simulations, or its protocol differs; the LAA model (or this network) does not explain it"
+		verdict = "NOT trustworthy: " + strings.Join(rec.Untrustworthy, "; ")
 	}
-	s.Verdicts(report.Verdict{Name: rec.Name, Pass: rec.Trustworthy, Label: map[bool]string{true: "typical", false: "atypical"}[rec.Trustworthy],
-		Detail: fmt.Sprintf("typicality p = %.3g; PPC: %.0f %% of points inside the 90 %% band; %s", rec.Typicality.PValue, 100*rec.PPC.Inside90, verdict)})
-	ppcCaption := fmt.Sprintf("Prepared trace inside the 50 %% and 90 %% posterior predictive bands; CRPS %.3f mV, %.0f %% inside the 50 %% band.", rec.PPC.CRPS, 100*rec.PPC.Inside50)
+	s.Verdicts(report.Verdict{Name: rec.Name, Pass: rec.Trustworthy, Label: map[bool]string{true: "trustworthy", false: "not trustworthy"}[rec.Trustworthy],
+		Detail: fmt.Sprintf("typicality p = %.3g; PPC: %.0f %% of points inside the 50 %% band, %.0f %% inside the 90 %% band; %s", rec.Typicality.PValue, 100*rec.PPC.Inside50, 100*rec.PPC.Inside90, verdict)})
+	s.Paragraph(trustRuleText())
+	ppcCaption := fmt.Sprintf("Prepared trace inside the 50 %% and 90 %% posterior predictive bands; CRPS %.3f mV, %.0f %% inside the 50 %% band, %.0f %% inside the 90 %% band.", rec.PPC.CRPS, 100*rec.PPC.Inside50, 100*rec.PPC.Inside90)
 	if len(rec.PPC.Q50) == 0 {
 		ppcCaption = "Prepared trace. No posterior predictive check: traces simulated from the posterior draws are not finite."
 	}
 	for _, w := range rec.Warnings {
 		s.Warn(w)
 	}
-	var rows [][]string
-	for j, sm := range rec.Summary {
-		rows = append(rows, []string{names[j], fmtG(sm.Mean), fmtG(sm.SD), fmtG(sm.Median), fmtG(sm.Lower), fmtG(sm.Upper)})
+	pairsCaption := "Pairs plot of the posterior draws."
+	if logged := transformedParams(rec.Priors, rec.PriorZ); len(logged) > 0 {
+		var ns []string
+		for _, j := range logged {
+			ns = append(ns, names[j])
+		}
+		pairsCaption += fmt.Sprintf(" %s far outside the prior: drawn in the flow's coordinates (natural log for a log-normal prior, logit for a uniform one) so that the axis stays readable.", strings.Join(ns, ", "))
 	}
 	s.Figure(fmt.Sprintf("recording_%d_raw.png", i), "The recording as read (voltage, and the current when it is a density).").
-		Table(report.Table{Name: fmt.Sprintf("recording_%d_posterior", i), Caption: fmt.Sprintf("Posterior summary (90 %% central interval; leakage %.2f %%)", 100*rec.Leakage),
-			Header: []string{"parameter", "mean", "sd", "median", "5 %", "95 %"}, Rows: rows}).
+		Table(recordingTable(i, rec, names)).
 		Figure(fmt.Sprintf("recording_%d_ppc.png", i), ppcCaption).
-		Figure(fmt.Sprintf("recording_%d_pairs.png", i), "Pairs plot of the posterior draws.")
+		Figure(fmt.Sprintf("recording_%d_pairs.png", i), pairsCaption)
+}
+
+// recordingTable is the posterior summary of a recording, each parameter
+// with its prior z and, beyond FarOutsidePriorSDs, marked far outside the
+// prior.
+func recordingTable(i int, rec RecordingResult, names []string) report.Table {
+	var rows [][]string
+	for j, sm := range rec.Summary {
+		flag := "-"
+		if j < len(rec.PriorZ) {
+			flag = fmt.Sprintf("%+.1f", rec.PriorZ[j])
+			if math.Abs(rec.PriorZ[j]) > FarOutsidePriorSDs {
+				flag += " (far outside the prior)"
+			}
+		}
+		rows = append(rows, []string{names[j], fmtG(sm.Mean), fmtG(sm.SD), fmtG(sm.Median), fmtG(sm.Lower), fmtG(sm.Upper), flag})
+	}
+	return report.Table{Name: fmt.Sprintf("recording_%d_posterior", i),
+		Caption: fmt.Sprintf("Posterior summary (90 %% central interval; leakage %.2f %%). Prior z: the median's distance from the prior's centre in prior sds, in the flow's coordinates; beyond %d it is far outside the prior.", 100*rec.Leakage, FarOutsidePriorSDs),
+		Header:  []string{"parameter", "mean", "sd", "median", "5 %", "95 %", "prior z"}, Rows: rows}
+}
+
+// trustRuleText states the rule that calls a recording trustworthy and why.
+func trustRuleText() string {
+	return fmt.Sprintf("The rule: a recording is trustworthy when its trace is typical of the training simulations (MMD test), it was recorded under the trained protocol, "+
+		"no posterior median lies more than %d prior sds from the prior's centre (in the flow's coordinates), and its posterior predictive coverage is close to nominal: "+
+		"within %.2f of 50 %% inside the 50 %% band and within %.2f of 90 %% inside the 90 %% band. "+
+		"Why: when the model explains the trace, with Gaussian observation noise each point falls inside the central q band with probability about q, so the share inside is q up to its binomial error sqrt(q(1-q)/T); "+
+		"residuals of a fitted trace are autocorrelated, so the tolerance is %d standard errors of a trace with %d independent points (600 points with lag-1 residual correlation 0.45), whatever the trace's length. "+
+		"A trace can be typical, its summary statistics like the simulations', and still be fitted badly point by point; the coverage rule catches that.",
+		FarOutsidePriorSDs, PPCTolerance(0.5), PPCTolerance(0.9), PPCCoverageZ, PPCEffectivePoints)
+}
+
+// coverageSentence says whether a PPC's coverage meets the rule.
+func coverageSentence(p diagnose.PPC) string {
+	if fails := PredictiveCoverage(p); len(fails) > 0 {
+		return "Coverage off nominal: " + strings.Join(fails, "; ") + "."
+	}
+	return fmt.Sprintf("Coverage close to nominal (within %.2f at 50 %% and %.2f at 90 %%).", PPCTolerance(0.5), PPCTolerance(0.9))
+}
+
+// tolerance is the calibration tolerance the result was judged with.
+func tolerance(res *Result) float64 {
+	if res.Tolerance > 0 {
+		return res.Tolerance
+	}
+	return 0.05
+}
+
+// jointVerdict is the sentence of TARP's verdict.
+func jointVerdict(res *Result) string {
+	switch {
+	case len(res.TARP.ECP) == 0:
+		return "Joint calibration (TARP) was not computed"
+	case res.JointCalibrated:
+		return fmt.Sprintf("Jointly (TARP): calibrated, area %.3f", res.TARP.AreaError)
+	case res.TARP.Bias < 0:
+		return fmt.Sprintf("Jointly (TARP): NOT calibrated, area %.3f, expected coverage mostly below the diagonal (overconfident)", res.TARP.AreaError)
+	}
+	return fmt.Sprintf("Jointly (TARP): NOT calibrated, area %.3f, expected coverage mostly above the diagonal (too wide)", res.TARP.AreaError)
 }

@@ -3,11 +3,14 @@ package validation
 import (
 	"encoding/json"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/diagnose"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/npe"
 	"github.com/laa-neuro/laa/reference"
@@ -138,12 +141,20 @@ func TestAssessProducesFiniteMetrics(t *testing.T) {
 			t.Errorf("%s: contraction %g, calibration error %g", p.Name, p.Unconstrained.Contraction, p.Coverage.CalibrationError)
 		}
 	}
+	if tp := res.TARP; len(tp.ECP) != diagnose.DefaultTARPLevels+1 || len(tp.Coverage) != 200 || !(tp.AreaError >= 0 && tp.AreaError <= 0.5) {
+		t.Errorf("TARP: %d levels, %d coverages, area %g", len(tp.ECP), len(tp.Coverage), tp.AreaError)
+	}
 	if _, err := json.Marshal(res); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
 	if err := WriteReport(res, Info{Model: "m.laa", Data: "test.npz", Experiment: m.Experiment}, dir); err != nil {
 		t.Fatal(err)
+	}
+	for _, f := range []string{"tarp.png", "tarp.svg", "metrics.csv"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
 	}
 }
 
