@@ -1,5 +1,6 @@
 // Package npe is neural posterior estimation for the LAA model: a summary
-// network (MLP over hand-made statistics, or LSTM over the raw trace)
+// network (MLP over hand-made statistics; LSTM or 1-D CNN over the raw
+// trace; or the CNN and the statistics together)
 // feeding a conditional coupling flow, trained on simulated pairs to
 // approximate p(theta | trace) for every trace at once.
 package npe
@@ -130,7 +131,7 @@ func (m *Model) Params() []*nn.Param { return append(m.summary.Params(), m.flow.
 func (m *Model) Samples() int { return m.samples }
 
 // Observation is one recorded trace on the model's grid (and, for the mlp
-// summary, its statistics).
+// and hybrid summaries, its statistics).
 type Observation struct {
 	Trace []float32
 	Stats []float32
@@ -177,6 +178,22 @@ func (m *Model) input(obs []Observation) *nn.Mat {
 		for b, o := range obs {
 			for j, v := range o.Stats {
 				x.Data[b*S+j] = m.Norm.Stats.apply(j, float64(v))
+			}
+		}
+		return x
+	}
+	if m.Config.Summary.conv() {
+		stim := m.pooledStimulus()
+		L, S := 2*len(stim), 0
+		if m.Config.Summary.Kind == SummaryHybrid {
+			S = len(m.StatNames)
+		}
+		x := nn.NewMat(B, L+S)
+		for b, o := range obs {
+			row := x.Row(b)
+			m.pooledSequence(row[:L], o.Trace, stim)
+			for j, v := range o.Stats[:S] {
+				row[L+j] = m.Norm.Stats.apply(j, float64(v))
 			}
 		}
 		return x

@@ -85,7 +85,7 @@ model as <model>.history.json.`,
 	f.IntVar(&epochs, "epochs", 0, "override the preset's number of epochs")
 	f.Uint64Var(&seed, "seed", 1, "random seed (weights, validation split, shuffling)")
 	f.BoolVar(&resume, "resume", false, "continue the interrupted run saved in -o")
-	f.StringVar(&summary, "summary", "", "override the summary network: mlp or lstm")
+	f.StringVar(&summary, "summary", "", "override the summary network at its defaults: mlp, lstm, cnn (1-D convolutions over the trace) or hybrid (cnn + statistics)")
 	return cmd
 }
 

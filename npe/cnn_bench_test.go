@@ -1,0 +1,61 @@
+package npe
+
+import (
+	"sync"
+	"testing"
+
+	"github.com/laa-neuro/laa/nn"
+)
+
+// BenchmarkTrainStep times one training step of the quick preset's flow
+// (6 blocks, conditioners 2 x 128) under each summary network at its
+// defaults, batch 256 split over two replicas as train does: forward,
+// backward, gradient sum and an Adam update. samples/s is training
+// throughput on as many cores as the machine has (two replicas use two).
+func BenchmarkTrainStep(b *testing.B) {
+	const batch = 256
+	sim := simulatedB(b, batch)
+	for _, kind := range []string{SummaryMLP, SummaryCNN, SummaryHybrid} {
+		b.Run(kind, func(b *testing.B) {
+			m, err := New(Config{Summary: SummaryConfig{Kind: kind}, Flow: FlowConfig{Layers: 6, Hidden: 128}}, sim, 1)
+			if err != nil {
+				b.Fatal(err)
+			}
+			obs, theta := batchOf(sim, 0, batch)
+			if _, err := m.Loss(obs, theta); err != nil { // initializes ActNorm
+				b.Fatal(err)
+			}
+			r, err := m.Replica()
+			if err != nil {
+				b.Fatal(err)
+			}
+			r.MarkInitialized()
+			models := []*Model{m, r}
+			opt := nn.NewAdam(m.Params(), 1e-4)
+			for b.Loop() {
+				var wg sync.WaitGroup
+				for k, mk := range models {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						nn.ZeroGrads(mk.Params())
+						lo, hi := k*batch/2, (k+1)*batch/2
+						if _, err := mk.Loss(obs[lo:hi], theta[lo*sim.P:hi*sim.P]); err != nil {
+							panic(err)
+						}
+						mk.Backward()
+					}()
+				}
+				wg.Wait()
+				rp := r.Params()
+				for i, p := range m.Params() {
+					for j, g := range rp[i].Grad.Data {
+						p.Grad.Data[j] = (p.Grad.Data[j] + g) / 2
+					}
+				}
+				opt.Step()
+			}
+			b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "samples/s")
+		})
+	}
+}
