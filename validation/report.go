@@ -70,6 +70,9 @@ func WriteReport(res *Result, info Info, dir string) error {
 	sum.Verdicts(vs...)
 	sum.Table(MetricsTable(res))
 	sum.Paragraph(fmt.Sprintf("Posterior draws outside the prior's support (leakage): %.2f %%. Amortized inference: %.1f ms per posterior of %d draws (batched).", 100*res.Leakage, res.MillisPer, res.Draws))
+	if len(res.Recordings) > 0 {
+		sum.Table(RecordingsTable(res))
+	}
 
 	if has["loss"] {
 		r.Section("Training").Figure("loss.png", "Training and validation loss per epoch (negative log posterior density in standardized coordinates); the marker shows the best validation epoch, whose weights the model keeps.")
@@ -179,6 +182,37 @@ func recordingSection(r *report.Report, i int, rec RecordingResult, names []stri
 		Table(recordingTable(i, rec, names)).
 		Figure(fmt.Sprintf("recording_%d_ppc.png", i), ppcCaption).
 		Figure(fmt.Sprintf("recording_%d_pairs.png", i), pairsCaption)
+}
+
+// RecordingsTable summarizes every recording's verdict (written as
+// recordings.csv): typicality, posterior predictive coverage, the
+// parameters far outside the prior and the rules that failed.
+func RecordingsTable(res *Result) report.Table {
+	t := report.Table{Name: "recordings", Caption: "Recordings: a posterior is trustworthy only when every rule of its page holds",
+		Header: []string{"recording", "verdict", "typicality p", "inside 50 % band", "inside 90 % band", "far outside the prior", "failed rules"}}
+	for _, r := range res.Recordings {
+		var far []string
+		for j, z := range r.PriorZ {
+			if math.Abs(z) > FarOutsidePriorSDs && j < len(res.Names) {
+				far = append(far, fmt.Sprintf("%s (z %+.0f)", res.Names[j], z))
+			}
+		}
+		in50, in90 := "-", "-"
+		if len(r.PPC.Q50) > 0 {
+			in50, in90 = fmt.Sprintf("%.0f %%", 100*r.PPC.Inside50), fmt.Sprintf("%.0f %%", 100*r.PPC.Inside90)
+		}
+		t.Rows = append(t.Rows, []string{r.Name, map[bool]string{true: "trustworthy", false: "NOT trustworthy"}[r.Trustworthy],
+			fmt.Sprintf("%.3g", r.Typicality.PValue), in50, in90, orDash(strings.Join(far, ", ")), orDash(strings.Join(r.Untrustworthy, "; "))})
+	}
+	return t
+}
+
+// orDash returns s, or "-" when s is empty.
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // recordingTable is the posterior summary of a recording, each parameter

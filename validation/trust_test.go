@@ -151,3 +151,27 @@ func TestAbsurdPosteriorFigure(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestRecordingsTableSaysWhy: the verdict's summary table names the failed
+// rule and the parameter far outside the prior.
+func TestRecordingsTableSaysWhy(t *testing.T) {
+	t.Parallel()
+	names, priors := neuron.Default().Inferred()
+	miss := RecordingResult{Name: "subthreshold", SameProto: true, Typicality: diagnose.Typicality{PValue: 0.3},
+		PPC: diagnose.PPC{Q50: []float64{0}, Inside50: 0.39, Inside90: 0.81}, PriorZ: make([]float64, 5)}
+	miss.Untrustworthy = miss.trustRule()
+	far := miss
+	far.Name, far.PriorZ = "spiking", PriorZ(priors, []float64{absurdCm, 0.1, -65, 6, -50})
+	far.FarOutside = []string{"C_m"}
+	far.Untrustworthy = far.trustRule()
+	tab := RecordingsTable(&Result{Names: names, Recordings: []RecordingResult{miss, far}})
+	if len(tab.Rows) != 2 {
+		t.Fatalf("%d rows", len(tab.Rows))
+	}
+	if r := tab.Rows[0]; r[1] != "NOT trustworthy" || !strings.Contains(r[6], "coverage") || r[5] != "-" {
+		t.Errorf("miscovered row %q", r)
+	}
+	if r := tab.Rows[1]; !strings.HasPrefix(r[5], "C_m (z -") || !strings.Contains(r[6], "far outside the prior") {
+		t.Errorf("absurd row %q", r)
+	}
+}
