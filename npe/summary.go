@@ -23,9 +23,9 @@ const (
 // does), and four stride-2 layers take its 150 steps to 10 steps of 32
 // channels, each seeing 124 ms of the trace; the flattened 320 values keep
 // where in the staircase a feature occurred, and the dense head relates
-// them across the whole trace. Kernel 5 costs 1.65 times as much
-// (forward and backward at batch 128), pool 2 twice as much, channels
-// 16-32-64-64 three times as much.
+// them across the whole trace. Measured on the convolutions alone, forward
+// and backward at batch 128 (nn's BenchmarkConvStack): kernel 5 costs about
+// 1.6 times as much, channels 16-32-64-64 1.5 times, pool 2 2.5 times.
 type SummaryConfig struct {
 	Kind   string `json:"kind"`   // "mlp" (default), "lstm", "cnn" or "hybrid"
 	Out    int    `json:"out"`    // summary vector length (default 32)
