@@ -98,6 +98,10 @@ func (c *Conv1D) Forward(x *Mat) *Mat {
 		for u := range U {
 			dst := c.col.Row(b*U + u)
 			t := u*c.Stride - c.padLeft
+			if c.Dilation == 1 && t >= 0 && t+K <= c.Steps { // the taps are one contiguous run
+				copy(dst, row[t*C:(t+K)*C])
+				continue
+			}
 			for k := range K {
 				seg := dst[k*C : (k+1)*C]
 				if t >= 0 && t < c.Steps {
@@ -157,6 +161,13 @@ func (c *Conv1D) Backward(dy *Mat) *Mat {
 		for u := range U {
 			src := c.dcol.Row(b*U + u)
 			t := u*c.Stride - c.padLeft
+			if c.Dilation == 1 && t >= 0 && t+K <= c.Steps {
+				dst := row[t*C : (t+K)*C]
+				for i, v := range src {
+					dst[i] += v
+				}
+				continue
+			}
 			for k := range K {
 				if t >= 0 && t < c.Steps {
 					dst := row[t*C : (t+1)*C]
