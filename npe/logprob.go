@@ -31,8 +31,29 @@ import (
 // and scaled by 1/(1 - leakage): a constant factor, which self-normalized
 // importance weights do not see.
 func (m *Model) LogProb(obs Observation, thetas [][]float64) ([]float64, error) {
+	lq, err := m.LogProbScales(obs, thetas, []float64{1})
+	if err != nil {
+		return nil, err
+	}
+	return lq[0], nil
+}
+
+// LogProbScales returns log q_c(theta | obs) for every base scale c in
+// scales (out[k][i] for scales[k] and row i of thetas), where q_c is the
+// flow with its base distribution N(0, I) widened to N(0, c^2 I): q_1 = q,
+// and q_c for c > 1 is a wider version of the posterior with the same
+// shape, the component of a defensive mixture proposal. All scales come
+// from one pass of the flow (z and its log-determinant do not depend on
+// c). Otherwise as LogProb.
+func (m *Model) LogProbScales(obs Observation, thetas [][]float64, scales []float64) ([][]float64, error) {
 	P := len(m.Names)
-	out := make([]float64, len(thetas))
+	out := make([][]float64, len(scales))
+	for k, c := range scales {
+		if !(c > 0) || math.IsInf(c, 0) {
+			return nil, fmt.Errorf("npe: base scale %v; want a positive number", c)
+		}
+		out[k] = make([]float64, len(thetas))
+	}
 	if len(thetas) == 0 {
 		return out, nil
 	}
@@ -51,19 +72,33 @@ func (m *Model) LogProb(obs Observation, thetas [][]float64) ([]float64, error) 
 		}
 		jac[i] = lj
 	}
-	ctx := m.summary.Forward(m.input([]Observation{obs}))
-	rep := nn.NewMat(len(thetas), ctx.Cols)
-	for i := range len(thetas) {
-		copy(rep.Row(i), ctx.Row(0))
-	}
-	lq := m.flow.LogProb(s, rep)
-	for i, v := range lq {
-		out[i] = float64(v) + jac[i]
+	z, logdet := m.flow.Transform(s, m.context(obs, len(thetas)))
+	const log2Pi = 1.8378770664093454836
+	for i := range thetas {
+		var sq float64
+		for _, v := range z.Row(i) {
+			sq += float64(v) * float64(v)
+		}
+		for k, c := range scales {
+			out[k][i] = -0.5*sq/(c*c) - float64(P)*(math.Log(c)+0.5*log2Pi) + float64(logdet[i]) + jac[i]
+		}
 	}
 	for _, i := range bad {
-		out[i] = math.Inf(-1)
+		for k := range out {
+			out[k][i] = math.Inf(-1)
+		}
 	}
 	return out, nil
+}
+
+// context returns the summary network's output for obs repeated in n rows.
+func (m *Model) context(obs Observation, n int) *nn.Mat {
+	ctx := m.summary.Forward(m.input([]Observation{obs}))
+	rep := nn.NewMat(n, ctx.Cols)
+	for i := range n {
+		copy(rep.Row(i), ctx.Row(0))
+	}
+	return rep
 }
 
 // standardize writes the flow's coordinates of theta into row and returns
@@ -90,6 +125,48 @@ func logDUnconstrained(p neuron.Prior, x float64) float64 {
 		return math.Log(p.High-p.Low) - math.Log(x-p.Low) - math.Log(p.High-x)
 	}
 	return 0
+}
+
+// SampleScaled draws n parameter sets from q_scale(theta | obs), the flow
+// with its base widened to N(0, scale^2 I) (see LogProbScales; scale 1
+// draws from q itself, as Sample does but from a different use of rng).
+// Draws outside the prior's support are rejected and redrawn as by Sample.
+func (m *Model) SampleScaled(obs Observation, n int, scale float64, rng *rand.Rand) (Posterior, error) {
+	if n <= 0 {
+		return Posterior{}, fmt.Errorf("npe: number of draws must be positive, got %d", n)
+	}
+	if !(scale > 0) || math.IsInf(scale, 0) {
+		return Posterior{}, fmt.Errorf("npe: base scale %v; want a positive number", scale)
+	}
+	P := len(m.Names)
+	var out Posterior
+	for round := 0; round < 10 && len(out.Draws) < n; round++ {
+		need := n - len(out.Draws)
+		z := nn.NewMat(need, P)
+		for i := range z.Data {
+			z.Data[i] = float32(scale * rng.NormFloat64())
+		}
+		s := m.flow.Inverse(z, m.context(obs, need))
+		for i := range need {
+			theta := make([]float64, P)
+			ok := true
+			for j, v := range s.Row(i) {
+				theta[j] = fromUnconstrained(m.priors[j], m.Norm.Theta.invert(j, v))
+				ok = ok && m.priors[j].InSupport(theta[j])
+			}
+			out.Drawn++
+			if !ok {
+				out.Rejected++
+				continue
+			}
+			out.Draws = append(out.Draws, theta)
+		}
+	}
+	if len(out.Draws) < n {
+		return Posterior{}, fmt.Errorf("npe: only %d of %d draws inside the prior's support after 10 rounds (leakage %.0f %%)",
+			len(out.Draws), n, 100*out.Leakage())
+	}
+	return out, nil
 }
 
 // SampleLogProb draws n parameter sets from q(theta | obs) as Sample does

@@ -56,7 +56,8 @@ func TestLogProbChangeOfVariables(t *testing.T) {
 }
 
 // TestLogProbNormalized: q is a normalized density in natural units, so for
-// the prior p (normalized, in the same units) E_q[p/q] = 1. The weights
+// the prior p (normalized, in the same units) E_q[p/q] = 1; the same holds
+// for the widened q_c of SampleScaled and LogProbScales. The weights
 // p/q have a modest spread for an untrained flow, so 4,000 draws pin the
 // mean to a few per cent; a wrong Jacobian (a missing 1/theta or 1/sd)
 // moves it by orders of magnitude.
@@ -80,25 +81,42 @@ func TestLogProbNormalized(t *testing.T) {
 	if _, err := m.Loss(obs, d.Theta); err != nil {
 		t.Fatal(err)
 	}
-	post, lq, err := m.SampleLogProb(obs[7], n, rand.New(rand.NewPCG(6, 0)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mean, mean2 float64
-	for i, th := range post.Draws {
-		var lp float64
-		for j, p := range m.priors {
-			lp += p.LogPdf(th[j])
+	for _, scale := range []float64{1, 1.5} {
+		var draws [][]float64
+		var lq []float64
+		if scale == 1 {
+			post, l, err := m.SampleLogProb(obs[7], n, rand.New(rand.NewPCG(6, 0)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			draws, lq = post.Draws, l
+		} else {
+			post, err := m.SampleScaled(obs[7], n, scale, rand.New(rand.NewPCG(6, 1)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			l, err := m.LogProbScales(obs[7], post.Draws, []float64{2, scale})
+			if err != nil {
+				t.Fatal(err)
+			}
+			draws, lq = post.Draws, l[1]
 		}
-		w := math.Exp(lp - lq[i])
-		mean += w / n
-		mean2 += w * w / n
-	}
-	se := math.Sqrt((mean2 - mean*mean) / n)
-	if math.Abs(mean-1) > tol || math.Abs(mean-1) > 5*se+0.01 {
-		t.Errorf("E_q[prior/q] = %.4f +- %.4f, want 1", mean, se)
-	} else {
-		t.Logf("E_q[prior/q] = %.4f +- %.4f", mean, se)
+		var mean, mean2 float64
+		for i, th := range draws {
+			var lp float64
+			for j, p := range m.priors {
+				lp += p.LogPdf(th[j])
+			}
+			w := math.Exp(lp - lq[i])
+			mean += w / n
+			mean2 += w * w / n
+		}
+		se := math.Sqrt((mean2 - mean*mean) / n)
+		if math.Abs(mean-1) > tol || math.Abs(mean-1) > 5*se+0.01 {
+			t.Errorf("base scale %g: E_q[prior/q] = %.4f +- %.4f, want 1", scale, mean, se)
+		} else {
+			t.Logf("base scale %g: E_q[prior/q] = %.4f +- %.4f", scale, mean, se)
+		}
 	}
 }
 
@@ -116,6 +134,12 @@ func TestLogProbEdges(t *testing.T) {
 	}
 	if math.IsInf(lq[0], 0) || math.IsNaN(lq[0]) || !math.IsInf(lq[1], -1) {
 		t.Errorf("log q = %v, want finite then -Inf", lq)
+	}
+	if _, err := m.LogProbScales(obs, [][]float64{good}, []float64{0}); err == nil {
+		t.Error("a zero base scale gave no error")
+	}
+	if _, err := m.SampleScaled(obs, 10, math.NaN(), rand.New(rand.NewPCG(1, 2))); err == nil {
+		t.Error("a NaN base scale gave no error")
 	}
 	if _, err := m.LogProb(obs, [][]float64{good[:2]}); err == nil {
 		t.Error("a short parameter vector gave no error")

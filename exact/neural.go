@@ -1,0 +1,128 @@
+package exact
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/laa-neuro/laa/npe"
+	"github.com/laa-neuro/laa/reference"
+)
+
+// Defaults of Posterior's defensive mixture, measured on the quick preset
+// (BENCHMARKS.md): a wider component lowers k-hat on the observations
+// whose exact posterior reaches beyond the neural one.
+const (
+	DefaultDefensive = 0.3
+	DefaultWidth     = 2
+)
+
+// IntractableReason is the Reason of an amortized result whose likelihood
+// has no closed form.
+const IntractableReason = "amortized only: the likelihood is intractable (intrinsic noise)"
+
+// Neural is the neural posterior of one observation as a Proposal: the
+// flow's q(theta | x), optionally mixed with a wider version of itself
+// (Hesterberg's defensive importance sampling, 1995): a fraction Defensive
+// of the proposals come from q_c, the flow with its base N(0, I) widened to
+// N(0, Width^2 I) (npe.Model.SampleScaled), and every proposal's density is
+// the mixture's, (1 - Defensive) q + Defensive q_c. The wide component
+// keeps the weights bounded where the target reaches beyond q.
+type Neural struct {
+	Model     *npe.Model
+	Obs       npe.Observation
+	Defensive float64 // fraction of proposals from the widened flow, in [0, 1); 0: q alone
+	Width     float64 // base scale of the widened flow (> 1 widens); ignored when Defensive is 0
+}
+
+// Sample draws n parameter sets from the proposal with their log densities
+// in natural units. The draws from q come first.
+func (p Neural) Sample(n int, rng *rand.Rand) ([][]float64, []float64, error) {
+	if p.Defensive == 0 {
+		post, lq, err := p.Model.SampleLogProb(p.Obs, n, rng)
+		return post.Draws, lq, err
+	}
+	if !(p.Defensive > 0 && p.Defensive < 1) {
+		return nil, nil, fmt.Errorf("exact: defensive fraction %v outside [0, 1)", p.Defensive)
+	}
+	nWide := int(math.Round(p.Defensive * float64(n)))
+	post, err := p.Model.SampleScaled(p.Obs, n-nWide, 1, rng)
+	if err != nil {
+		return nil, nil, err
+	}
+	draws := post.Draws
+	if nWide > 0 {
+		wide, err := p.Model.SampleScaled(p.Obs, nWide, p.Width, rng)
+		if err != nil {
+			return nil, nil, err
+		}
+		draws = append(draws, wide.Draws...)
+	}
+	lq, err := p.Model.LogProbScales(p.Obs, draws, []float64{1, p.Width})
+	if err != nil {
+		return nil, nil, err
+	}
+	la, lb := math.Log1p(-p.Defensive), math.Log(p.Defensive)
+	mix := make([]float64, len(draws))
+	for i := range mix {
+		a, b := la+lq[0][i], lb+lq[1][i]
+		if mix[i] = math.Max(a, b); !math.IsInf(mix[i], -1) {
+			mix[i] += math.Log1p(math.Exp(-math.Abs(a - b)))
+		}
+	}
+	return draws, mix, nil
+}
+
+// Posterior returns the posterior of one trace (mV on the model's grid)
+// under the model's experiment: the neural posterior corrected to the exact
+// one by Correct where the likelihood is tractable (the MCMC fallback is
+// reference.LogPosterior.Sample), and the neural draws alone, with the
+// reason, where it is not or where opt.Off is set.
+func Posterior(m *npe.Model, trace []float64, opt Options) (*Result, error) {
+	t0 := time.Now()
+	obs, err := m.Observe(trace)
+	if err != nil {
+		return nil, fmt.Errorf("exact: %w", err)
+	}
+	prop := Neural{Model: m, Obs: obs}
+	lp, err := reference.NewLogPosterior(m.Experiment, trace)
+	if err != nil || opt.Off {
+		// The neural posterior alone: q, without the defensive component.
+		reason := "amortized only: the correction is off"
+		switch {
+		case errors.Is(err, reference.ErrIntractable):
+			reason = IntractableReason
+		case err != nil:
+			reason = "amortized only: " + err.Error()
+		}
+		opt.Off = true
+		res, err := Correct(nil, prop, nil, opt)
+		if err != nil {
+			return nil, err
+		}
+		res.Reason = reason
+		res.Seconds = time.Since(t0).Seconds()
+		return res, nil
+	}
+	switch {
+	case opt.Defensive == 0:
+		prop.Defensive, prop.Width = DefaultDefensive, DefaultWidth
+	case opt.Defensive > 0:
+		prop.Defensive, prop.Width = opt.Defensive, opt.Width
+		if prop.Width == 0 {
+			prop.Width = DefaultWidth
+		}
+	}
+	mcmc := func(init [][]float64, o reference.Options) (*reference.Result, error) {
+		o.Init = init
+		return lp.Sample(o)
+	}
+	res, err := Correct(lp, prop, mcmc, opt)
+	if err != nil {
+		return nil, err
+	}
+	res.Seconds = time.Since(t0).Seconds()
+	return res, nil
+}
