@@ -42,12 +42,19 @@ func simulateConjugate(n, dim int, rng *rand.Rand) (theta, x *nn.Mat) {
 	return theta, x
 }
 
+// conjugateConfig is the flow the conjugate test trains, with the given
+// coupling.
+func conjugateConfig(dim int, coupling string) Config {
+	return Config{Dim: dim, ContextDim: dim, Layers: 4, Hidden: 32, Activation: "tanh", Coupling: coupling}
+}
+
 // trainConjugate fits a small flow to the conjugate problem by maximum
 // likelihood and returns it.
-func trainConjugate(t *testing.T, dim int) *Flow {
+func trainConjugate(t *testing.T, cfg Config) *Flow {
 	t.Helper()
+	dim := cfg.Dim
 	rng := rand.New(rand.NewPCG(20, 1))
-	f, err := New(Config{Dim: dim, ContextDim: dim, Layers: 4, Hidden: 32, Activation: "tanh"}, rng)
+	f, err := New(cfg, rng)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,8 +78,8 @@ func trainConjugate(t *testing.T, dim int) *Flow {
 	}
 	// The exact posterior's expected loss is dim/2 (1 + log(2 pi v)).
 	v := noiseSD * noiseSD / (1 + noiseSD*noiseSD)
-	t.Logf("trained %d steps in %v: last batch loss %.4f, exact posterior %.4f",
-		trainSteps, time.Since(start).Round(time.Millisecond), loss, float64(dim)/2*(1+math.Log(2*math.Pi*v)))
+	t.Logf("%s: trained %d steps in %v: last batch loss %.4f, exact posterior %.4f",
+		cfg.Coupling, trainSteps, time.Since(start).Round(time.Millisecond), loss, float64(dim)/2*(1+math.Log(2*math.Pi*v)))
 	return f
 }
 
@@ -83,8 +90,12 @@ func TestConjugateGaussian(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a flow; skipped with -short")
 	}
-	const dim = 2
-	f := trainConjugate(t, dim)
+	testConjugate(t, conjugateConfig(2, CouplingAffine))
+}
+
+func testConjugate(t *testing.T, cfg Config) {
+	dim := cfg.Dim
+	f := trainConjugate(t, cfg)
 	shrink := 1 / (1 + noiseSD*noiseSD)
 	postSD := math.Sqrt(noiseSD * noiseSD * shrink)
 	rng := rand.New(rand.NewPCG(21, 1))

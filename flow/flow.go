@@ -1,6 +1,7 @@
 // Package flow implements the inference network of laa: a conditional
-// normalizing flow q(theta | c) built from affine coupling layers, ActNorm and
-// fixed permutations over a standard normal base.
+// normalizing flow q(theta | c) built from coupling layers (affine, or
+// rational-quadratic splines as in Neural Spline Flows), ActNorm and fixed
+// permutations over a standard normal base.
 //
 // The flow maps a parameter vector theta in R^D, given a context c in R^C
 // (the summary network's output), to z = f(theta; c) with
@@ -25,9 +26,10 @@ import (
 // log2Pi is log(2 pi).
 var log2Pi = math.Log(2 * math.Pi)
 
-// Flow is a conditional affine coupling flow. The forward direction maps
-// theta to the base variable z through Layers blocks of ActNorm then affine
-// coupling, with a fixed random permutation between consecutive blocks.
+// Flow is a conditional coupling flow. The forward direction maps theta to
+// the base variable z through Layers blocks of ActNorm then a coupling layer
+// (affine or spline, Config.Coupling), with a fixed random permutation
+// between consecutive blocks.
 // Each coupling transforms the last Dim - Dim/2 dimensions given the first
 // Dim/2; each permutation moves the untouched ones into the transformed
 // half, so that every dimension is transformed at least every second block.
@@ -62,8 +64,13 @@ func New(cfg Config, rng *rand.Rand) (*Flow, error) {
 		}
 		an := newActNorm(fmt.Sprintf("block%d.actnorm", l), cfg.Dim)
 		f.norms = append(f.norms, an)
-		name := fmt.Sprintf("block%d.coupling", l)
-		f.steps = append(f.steps, an, newCoupling(name, condIdx, transIdx, cfg.ContextDim, cfg, rng))
+		var c bijector
+		if cfg.Coupling == CouplingSpline {
+			c = newSplineCoupling(fmt.Sprintf("block%d.spline", l), condIdx, transIdx, cfg.ContextDim, cfg, rng)
+		} else {
+			c = newCoupling(fmt.Sprintf("block%d.coupling", l), condIdx, transIdx, cfg.ContextDim, cfg, rng)
+		}
+		f.steps = append(f.steps, an, c)
 	}
 	for _, s := range f.steps {
 		f.params = append(f.params, s.params()...)
@@ -76,8 +83,8 @@ func (f *Flow) Config() Config { return f.cfg }
 
 // Params returns the trainable parameters in a fixed order (block by block:
 // ActNorm log-scale and shift, then the coupling conditioner's weights and
-// biases, input layer first). Names are unique, e.g. "block0.actnorm.shift"
-// or "block2.coupling.dense1.W".
+// biases, input layer first). Names are unique, e.g. "block0.actnorm.shift",
+// "block2.coupling.dense1.W" (affine) or "block2.spline.dense1.W" (spline).
 func (f *Flow) Params() []*nn.Param { return f.params }
 
 // Initialized reports whether the ActNorm layers have taken their

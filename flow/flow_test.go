@@ -48,6 +48,17 @@ func randMat(rows, cols int, mean, sd float64, rng *rand.Rand) *nn.Mat {
 // standard normal batch, so that values stay of order one through the flow.
 func randomFlow(t testing.TB, cfg Config, seed uint64) *Flow {
 	t.Helper()
+	sd := 0.3
+	if cfg.Coupling == CouplingSpline {
+		sd = splinePerturbSD
+	}
+	return randomFlowScaled(t, cfg, seed, sd)
+}
+
+// randomFlowScaled is randomFlow with perturbations of standard deviation
+// sd.
+func randomFlowScaled(t testing.TB, cfg Config, seed uint64, sd float64) *Flow {
+	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, 1))
 	f, err := New(cfg, rng)
 	if err != nil {
@@ -55,7 +66,7 @@ func randomFlow(t testing.TB, cfg Config, seed uint64) *Flow {
 	}
 	for _, p := range f.Params() {
 		for i := range p.Value.Data {
-			p.Value.Data[i] += float32(0.3 * rng.NormFloat64())
+			p.Value.Data[i] += float32(sd * rng.NormFloat64())
 		}
 	}
 	f.Forward(randMat(256, cfg.Dim, 0, 1, rng), randMat(256, cfg.ContextDim, 0, 1, rng))
@@ -107,9 +118,18 @@ func TestInverse(t *testing.T) {
 	t.Parallel()
 	cfg := testConfig()
 	cfg.Layers = 6
+	testInverse(t, cfg)
+}
+
+// testInverse checks Inverse against Transform both ways on a perturbed
+// flow, with theta spread wide (sd 2, and a few rows far out at +-10).
+func testInverse(t *testing.T, cfg Config) {
 	f := randomFlow(t, cfg, 4)
 	rng := rand.New(rand.NewPCG(5, 1))
 	theta, ctx := randMat(64, cfg.Dim, 0, 2, rng), randMat(64, cfg.ContextDim, 0, 1, rng)
+	for j := range cfg.Dim {
+		theta.Row(0)[j], theta.Row(1)[j] = 10, -10
+	}
 	z, _ := f.Transform(theta, ctx)
 	back := f.Inverse(z, ctx)
 	var worst float64
@@ -136,13 +156,15 @@ func TestInverse(t *testing.T) {
 func TestLogDet(t *testing.T) {
 	t.Parallel()
 	for _, dim := range []int{2, 5} {
-		testLogDet(t, dim)
+		cfg := testConfig()
+		cfg.Dim = dim
+		testLogDet(t, cfg, jacobianEps, logDetTol)
 	}
 }
 
-func testLogDet(t *testing.T, dim int) {
-	cfg := testConfig()
-	cfg.Dim = dim
+// testLogDet compares the log|det| of a perturbed flow with cfg with that
+// of a Jacobian by central differences of step eps, within tol.
+func testLogDet(t *testing.T, cfg Config, eps, tol float64) {
 	f := randomFlow(t, cfg, 6)
 	rng := rand.New(rand.NewPCG(7, 1))
 	const n = 8
@@ -157,8 +179,8 @@ func testLogDet(t *testing.T, dim int) {
 			copy(c.Row(j), ctx.Row(i))
 		}
 		for j := range d {
-			x.Row(2 * j)[j] -= jacobianEps
-			x.Row(2*j + 1)[j] += jacobianEps
+			x.Row(2 * j)[j] -= float32(eps)
+			x.Row(2*j + 1)[j] += float32(eps)
 		}
 		z, _ := f.Transform(x, c)
 		jac := mat.NewDense(d, d, nil)
@@ -170,8 +192,8 @@ func testLogDet(t *testing.T, dim int) {
 			}
 		}
 		want, _ := mat.LogDet(jac)
-		if got := float64(logdet[i]); math.Abs(got-want) > logDetTol {
-			t.Errorf("D=%d, example %d: logdet %.6f, finite differences %.6f", dim, i, got, want)
+		if got := float64(logdet[i]); math.Abs(got-want) > tol {
+			t.Errorf("D=%d, example %d: logdet %.6f, finite differences %.6f", d, i, got, want)
 		}
 	}
 }
@@ -180,7 +202,24 @@ func testLogDet(t *testing.T, dim int) {
 // for a few entries of every parameter and of the context.
 func TestGradient(t *testing.T) {
 	t.Parallel()
-	cfg := testConfig()
+	testGradient(t, testConfig(), gradCheck{eps: gradEps, abs: gradAbsTol, rel: gradRelTol})
+}
+
+// gradCheck sets a finite-difference gradient check: step eps and
+// |g - g_fd| <= abs + rel |g_fd|. With kinks set, the loss is taken to be
+// only piecewise smooth (a spline flow's log|det| has a kink wherever a
+// value crosses a knot) and a gradient also passes when it matches the
+// second-order one-sided difference on either side: a kink within 2 eps on
+// one side spoils the central difference but not the other side's.
+type gradCheck struct {
+	eps, abs, rel float64
+	kinks         bool
+}
+
+// testGradient checks the gradients of a perturbed flow with cfg, for a few
+// entries of every parameter and of the context, against finite
+// differences.
+func testGradient(t *testing.T, cfg Config, gc gradCheck) {
 	f := randomFlow(t, cfg, 8)
 	rng := rand.New(rand.NewPCG(9, 1))
 	const n = 16
@@ -206,15 +245,28 @@ func TestGradient(t *testing.T) {
 	check := func(name string, v []float32, k int, got float32) {
 		t.Helper()
 		old := v[k]
-		v[k] = old + gradEps
-		hi := loss()
-		v[k] = old - gradEps
-		lo := loss()
-		v[k] = old
-		fd := (hi - lo) / (2 * gradEps)
-		if math.Abs(float64(got)-fd) > gradAbsTol+gradRelTol*math.Abs(fd) {
-			t.Errorf("%s[%d]: gradient %.6g, finite differences %.6g", name, k, got, fd)
+		at := func(steps float32) float64 {
+			v[k] = old + steps*float32(gc.eps)
+			defer func() { v[k] = old }()
+			return loss()
 		}
+		near := func(fd float64) bool { return math.Abs(float64(got)-fd) <= gc.abs+gc.rel*math.Abs(fd) }
+		hi, lo := at(1), at(-1)
+		fd := (hi - lo) / (2 * gc.eps)
+		if near(fd) {
+			return
+		}
+		if gc.kinks {
+			mid := loss()
+			right := (-3*mid + 4*hi - at(2)) / (2 * gc.eps)
+			left := (3*mid - 4*lo + at(-2)) / (2 * gc.eps)
+			if near(right) || near(left) {
+				return
+			}
+			t.Errorf("%s[%d]: gradient %.6g, finite differences %.6g (one-sided %.6g, %.6g)", name, k, got, fd, left, right)
+			return
+		}
+		t.Errorf("%s[%d]: gradient %.6g, finite differences %.6g", name, k, got, fd)
 	}
 	for _, p := range f.Params() {
 		for range 3 {

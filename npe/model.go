@@ -30,6 +30,12 @@ type FlowConfig struct {
 	Hidden        int     `json:"hidden"`
 	HiddenLayers  int     `json:"hidden_layers"`
 	ClampLogScale float64 `json:"clamp_log_scale"`
+	// Coupling is "affine" (empty: the default, as in every model file
+	// before it existed) or "spline" (rational-quadratic spline coupling);
+	// Bins and Bound shape the splines (zero: flow's defaults).
+	Coupling string  `json:"coupling,omitempty"`
+	Bins     int     `json:"bins,omitempty"`
+	Bound    float64 `json:"bound,omitempty"`
 }
 
 // Model is a trained (or training) amortized posterior q(theta | trace).
@@ -120,7 +126,8 @@ func (m *Model) init() error {
 	}
 	fc := m.Config.Flow
 	m.flow, err = flow.New(flow.Config{Dim: len(m.Names), ContextDim: m.Config.Summary.Out, Layers: fc.Layers,
-		Hidden: fc.Hidden, HiddenLayers: fc.HiddenLayers, ClampLogScale: fc.ClampLogScale}, rng)
+		Hidden: fc.Hidden, HiddenLayers: fc.HiddenLayers, ClampLogScale: fc.ClampLogScale,
+		Coupling: fc.Coupling, Bins: fc.Bins, Bound: fc.Bound}, rng)
 	return err
 }
 

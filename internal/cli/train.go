@@ -16,10 +16,10 @@ import (
 
 func (e *env) trainCmd() *cobra.Command {
 	var (
-		data, out, preset, summary string
-		epochs                     int
-		seed                       uint64
-		resume                     bool
+		data, out, preset, summary, coupling string
+		epochs                               int
+		seed                                 uint64
+		resume                               bool
 	)
 	cmd := &cobra.Command{
 		Use:   "train --data train.npz [--preset quick|seed] [--epochs N] [--seed S] [--resume] -o m.laa",
@@ -64,6 +64,13 @@ model as <model>.history.json.`,
 				if summary != "" {
 					opt.Model.Summary = npe.SummaryConfig{Kind: summary}
 				}
+				switch coupling {
+				case "":
+				case "affine", "spline":
+					opt.Model.Flow.Coupling = coupling
+				default:
+					return fmt.Errorf("train: --flow %q: want affine or spline", coupling)
+				}
 				m, h, err = train.Run(set, opt, out, e.trainProgress(opt.Epochs))
 			}
 			if err != nil {
@@ -85,6 +92,7 @@ model as <model>.history.json.`,
 	f.IntVar(&epochs, "epochs", 0, "override the preset's number of epochs")
 	f.Uint64Var(&seed, "seed", 1, "random seed (weights, validation split, shuffling)")
 	f.BoolVar(&resume, "resume", false, "continue the interrupted run saved in -o")
+	f.StringVar(&coupling, "flow", "", "override the flow's coupling layers: affine or spline (rational-quadratic splines)")
 	f.StringVar(&summary, "summary", "", "override the summary network at its defaults: mlp, lstm, cnn (1-D convolutions over the trace) or hybrid (cnn + statistics)")
 	return cmd
 }
