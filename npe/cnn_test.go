@@ -255,3 +255,22 @@ func TestOldModelFilesLoad(t *testing.T) {
 		}
 	}
 }
+
+func TestMalformedObservationsAreErrors(t *testing.T) {
+	t.Parallel()
+	d := simulated(t, 20)
+	m := smallConv(t, SummaryHybrid, d)
+	good := FromSet(d, 0)
+	rng := rand.New(rand.NewPCG(1, 1))
+	for name, o := range map[string]Observation{
+		"no statistics": {Trace: good.Trace},
+		"short trace":   {Trace: good.Trace[:100], Stats: good.Stats},
+	} {
+		if _, err := m.Sample([]Observation{good, o}, 5, rng); err == nil {
+			t.Errorf("%s: Sample gave no error", name)
+		}
+		if _, err := m.Loss([]Observation{o}, d.Theta[:d.P]); err == nil {
+			t.Errorf("%s: Loss gave no error", name)
+		}
+	}
+}

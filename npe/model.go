@@ -176,7 +176,24 @@ func FromSet(s *dataset.Set, i int) Observation {
 	return Observation{Trace: s.Traces[i*s.T : (i+1)*s.T], Stats: s.Stats[i*s.S() : (i+1)*s.S()]}
 }
 
-// input builds the summary network's input for a batch of observations.
+// checkObs returns an error for an observation the summary network cannot
+// read: a trace of the wrong length (lstm, cnn, hybrid) or statistics of the
+// wrong count (mlp, hybrid).
+func (m *Model) checkObs(obs []Observation) error {
+	kind := m.Config.Summary.Kind
+	for i, o := range obs {
+		if kind != SummaryMLP && len(o.Trace) != m.samples {
+			return fmt.Errorf("npe: observation %d has %d trace samples, the model expects %d", i, len(o.Trace), m.samples)
+		}
+		if (kind == SummaryMLP || kind == SummaryHybrid) && len(o.Stats) != len(m.StatNames) {
+			return fmt.Errorf("npe: observation %d has %d statistics, the %s summary network expects %d", i, len(o.Stats), kind, len(m.StatNames))
+		}
+	}
+	return nil
+}
+
+// input builds the summary network's input for a batch of observations
+// that checkObs accepts.
 func (m *Model) input(obs []Observation) *nn.Mat {
 	B := len(obs)
 	if m.Config.Summary.Kind == SummaryMLP {
@@ -243,6 +260,9 @@ func (m *Model) Loss(obs []Observation, theta []float64) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
+	if err := m.checkObs(obs); err != nil {
+		return 0, err
+	}
 	ctx := m.summary.Forward(m.input(obs))
 	return m.flow.ForwardLoss(th, ctx), nil
 }
@@ -266,6 +286,9 @@ func (p Posterior) Leakage() float64 { return float64(p.Rejected) / float64(max(
 func (m *Model) Sample(obs []Observation, n int, rng *rand.Rand) ([]Posterior, error) {
 	if n <= 0 {
 		return nil, fmt.Errorf("npe: number of draws must be positive, got %d", n)
+	}
+	if err := m.checkObs(obs); err != nil {
+		return nil, err
 	}
 	P := len(m.Names)
 	ctx := m.summary.Forward(m.input(obs))
