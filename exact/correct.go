@@ -37,6 +37,7 @@ const (
 	streamProposal = 0x70726f70
 	streamResample = 0x72657361
 	streamMCMC     = 0x6d636d63
+	streamAdapt    = 0x61646170
 )
 
 // Target is an unnormalized log density evaluated in batches: out[i] is the
@@ -74,6 +75,12 @@ type Options struct {
 	// fraction of proposals from the flow widened by Width. 0 means
 	// DefaultDefensive and DefaultWidth; a negative Defensive means q alone.
 	Defensive, Width float64
+
+	// Space gives the free coordinates in which the adaptive stage fits
+	// its Student-t (nil: the parameters themselves).
+	Space Space
+	// NoAdapt skips the adaptive stage.
+	NoAdapt bool
 
 	// Off skips the correction: the draws are the proposal's own (the
 	// amortized route).
@@ -195,20 +202,16 @@ func Correct(target Target, prop Proposal, mcmc Sampler, opt Options) (*Result, 
 			Seconds: time.Since(t0).Seconds()}, nil
 	}
 	res := &Result{Proposals: S, Amortized: draws[:opt.Draws]}
-	logw := make([]float64, S)
-	target.Batch(draws, logw, opt.Workers)
 	for i, lq := range logq {
 		if math.IsNaN(lq) || math.IsInf(lq, 0) {
 			return nil, fmt.Errorf("exact: the proposal's log density at its draw %d is %v", i, lq)
 		}
-		logw[i] -= lq
-		if math.IsNaN(logw[i]) {
-			logw[i] = math.Inf(-1)
-		}
 	}
-	ps, err := diagnose.PSIS(logw)
+	logp := make([]float64, S)
+	target.Batch(draws, logp, opt.Workers)
+	ps, err := psis(logp, logq)
 	if err != nil {
-		return nil, fmt.Errorf("exact: %w", err)
+		return nil, err
 	}
 	res.PSIS = &ps
 	if ps.Reliable() && ps.ESS >= MinESS {
@@ -217,6 +220,20 @@ func Correct(target Target, prop Proposal, mcmc Sampler, opt Options) (*Result, 
 		res.Draws = systematic(draws, ps.Weights, opt.Draws, rand.New(rand.NewPCG(opt.Seed, streamResample)))
 		res.Seconds = time.Since(t0).Seconds()
 		return res, nil
+	}
+	if d, ok := prop.(Density); ok && !opt.NoAdapt {
+		all, aps, err := adapt(target, d, draws, logp, logq, ps.Weights, opt)
+		if err == nil && aps.Reliable() && aps.ESS >= MinESS {
+			res.Route, res.PSIS, res.Proposals = Importance, &aps, len(all)
+			res.Reason = fmt.Sprintf("adaptive: the first %d proposals were unreliable (k-hat %.2f, ESS %.0f); with %d more from a Student-t fitted to their weights, Pareto k-hat %.2f <= %.2f and ESS %.0f >= %d",
+				S, ps.KHat, ps.ESS, len(all)-S, aps.KHat, aps.Threshold, aps.ESS, MinESS)
+			res.Draws = systematic(all, aps.Weights, opt.Draws, rand.New(rand.NewPCG(opt.Seed, streamResample)))
+			res.Seconds = time.Since(t0).Seconds()
+			return res, nil
+		}
+		if err == nil {
+			res.PSIS, res.Proposals, ps = &aps, len(all), aps
+		}
 	}
 	why := ps.Warning
 	if why == "" {
@@ -242,6 +259,21 @@ func Correct(target Target, prop Proposal, mcmc Sampler, opt Options) (*Result, 
 	res.Draws = subsample(ref.Draws, opt.Draws, rand.New(rand.NewPCG(opt.Seed, streamResample)))
 	res.Seconds = time.Since(t0).Seconds()
 	return res, nil
+}
+
+// psis returns the Pareto-smoothed weights of log p - log q.
+func psis(logp, logq []float64) (diagnose.PSISResult, error) {
+	logw := make([]float64, len(logp))
+	for i := range logw {
+		if logw[i] = logp[i] - logq[i]; math.IsNaN(logw[i]) {
+			logw[i] = math.Inf(-1)
+		}
+	}
+	ps, err := diagnose.PSIS(logw)
+	if err != nil {
+		return ps, fmt.Errorf("exact: %w", err)
+	}
+	return ps, nil
 }
 
 // mcmcInit is the number of proposals that start the MCMC fallback (as

@@ -34,6 +34,14 @@ func (g gaussian) Sample(n int, rng *rand.Rand) ([][]float64, []float64, error) 
 	return draws, lq, nil
 }
 
+func (g gaussian) LogProb(thetas [][]float64) ([]float64, error) {
+	out := make([]float64, len(thetas))
+	for i, th := range thetas {
+		out[i] = g.logPdf(th)
+	}
+	return out, nil
+}
+
 func (g gaussian) Batch(thetas [][]float64, out []float64, _ int) {
 	for i, th := range thetas {
 		out[i] = g.logPdf(th) + 3 // unnormalized
@@ -111,7 +119,7 @@ func TestImportanceWideProposal(t *testing.T) {
 func TestMissedModeFallsBack(t *testing.T) {
 	t.Parallel()
 	prop := gaussian{[]float64{-3}, []float64{2}}
-	if _, err := Correct(bimodal, prop, nil, Options{Draws: 500, Seed: 2}); err == nil || !strings.Contains(err.Error(), "k-hat") {
+	if _, err := Correct(bimodal, prop, nil, Options{Draws: 500, Seed: 2, NoAdapt: true}); err == nil || !strings.Contains(err.Error(), "k-hat") {
 		t.Fatalf("no sampler: error %v, want one naming k-hat", err)
 	}
 	var gotInit int
@@ -123,7 +131,7 @@ func TestMissedModeFallsBack(t *testing.T) {
 		}
 		return r, nil
 	}
-	res, err := Correct(bimodal, prop, fake, Options{Draws: 500, Seed: 2})
+	res, err := Correct(bimodal, prop, fake, Options{Draws: 500, Seed: 2, NoAdapt: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,6 +150,36 @@ func TestMissedModeFallsBack(t *testing.T) {
 	}
 	if len(res.Draws) != 500 || len(seen) != 500 || maxIdx < 2000 {
 		t.Errorf("%d draws, %d distinct, largest index %v: want a random subsample of 3000", len(res.Draws), len(seen), maxIdx)
+	}
+}
+
+// TestAdaptiveStage: a proposal too narrow and off centre by several target
+// sds (as the neural posterior of a poorly trained model can be) gives
+// unreliable first-stage weights; the adaptive stage's Student-t, fitted to
+// them, recovers the target by importance sampling.
+func TestAdaptiveStage(t *testing.T) {
+	t.Parallel()
+	const momTol = 0.06
+	target := gaussian{[]float64{1, -2, 0}, []float64{0.5, 1, 0.2}}
+	prop := gaussian{[]float64{2, -4, 0.5}, []float64{0.6, 0.8, 0.3}}
+	opt := Options{Draws: 1000, Seed: 5}
+	res, err := Correct(target, prop, nil, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Route != Importance || !strings.HasPrefix(res.Reason, "adaptive") || res.Proposals != 2*opt.Draws*DefaultProposalFactor {
+		t.Fatalf("route %q (%s), %d proposals", res.Route, res.Reason, res.Proposals)
+	}
+	t.Log(res.Reason)
+	mean, sd := moments(res.Draws)
+	for j := range mean {
+		if math.Abs(mean[j]-target.mean[j]) > momTol*5*target.sd[j] || math.Abs(sd[j]/target.sd[j]-1) > 2*momTol {
+			t.Errorf("parameter %d: mean %.3f sd %.3f, want %g and %g", j, mean[j], sd[j], target.mean[j], target.sd[j])
+		}
+	}
+	opt.NoAdapt = true
+	if _, err := Correct(target, prop, nil, opt); err == nil {
+		t.Error("without the adaptive stage the first stage alone passed: the test proposal is too good")
 	}
 }
 

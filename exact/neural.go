@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/npe"
 	"github.com/laa-neuro/laa/reference"
 )
@@ -64,15 +65,57 @@ func (p Neural) Sample(n int, rng *rand.Rand) ([][]float64, []float64, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	return draws, p.mix(lq), nil
+}
+
+// LogProb returns the proposal's log density at thetas (natural units).
+func (p Neural) LogProb(thetas [][]float64) ([]float64, error) {
+	if p.Defensive == 0 {
+		return p.Model.LogProb(p.Obs, thetas)
+	}
+	lq, err := p.Model.LogProbScales(p.Obs, thetas, []float64{1, p.Width})
+	if err != nil {
+		return nil, err
+	}
+	return p.mix(lq), nil
+}
+
+// mix returns log((1 - Defensive) q + Defensive q_c) from log q (lq[0]) and
+// log q_c (lq[1]).
+func (p Neural) mix(lq [][]float64) []float64 {
 	la, lb := math.Log1p(-p.Defensive), math.Log(p.Defensive)
-	mix := make([]float64, len(draws))
-	for i := range mix {
-		a, b := la+lq[0][i], lb+lq[1][i]
-		if mix[i] = math.Max(a, b); !math.IsInf(mix[i], -1) {
-			mix[i] += math.Log1p(math.Exp(-math.Abs(a - b)))
+	out := make([]float64, len(lq[0]))
+	for i := range out {
+		out[i] = logAddExp(la+lq[0][i], lb+lq[1][i])
+	}
+	return out
+}
+
+// priorSpace is the Space of npe's unconstrained transforms (log for
+// log-normal priors, logit for uniform ones, identity for normal ones).
+type priorSpace []neuron.Prior
+
+// ToFree maps theta to unconstrained coordinates.
+func (s priorSpace) ToFree(theta []float64) ([]float64, bool) {
+	u := make([]float64, len(s))
+	for j, p := range s {
+		var err error
+		if u[j], err = npe.ToUnconstrained(p, theta[j]); err != nil {
+			return nil, false
 		}
 	}
-	return draws, mix, nil
+	return u, true
+}
+
+// FromFree maps u back and returns log |d theta / d u|.
+func (s priorSpace) FromFree(u []float64) ([]float64, float64) {
+	theta := make([]float64, len(s))
+	var lj float64
+	for j, p := range s {
+		theta[j] = npe.FromUnconstrained(p, u[j])
+		lj -= npe.LogDUnconstrained(p, theta[j])
+	}
+	return theta, lj
 }
 
 // Posterior returns the posterior of one trace (mV on the model's grid)
@@ -114,6 +157,10 @@ func Posterior(m *npe.Model, trace []float64, opt Options) (*Result, error) {
 		if prop.Width == 0 {
 			prop.Width = DefaultWidth
 		}
+	}
+	if opt.Space == nil {
+		_, priors := m.Experiment.Inferred()
+		opt.Space = priorSpace(priors)
 	}
 	mcmc := func(init [][]float64, o reference.Options) (*reference.Result, error) {
 		o.Init = init

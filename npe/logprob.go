@@ -110,14 +110,17 @@ func (m *Model) standardize(theta []float64, row []float32) (logJac float64, ok 
 			return 0, false
 		}
 		row[j] = m.Norm.Theta.apply(j, u)
-		logJac += logDUnconstrained(p, theta[j]) - math.Log(m.Norm.Theta.SD[j])
+		logJac += LogDUnconstrained(p, theta[j]) - math.Log(m.Norm.Theta.SD[j])
 	}
 	return logJac, true
 }
 
-// logDUnconstrained returns log |du/dx| of ToUnconstrained at x (inside the
+// FromUnconstrained is the inverse of ToUnconstrained.
+func FromUnconstrained(p neuron.Prior, y float64) float64 { return fromUnconstrained(p, y) }
+
+// LogDUnconstrained returns log |du/dx| of ToUnconstrained at x (inside the
 // support).
-func logDUnconstrained(p neuron.Prior, x float64) float64 {
+func LogDUnconstrained(p neuron.Prior, x float64) float64 {
 	switch p.Dist {
 	case neuron.DistLogNormal:
 		return -math.Log(x)

@@ -158,7 +158,7 @@ func TestLogDUnconstrained(t *testing.T) {
 	for _, x := range []float64{2.1, 3, 4.9} {
 		up, _ := ToUnconstrained(p, x+h)
 		dn, _ := ToUnconstrained(p, x-h)
-		if got, want := logDUnconstrained(p, x), math.Log((up-dn)/(2*h)); math.Abs(got-want) > tol {
+		if got, want := LogDUnconstrained(p, x), math.Log((up-dn)/(2*h)); math.Abs(got-want) > tol {
 			t.Errorf("x = %g: %v, finite difference %v", x, got, want)
 		}
 	}
