@@ -16,6 +16,7 @@ const (
 	pairsPanel   = 2.2 * vg.Inch // side of one panel
 	pairsBins    = 30            // default histogram bins
 	pairsScatter = 1000          // most draws shown in a scatter panel
+	pairsXTicks  = 3             // about this many labelled x ticks, so labels fit a narrow panel
 )
 
 // Pairs draws a corner plot of one posterior's draws: draws[i][j] is
@@ -125,8 +126,9 @@ func Pairs(params []Param, draws [][]float64, truth []float64, bins int) (*Figur
 			p.X.Min, p.X.Max = lo[j], hi[j]
 			if i == d-1 {
 				p.X.Label.Text = params[j].Label()
+				p.X.Tick.Marker = niceTicks{n: pairsXTicks}
 			} else {
-				p.X.Tick.Marker = unlabelled{}
+				p.X.Tick.Marker = unlabelled{n: pairsXTicks}
 			}
 			if j == 0 && i > 0 {
 				p.Y.Label.Text = params[i].Label()

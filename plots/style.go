@@ -153,7 +153,8 @@ func legendRoom(p *plot.Plot) {
 
 // niceTicks puts about n (default 6) labelled ticks at multiples of 1, 2
 // or 5 times a power of ten, with unlabelled ticks between, and prints
-// labels with as many decimals as the step needs.
+// labels with as many decimals as the step needs. When a small n leaves
+// fewer than two labels, it asks for more ticks until there are two.
 type niceTicks struct{ n int }
 
 // Ticks implements plot.Ticker.
@@ -162,6 +163,22 @@ func (nt niceTicks) Ticks(lo, hi float64) []plot.Tick {
 	if want <= 0 {
 		want = 6
 	}
+	for ; ; want++ {
+		ts := ticksFor(lo, hi, want)
+		labelled := 0
+		for _, t := range ts {
+			if t.Label != "" {
+				labelled++
+			}
+		}
+		if labelled >= 2 || want >= 6 {
+			return ts
+		}
+	}
+}
+
+// ticksFor puts about want labelled ticks between lo and hi.
+func ticksFor(lo, hi float64, want int) []plot.Tick {
 	raw := (hi - lo) / float64(want)
 	if !(raw > 0) || math.IsInf(raw, 0) {
 		return plot.DefaultTicks{}.Ticks(lo, hi)
@@ -222,12 +239,12 @@ func tickLabeller(lo, hi, step float64) func(float64) string {
 }
 
 // unlabelled keeps default tick marks but drops their labels, for panels
-// that share an axis with a neighbour.
-type unlabelled struct{}
+// that share an axis with a neighbour; n is niceTicks' (0: its default).
+type unlabelled struct{ n int }
 
 // Ticks implements plot.Ticker.
-func (unlabelled) Ticks(min, max float64) []plot.Tick {
-	ts := niceTicks{}.Ticks(min, max)
+func (u unlabelled) Ticks(min, max float64) []plot.Tick {
+	ts := niceTicks{n: u.n}.Ticks(min, max)
 	for i := range ts {
 		ts[i].Label = ""
 	}

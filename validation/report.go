@@ -71,7 +71,7 @@ func WriteReport(res *Result, info Info, dir string) error {
 	sum.Table(MetricsTable(res))
 	sum.Paragraph(fmt.Sprintf("Posterior draws outside the prior's support (leakage): %.2f %%. Amortized inference: %.1f ms per posterior of %d draws (batched).", 100*res.Leakage, res.MillisPer, res.Draws))
 	if len(res.Recordings) > 0 {
-		sum.Table(RecordingsTable(res))
+		sum.Table(RecordingsTable(res)).Paragraph(trustRuleText())
 	}
 
 	if has["loss"] {
@@ -160,9 +160,12 @@ func recordingSection(r *report.Report, i int, rec RecordingResult, names []stri
 	if !rec.Trustworthy {
 		verdict = "NOT trustworthy: " + strings.Join(rec.Untrustworthy, "; ")
 	}
+	ppc := "no PPC"
+	if len(rec.PPC.Q50) > 0 {
+		ppc = fmt.Sprintf("PPC: %.0f %% of points inside the 50 %% band, %.0f %% inside the 90 %% band", 100*rec.PPC.Inside50, 100*rec.PPC.Inside90)
+	}
 	s.Verdicts(report.Verdict{Name: rec.Name, Pass: rec.Trustworthy, Label: map[bool]string{true: "trustworthy", false: "not trustworthy"}[rec.Trustworthy],
-		Detail: fmt.Sprintf("typicality p = %.3g; PPC: %.0f %% of points inside the 50 %% band, %.0f %% inside the 90 %% band; %s", rec.Typicality.PValue, 100*rec.PPC.Inside50, 100*rec.PPC.Inside90, verdict)})
-	s.Paragraph(trustRuleText())
+		Detail: fmt.Sprintf("typicality p = %.3g; %s; %s (the rule is stated under the Verdict)", rec.Typicality.PValue, ppc, verdict)})
 	ppcCaption := fmt.Sprintf("Prepared trace inside the 50 %% and 90 %% posterior predictive bands; CRPS %.3f mV, %.0f %% inside the 50 %% band, %.0f %% inside the 90 %% band.", rec.PPC.CRPS, 100*rec.PPC.Inside50, 100*rec.PPC.Inside90)
 	if len(rec.PPC.Q50) == 0 {
 		ppcCaption = "Prepared trace. No posterior predictive check: traces simulated from the posterior draws are not finite."
