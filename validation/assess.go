@@ -1,5 +1,5 @@
 // Package validation checks a trained amortized posterior on held-out
-// simulations: calibration (SBC, ECDF bands, coverage), recovery (bias,
+// simulations: calibration (SBC, ECDF bands, coverage, TARP jointly), recovery (bias,
 // NRMSE, contraction, z-scores), a posterior predictive check and
 // typicality tests, then draws them into one HTML report.
 package validation
