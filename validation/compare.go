@@ -171,11 +171,14 @@ func compareOne(m *npe.Model, test *dataset.Set, i int, cross bool, opt CompareO
 	return row, nil
 }
 
-// maxRHat returns the largest R-hat of a run (NaN ones skipped).
+// maxRHat returns the largest R-hat of a run, skipping undefined (NaN)
+// ones, which the run's warnings name; 0 when none is defined.
 func maxRHat(res *reference.Result) float64 {
 	m := 0.0
 	for _, r := range res.RHat {
-		m = math.Max(m, r)
+		if r > m {
+			m = r
+		}
 	}
 	return m
 }
@@ -222,6 +225,9 @@ func (r *ComparisonRow) measure(seed uint64) error {
 		return err
 	}
 	for j := range sn {
+		if !(sr[j].SD > 0) {
+			return fmt.Errorf("validation: the reference draws of observation %d do not vary in dimension %d (stuck chains)", r.Index, j)
+		}
 		r.MeanDiffSD = append(r.MeanDiffSD, (sn[j].Mean-sr[j].Mean)/sr[j].SD)
 		r.SDRatio = append(r.SDRatio, sn[j].SD/sr[j].SD)
 	}

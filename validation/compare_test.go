@@ -1,6 +1,7 @@
 package validation
 
 import (
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -197,4 +198,11 @@ func renderComparison(t *testing.T, c *Comparison) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+func TestMaxRHatSkipsUndefined(t *testing.T) {
+	t.Parallel()
+	if got := maxRHat(&reference.Result{RHat: []float64{1.01, math.NaN(), 1.2}}); got != 1.2 {
+		t.Fatalf("max R-hat %g, want 1.2", got)
+	}
 }

@@ -22,17 +22,17 @@ func TestDemoEndToEnd(t *testing.T) {
 		t.Skip("trains a model")
 	}
 	dir := t.TempDir()
-	code, out := run("demo", "-o", dir, "--n-train", "3000", "--n-test", "300", "--epochs", "2")
+	code, out := run(append([]string{"demo", "-o", dir, "--n-train", "3000", "--n-test", "300", "--epochs", "2"}, tinyCompare...)...)
 	if code != 0 {
 		t.Fatalf("demo failed:\n%s", out)
 	}
-	for _, want := range []string{"report: ", "calibration error", "typicality of 10x observation noise", "example_trace: 2000 draws", "verdict:"} {
+	for _, want := range []string{"report: ", "calibration error", "typicality of 10x observation noise", "example_trace: 2000 draws", "against the exact posterior on 2 held-out observations", "verdict:"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}
 	}
 	for _, f := range []string{"train.npz", "test.npz", "model.laa", "model.history.json", "example_trace.csv",
-		"report/index.html", "report/metrics.csv", "report/metrics.json", "report/ranks.png", "report/ppc.svg",
+		"report/index.html", "report/comparison/compare.json", "report/comparison_marginals.png", "report/metrics.csv", "report/metrics.json", "report/ranks.png", "report/ppc.svg",
 		"posterior/example_trace.draws.npy", "posterior/example_trace.draws.csv", "posterior/example_trace.summary.json"} {
 		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
 			t.Errorf("missing or empty %s: %v", f, err)

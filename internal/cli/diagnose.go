@@ -20,6 +20,7 @@ func (e *env) diagnoseCmd() *cobra.Command {
 		recordings           []string
 		rec                  recordingFlags
 		comparison           string
+		cmp                  compareFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "diagnose --model m.laa --data test.npz -o report/",
@@ -28,7 +29,15 @@ func (e *env) diagnoseCmd() *cobra.Command {
 simulation-based calibration (rank histograms, ECDF with simultaneous bands),
 coverage and calibration error, bias, NRMSE, contraction and z-scores, a
 posterior predictive check, typicality tests, loss curves, the configuration
-and versions. metrics.csv and metrics.json hold the numbers.`,
+and versions. metrics.csv and metrics.json hold the numbers.
+
+Calibration does not show accuracy, so the report also compares the neural
+posterior with the exact one on the first --compare-obs held-out observations
+(DE-MCz on the exact likelihood, as 'laa compare' does, each observation
+sampled twice for the comparison's noise floor) whenever the likelihood is
+tractable (observation noise only); it says why when it is not. The
+comparison is saved in report/comparison/; --comparison DIR uses a saved one
+instead.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if modelPath == "" || data == "" || out == "" {
@@ -49,10 +58,8 @@ and versions. metrics.csv and metrics.json hold the numbers.`,
 			if err := e.assessRecordings(m, test, res, recordings, rec, opt.Seed); err != nil {
 				return err
 			}
-			if comparison != "" {
-				if res.Comparison, err = validation.LoadComparison(comparison, out); err != nil {
-					return err
-				}
+			if err := e.addComparison(m, test, res, comparison, cmp, out, opt.Seed); err != nil {
+				return err
 			}
 			info := validation.Info{Model: modelPath, Data: data, Version: Version(), Experiment: m.Experiment}
 			if h, ok := train.HistoryFrom(extra); ok {
@@ -73,8 +80,9 @@ and versions. metrics.csv and metrics.json hold the numbers.`,
 	f.IntVar(&opt.Draws, "draws", 200, "posterior draws per simulation")
 	f.Uint64Var(&opt.Seed, "seed", 1, "random seed")
 	f.StringArrayVar(&recordings, "recording", nil, "a recording (CSV/TSV or NWB) to fit and check on a page of its own (repeat for several)")
-	f.StringVar(&comparison, "comparison", "", "a directory written by 'laa compare', to add its section to the report")
+	f.StringVar(&comparison, "comparison", "", "a directory written by 'laa compare', to add its section to the report instead of a new comparison")
 	rec.register(cmd)
+	cmp.register(cmd, 5, 0)
 	return cmd
 }
 
@@ -131,6 +139,7 @@ func (e *env) printVerdict(res *validation.Result, page string) {
 		}
 		fmt.Fprintf(e.stdout, "  recording %-27s typicality p = %.3g, PPC %.0f %% inside 90 %% band: %s\n", r.Name+":", r.Typicality.PValue, 100*r.PPC.Inside90, v)
 	}
+	e.printComparison(res.Comparison)
 	if res.Calibrated {
 		fmt.Fprintln(e.stdout, "verdict: calibrated for every parameter")
 	} else {

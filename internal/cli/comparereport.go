@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/npe"
+	"github.com/laa-neuro/laa/validation"
+)
+
+// compareFlags set up the comparison with the exact posterior that the
+// default report (diagnose, demo) includes.
+type compareFlags struct {
+	obs, draws, burnin, iterations int
+}
+
+// register adds the flags to cmd, with obs observations and iterations
+// MCMC iterations per chain by default.
+func (c *compareFlags) register(cmd *cobra.Command, obs, iterations int) {
+	f := cmd.Flags()
+	f.IntVar(&c.obs, "compare-obs", obs, "held-out observations compared with the exact (MCMC) posterior in the report, each with a second MCMC run for the noise floor (0: none)")
+	f.IntVar(&c.draws, "compare-draws", 1000, "draws per posterior in that comparison")
+	f.IntVar(&c.burnin, "compare-mcmc-burnin", 0, "MCMC burn-in iterations per chain in that comparison (0: the sampler's default)")
+	f.IntVar(&c.iterations, "compare-mcmc-iterations", iterations, "MCMC sampling iterations per chain in that comparison (0: the sampler's default, extended until the chains converge; otherwise fixed)")
+}
+
+// options returns the comparison's options.
+func (c compareFlags) options(seed uint64) validation.CompareOptions {
+	o := validation.CompareOptions{Obs: c.obs, Draws: c.draws, Seed: seed}
+	o.MCMC.Burnin = c.burnin
+	if c.iterations > 0 {
+		o.MCMC.Iterations, o.MCMC.MaxIterations = c.iterations, c.iterations
+	}
+	return o
+}
+
+// addComparison adds the comparison with the exact posterior to res: the
+// one saved in dir when given, else a new one (see reportComparison) saved
+// in the report directory.
+func (e *env) addComparison(m *npe.Model, test *dataset.Set, res *validation.Result, dir string, cmp compareFlags, reportDir string, seed uint64) error {
+	if dir != "" {
+		var err error
+		res.Comparison, err = validation.LoadComparison(dir, reportDir)
+		return err
+	}
+	res.Comparison = e.reportComparison(m, test, cmp, seed)
+	return res.Comparison.WriteForReport(reportDir)
+}
+
+// reportComparison returns the comparison with the exact posterior for the
+// report, or one whose Absent says why there is none: switched off, the
+// likelihood is intractable, or the comparison failed (then also a warning:
+// the report goes on without it).
+func (e *env) reportComparison(m *npe.Model, test *dataset.Set, c compareFlags, seed uint64) *validation.Comparison {
+	if c.obs <= 0 {
+		return &validation.Comparison{Names: m.Names, Absent: "it was switched off (--compare-obs 0)"}
+	}
+	opt := c.options(seed)
+	opt.Progress = e.progress("exact posteriors", "obs")
+	cmp, err := validation.CompareForReport(m, test, opt)
+	if err != nil {
+		w := fmt.Sprintf("the comparison with the exact posterior failed: %v", err)
+		fmt.Fprintln(e.stderr, "warning:", w)
+		return &validation.Comparison{Names: m.Names, Absent: w}
+	}
+	return cmp
+}
+
+// printComparison prints the comparison's headline numbers.
+func (e *env) printComparison(c *validation.Comparison) {
+	if c == nil {
+		return
+	}
+	if len(c.Rows) == 0 {
+		fmt.Fprintf(e.stdout, "  no comparison with the exact posterior: %s\n", c.Absent)
+		return
+	}
+	var ratio, offset float64
+	for j := range c.Names {
+		ratio += c.MeanRatio[j] / float64(len(c.Names))
+		offset += c.MeanDiff[j] / float64(len(c.Names))
+	}
+	fmt.Fprintf(e.stdout, "  against the exact posterior on %d held-out observations: C2ST %.3f (%s), sd ratio %.2f, mean offset %.2f sd\n",
+		len(c.Rows), c.MeanC2ST, floorText(c), ratio, offset)
+	for _, w := range c.Warnings {
+		fmt.Fprintln(e.stdout, "  warning:", w)
+	}
+}
+
+// floorText describes a comparison's noise floor.
+func floorText(c *validation.Comparison) string {
+	if c.NoiseFloorObs == 0 {
+		return "noise floor unknown"
+	}
+	return fmt.Sprintf("noise floor %.3f from two MCMC runs on %d", c.NoiseFloor, c.NoiseFloorObs)
+}

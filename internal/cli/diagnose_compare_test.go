@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// tinyCompare are the comparison flags of the tests: two observations,
+// short MCMC runs.
+var tinyCompare = []string{"--compare-obs", "2", "--compare-draws", "200", "--compare-mcmc-burnin", "20", "--compare-mcmc-iterations", "20"}
+
+// TestDiagnoseAddsComparison: on a tiny model, diagnose adds the comparison
+// with the exact posterior and its noise floor to the report without being
+// asked, saves it, and reuses the saved one with --comparison; with
+// --compare-obs 0 the report says that it was switched off.
+func TestDiagnoseAddsComparison(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a model")
+	}
+	t.Parallel()
+	dir := t.TempDir()
+	p := func(name string) string { return filepath.Join(dir, name) }
+	for _, args := range [][]string{
+		{"simulate", "-n", "2000", "--seed", "4", "-o", p("train.npz")},
+		{"simulate", "-n", "60", "--seed", "5", "-o", p("test.npz")},
+		{"train", "--data", p("train.npz"), "--epochs", "1", "-o", p("m.laa")},
+	} {
+		if code, out := run(args...); code != 0 {
+			t.Fatalf("laa %v: %s", args, out)
+		}
+	}
+	diag := []string{"diagnose", "--model", p("m.laa"), "--data", p("test.npz"), "--sims", "60", "--draws", "100"}
+	code, out := run(append(diag, append(tinyCompare, "-o", p("rep"))...)...)
+	if code != 0 || !strings.Contains(out, "against the exact posterior on 2 held-out observations") || !strings.Contains(out, "noise floor") {
+		t.Fatalf("diagnose: exit %d\n%s", code, out)
+	}
+	var saved struct {
+		Rows []struct {
+			CrossRun *struct {
+				C2ST float64 `json:"c2st"`
+			} `json:"cross_run"`
+		} `json:"rows"`
+		Floor    float64 `json:"mean_noise_floor_c2st"`
+		FloorObs int     `json:"noise_floor_obs"`
+	}
+	b, err := os.ReadFile(p("rep/comparison/compare.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &saved); err != nil || len(saved.Rows) != 2 || saved.FloorObs != 2 || saved.Rows[1].CrossRun == nil || !(saved.Floor >= 0.3) {
+		t.Fatalf("compare.json: %v\n%s", err, b)
+	}
+	page, _ := os.ReadFile(p("rep/index.html"))
+	for _, want := range []string{"Against the exact posterior", "Noise floor: mean C2ST", "comparison_marginals.png"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if code, out := run(append(diag, "--comparison", p("rep/comparison"), "-o", p("rep2"))...); code != 0 || !strings.Contains(out, "noise floor") {
+		t.Fatalf("diagnose --comparison: exit %d\n%s", code, out)
+	}
+	if code, out := run(append(diag, "--compare-obs", "0", "-o", p("rep3"))...); code != 0 || !strings.Contains(out, "no comparison with the exact posterior: it was switched off") {
+		t.Fatalf("diagnose --compare-obs 0: exit %d\n%s", code, out)
+	}
+	if page, _ := os.ReadFile(p("rep3/index.html")); !strings.Contains(string(page), "No comparison with the exact posterior: it was switched off") {
+		t.Error("--compare-obs 0: the report does not say why the comparison is absent")
+	}
+}
