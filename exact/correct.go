@@ -111,8 +111,8 @@ type Result struct {
 	Route     Route       // how the draws were obtained
 	Reason    string      // why this route, in words
 	Draws     [][]float64 // Options.Draws draws from the (corrected) posterior
-	Amortized [][]float64 // the first Options.Draws proposals: the uncorrected posterior
-	Proposals int         // proposals drawn (0 on the amortized route)
+	Amortized [][]float64 // the first Options.Draws proposals: the uncorrected posterior (Neural puts q's own draws first)
+	Proposals int         // proposals weighted (2 S after the adaptive stage); on the amortized route, the draws
 
 	// PSIS is the importance sampling's diagnosis (nil on the amortized
 	// route): k-hat, its threshold and the effective sample size.
