@@ -43,7 +43,7 @@ func crossRun(lp *reference.LogPosterior, ref [][]float64, mo reference.Options,
 		return nil, err
 	}
 	cr := &CrossRun{MCMCSec: time.Since(t0).Seconds(), MaxRHat: maxRHat(res), Warnings: res.Warnings}
-	c2st, err := diagnose.C2ST(ref, subsample(res.Draws, n, rng), diagnose.C2STConfig{Seed: mo.Seed})
+	c2st, err := diagnose.C2ST(ref, diagnose.SubsampleRows(res.Draws, n, rng), diagnose.C2STConfig{Seed: mo.Seed})
 	if err != nil {
 		return nil, err
 	}

@@ -9,26 +9,30 @@ import (
 	"testing"
 	"time"
 
+	"github.com/laa-neuro/laa/diagnose"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/reference"
 	"github.com/laa-neuro/laa/report"
 )
 
-func TestSubsampleSeededWithoutReplacement(t *testing.T) {
+// TestReferenceSubsampleSeededWithoutReplacement: Compare's subsample of
+// the reference draws depends only on (seed, observation), repeats no
+// draw, and is neither the first draws nor an even thinning.
+func TestReferenceSubsampleSeededWithoutReplacement(t *testing.T) {
 	t.Parallel()
 	const rows, n = 10000, 500
 	all := make([][]float64, rows)
 	for i := range all {
 		all[i] = []float64{float64(i)}
 	}
-	pick := func(seed uint64) []int {
+	pick := func(seed uint64, obs int) []int {
 		var idx []int
-		for _, r := range subsample(all, n, rand.New(rand.NewPCG(seed, 0))) {
+		for _, r := range diagnose.SubsampleRows(all, n, subsampleRNG(seed, obs)) {
 			idx = append(idx, int(r[0]))
 		}
 		return idx
 	}
-	a, b, other := pick(1), pick(1), pick(2)
+	a, b, otherObs, otherSeed := pick(1, 3), pick(1, 3), pick(1, 4), pick(2, 3)
 	if len(a) != n {
 		t.Fatalf("%d rows, want %d", len(a), n)
 	}
@@ -36,19 +40,19 @@ func TestSubsampleSeededWithoutReplacement(t *testing.T) {
 	sum, same := 0, 0
 	for k := range a {
 		if a[k] != b[k] {
-			t.Fatal("the same seed gave another subsample")
+			t.Fatal("the same seed and observation gave another subsample")
 		}
 		if seen[a[k]] {
 			t.Fatalf("row %d drawn twice", a[k])
 		}
 		seen[a[k]] = true
 		sum += a[k]
-		if a[k] == other[k] {
+		if a[k] == otherObs[k] || a[k] == otherSeed[k] {
 			same++
 		}
 	}
 	if same > n/20 {
-		t.Errorf("seeds 1 and 2 agree on %d of %d rows", same, n)
+		t.Errorf("another observation or seed agrees on %d of %d rows", same, n)
 	}
 	// Neither the first n rows nor evenly spaced ones: the mean index of a
 	// uniform sample is (rows-1)/2 with sd about rows/sqrt(12 n).
@@ -63,9 +67,6 @@ func TestSubsampleSeededWithoutReplacement(t *testing.T) {
 	}
 	if evenly > n/5 {
 		t.Errorf("%d of %d rows on the even grid", evenly, n)
-	}
-	if got := subsample(all[:50], n, rand.New(rand.NewPCG(1, 0))); len(got) != 50 {
-		t.Errorf("fewer rows than n: %d rows back, want all 50", len(got))
 	}
 }
 
@@ -100,7 +101,7 @@ func TestReferenceRunsAgree(t *testing.T) {
 		t.Fatal(err)
 	}
 	mo.Seed += crossRunSeed
-	cr, err := crossRun(lp, subsample(first.Draws, draws, rng), mo, draws, rng)
+	cr, err := crossRun(lp, diagnose.SubsampleRows(first.Draws, draws, rng), mo, draws, rng)
 	if err != nil {
 		t.Fatal(err)
 	}
