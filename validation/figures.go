@@ -141,9 +141,57 @@ func recordingFigures(i int, r RecordingResult, params []plots.Param, add func(s
 	if err := add(fmt.Sprintf("recording_%d_ppc", i), f, err); err != nil {
 		return err
 	}
+	if corrected(r) {
+		z := marginalsZ(r)
+		pp, a, _ := pairsView(params, r.Priors, z, r.Amortized, nil)
+		_, c, _ := pairsView(params, r.Priors, z, r.Draws, nil)
+		panels := make([]plots.MarginalPanel, len(pp))
+		for j := range panels {
+			panels[j] = plots.MarginalPanel{Param: pp[j], A: finiteColumn(a, j), B: finiteColumn(c, j)}
+		}
+		f, err = plots.Marginals(panels, "amortized (neural)", "corrected ("+string(r.Correction.Route)+")", nil)
+		if err == nil {
+			f.Title = fmt.Sprintf("%s: amortized and corrected posterior", r.Name)
+		}
+		if err := add(fmt.Sprintf("recording_%d_marginals", i), f, err); err != nil {
+			return err
+		}
+	}
 	pp, d, _ := pairsView(params, r.Priors, r.PriorZ, r.Draws, nil)
 	f, err = plots.Pairs(pp, d, nil, 0)
 	return add(fmt.Sprintf("recording_%d_pairs", i), f, err)
+}
+
+// marginalsZ is, per parameter, the prior z of the amortized or the
+// corrected posterior's median, whichever is farther from the prior's
+// centre: a parameter either puts far outside the prior is drawn in the
+// flow's coordinates in the marginals figure.
+func marginalsZ(r RecordingResult) []float64 {
+	if len(r.Priors) != len(r.AmortizedSummary) {
+		return r.PriorZ
+	}
+	med := make([]float64, len(r.AmortizedSummary))
+	for j, s := range r.AmortizedSummary {
+		med[j] = s.Median
+	}
+	z := PriorZ(r.Priors, med)
+	for j := range z {
+		if j < len(r.PriorZ) && math.Abs(r.PriorZ[j]) > math.Abs(z[j]) {
+			z[j] = r.PriorZ[j]
+		}
+	}
+	return z
+}
+
+// finiteColumn returns the finite values of column j of rows.
+func finiteColumn(rows [][]float64, j int) []float64 {
+	out := make([]float64, 0, len(rows))
+	for _, r := range rows {
+		if v := r[j]; !math.IsNaN(v) && !math.IsInf(v, 0) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // tarpFigure draws TARP's expected coverage with its bootstrap band and

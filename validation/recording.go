@@ -5,20 +5,31 @@ import (
 	"math/rand/v2"
 
 	"github.com/laa-neuro/laa/diagnose"
+	"github.com/laa-neuro/laa/exact"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/npe"
 	"github.com/laa-neuro/laa/recording"
 )
 
-// RecordingResult is the fit of one recording: its posterior, a posterior
+// RecordingResult is the fit of one recording: its posterior (corrected
+// to the exact one where the likelihood is tractable), a posterior
 // predictive check and a typicality test.
 type RecordingResult struct {
-	Name       string              `json:"name"`
-	Source     string              `json:"source"`
-	Raw        recording.Recording `json:"-"`
-	Prepared   recording.Prepared  `json:"-"`
-	Draws      [][]float64         `json:"-"`
-	Summary    []diagnose.Summary  `json:"summary"`
+	Name     string              `json:"name"`
+	Source   string              `json:"source"`
+	Raw      recording.Recording `json:"-"`
+	Prepared recording.Prepared  `json:"-"`
+	// Draws and Summary are the posterior the page reads: the corrected
+	// one unless Correction's route is amortized.
+	Draws   [][]float64        `json:"-"`
+	Summary []diagnose.Summary `json:"summary"`
+	// Amortized and AmortizedSummary are the neural posterior's draws
+	// (Leakage is theirs), shown beside the corrected posterior.
+	Amortized        [][]float64        `json:"-"`
+	AmortizedSummary []diagnose.Summary `json:"amortized_summary"`
+	// Correction is the route the posterior took (package exact): its
+	// reason, k-hat, ESS, time and warnings.
+	Correction *exact.Result       `json:"posterior"`
 	Leakage    float64             `json:"leakage"`
 	PPC        diagnose.PPC        `json:"ppc"`
 	Typicality diagnose.Typicality `json:"typicality"`
@@ -44,19 +55,37 @@ type RecordingResult struct {
 const ProtocolTolerance = 0.02
 
 // AssessRecording fits a prepared recording: n posterior draws, a PPC of
-// ppcDraws simulations and a typicality test against ref.
+// ppcDraws simulations and a typicality test against ref, with the
+// default correction (AssessRecordingWith).
 func AssessRecording(m *npe.Model, ref *diagnose.Reference, name string, raw recording.Recording, p recording.Prepared, n, ppcDraws int, seed uint64) (RecordingResult, error) {
+	return AssessRecordingWith(m, ref, name, raw, p, RecordingOptions{Draws: n, PPCDraws: ppcDraws, Seed: seed})
+}
+
+// AssessRecordingWith fits a prepared recording: the amortized posterior,
+// corrected to the exact one where the likelihood is tractable (package
+// exact; a correction that fails is a warning, never an error), a
+// posterior predictive check of the corrected posterior and a typicality
+// test of the trace against ref.
+func AssessRecordingWith(m *npe.Model, ref *diagnose.Reference, name string, raw recording.Recording, p recording.Prepared, opt RecordingOptions) (RecordingResult, error) {
+	opt = opt.withDefaults()
 	r := RecordingResult{Name: name, Source: raw.Source, Raw: raw, Prepared: p, Warnings: append([]string(nil), p.Warnings...)}
 	o, err := m.Observe(p.VoltageMV)
 	if err != nil {
 		return r, fmt.Errorf("validation: recording %s: %w", name, err)
 	}
-	rng := rand.New(rand.NewPCG(seed, 0x726563))
-	posts, err := m.Sample([]npe.Observation{o}, n, rng)
+	rng := rand.New(rand.NewPCG(opt.Seed, 0x726563))
+	posts, err := m.Sample([]npe.Observation{o}, opt.Draws, rng)
 	if err != nil {
 		return r, err
 	}
-	r.Draws, r.Leakage = posts[0].Draws, posts[0].Leakage()
+	r.Amortized, r.Leakage = posts[0].Draws, posts[0].Leakage()
+	if r.AmortizedSummary, err = diagnose.Summarize(r.Amortized, 0.9); err != nil {
+		return r, err
+	}
+	var warn []string
+	r.Correction, warn = correct(m, p.VoltageMV, r.Amortized, opt)
+	r.Warnings = append(r.Warnings, warn...)
+	r.Draws = r.Correction.Draws
 	if r.Summary, err = diagnose.Summarize(r.Draws, 0.9); err != nil {
 		return r, err
 	}
@@ -68,7 +97,7 @@ func AssessRecording(m *npe.Model, ref *diagnose.Reference, name string, raw rec
 	r.PriorZ = PriorZ(r.Priors, medians)
 	r.FarOutside = farOutside(m.Names, r.Priors, r.Summary, r.PriorZ)
 	r.Warnings = append(r.Warnings, r.FarOutside...)
-	if r.PPC, err = Predictive(m.Experiment, p.VoltageMV, r.Draws, ppcDraws, rng.Uint64()); err != nil {
+	if r.PPC, err = Predictive(m.Experiment, p.VoltageMV, r.Draws, opt.PPCDraws, rng.Uint64()); err != nil {
 		// The page still shows the posterior and the typicality verdict.
 		r.Warnings = append(r.Warnings, fmt.Sprintf("no posterior predictive check: %v (the posterior is far outside anything simulated)", err))
 	} else if r.PPC.Warning != "" {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/laa-neuro/laa/atomicfile"
 	"github.com/laa-neuro/laa/diagnose"
+	"github.com/laa-neuro/laa/exact"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/nn"
 	"github.com/laa-neuro/laa/plots"
@@ -154,8 +155,13 @@ func MetricsTable(res *Result) report.Table {
 // rules that failed.
 func recordingSection(r *report.Report, i int, rec RecordingResult, names []string) {
 	s := r.Section("Recording: " + rec.Name)
+	how := "its posterior drawn from the amortized network"
+	if corrected(rec) {
+		how = "its posterior drawn from the amortized network and corrected to the exact posterior of the model's likelihood"
+	}
 	s.Paragraph(fmt.Sprintf("Source: %s. The trace is resampled to the model's grid with an anti-aliasing filter, "+
-		"its posterior drawn from the amortized network, then traces simulated from posterior draws are compared with it.", rec.Source))
+		"%s, then traces simulated from posterior draws are compared with it.", rec.Source, how))
+	s.Paragraph(routeText(rec.Correction))
 	verdict := "typical of the training simulations, recorded under the trained protocol, posterior predictive coverage close to nominal and the posterior inside the prior: the posterior can be read as the model's"
 	if !rec.Trustworthy {
 		verdict = "NOT trustworthy: " + strings.Join(rec.Untrustworthy, "; ")
@@ -173,26 +179,45 @@ func recordingSection(r *report.Report, i int, rec RecordingResult, names []stri
 	for _, w := range rec.Warnings {
 		s.Warn(w)
 	}
-	pairsCaption := "Pairs plot of the posterior draws."
-	if logged := transformedParams(rec.Priors, rec.PriorZ); len(logged) > 0 {
-		var ns []string
-		for _, j := range logged {
-			ns = append(ns, names[j])
-		}
-		pairsCaption += fmt.Sprintf(" %s far outside the prior: drawn in the flow's coordinates (natural log for a log-normal prior, logit for a uniform one) so that the axis stays readable.", strings.Join(ns, ", "))
-	}
+	pairsCaption := "Pairs plot of the posterior draws." + transformedCaption(rec.Priors, rec.PriorZ, names)
 	s.Figure(fmt.Sprintf("recording_%d_raw.png", i), "The recording as read (voltage, and the current when it is a density).").
-		Table(recordingTable(i, rec, names)).
-		Figure(fmt.Sprintf("recording_%d_ppc.png", i), ppcCaption).
+		Table(recordingTable(i, rec, names))
+	if corrected(rec) {
+		s.Table(correctionTable(i, names, rec.AmortizedSummary, rec.Summary)).
+			Figure(fmt.Sprintf("recording_%d_marginals.png", i), "Marginals of the amortized (neural) posterior and the exact (corrected) one."+transformedCaption(rec.Priors, marginalsZ(rec), names))
+	}
+	s.Figure(fmt.Sprintf("recording_%d_ppc.png", i), ppcCaption).
 		Figure(fmt.Sprintf("recording_%d_pairs.png", i), pairsCaption)
+}
+
+// corrected reports whether a recording's posterior is the exact one (by
+// importance sampling or MCMC) rather than the amortized draws.
+func corrected(rec RecordingResult) bool {
+	return rec.Correction != nil && rec.Correction.Route != exact.Amortized && len(rec.AmortizedSummary) > 0
+}
+
+// transformedCaption names the parameters drawn in the flow's coordinates
+// because their posterior lies far outside the prior (pairsView); empty
+// when there are none.
+func transformedCaption(priors []neuron.Prior, z []float64, names []string) string {
+	logged := transformedParams(priors, z)
+	if len(logged) == 0 {
+		return ""
+	}
+	var ns []string
+	for _, j := range logged {
+		ns = append(ns, names[j])
+	}
+	return fmt.Sprintf(" %s far outside the prior: drawn in the flow's coordinates (natural log for a log-normal prior, logit for a uniform one) so that the axis stays readable.", strings.Join(ns, ", "))
 }
 
 // RecordingsTable summarizes every recording's verdict (written as
 // recordings.csv): typicality, posterior predictive coverage, the
-// parameters far outside the prior and the rules that failed.
+// parameters far outside the prior, the rules that failed and the route
+// its posterior took (RouteLabel).
 func RecordingsTable(res *Result) report.Table {
 	t := report.Table{Name: "recordings", Caption: "Recordings: a posterior is trustworthy only when every rule of its page holds",
-		Header: []string{"recording", "verdict", "typicality p", "inside 50 % band", "inside 90 % band", "far outside the prior", "failed rules"}}
+		Header: []string{"recording", "verdict", "typicality p", "inside 50 % band", "inside 90 % band", "far outside the prior", "failed rules", "posterior route"}}
 	for _, r := range res.Recordings {
 		var far []string
 		for j, z := range r.PriorZ {
@@ -205,7 +230,7 @@ func RecordingsTable(res *Result) report.Table {
 			in50, in90 = fmt.Sprintf("%.0f %%", 100*r.PPC.Inside50), fmt.Sprintf("%.0f %%", 100*r.PPC.Inside90)
 		}
 		t.Rows = append(t.Rows, []string{r.Name, map[bool]string{true: "trustworthy", false: "NOT trustworthy"}[r.Trustworthy],
-			fmt.Sprintf("%.3g", r.Typicality.PValue), in50, in90, orDash(strings.Join(far, ", ")), orDash(strings.Join(r.Untrustworthy, "; "))})
+			fmt.Sprintf("%.3g", r.Typicality.PValue), in50, in90, orDash(strings.Join(far, ", ")), orDash(strings.Join(r.Untrustworthy, "; ")), RouteLabel(r.Correction)})
 	}
 	return t
 }
@@ -233,8 +258,12 @@ func recordingTable(i int, rec RecordingResult, names []string) report.Table {
 		}
 		rows = append(rows, []string{names[j], fmtG(sm.Mean), fmtG(sm.SD), fmtG(sm.Median), fmtG(sm.Lower), fmtG(sm.Upper), flag})
 	}
+	which := "amortized"
+	if corrected(rec) {
+		which = "exact, by " + string(rec.Correction.Route)
+	}
 	return report.Table{Name: fmt.Sprintf("recording_%d_posterior", i),
-		Caption: fmt.Sprintf("Posterior summary (90 %% central interval; leakage %.2f %%). Prior z: the median's distance from the prior's centre in prior sds, in the flow's coordinates; beyond %d it is far outside the prior.", 100*rec.Leakage, FarOutsidePriorSDs),
+		Caption: fmt.Sprintf("Posterior summary (%s; 90 %% central interval; leakage of the amortized draws %.2f %%). Prior z: the median's distance from the prior's centre in prior sds, in the flow's coordinates; beyond %d it is far outside the prior.", which, 100*rec.Leakage, FarOutsidePriorSDs),
 		Header:  []string{"parameter", "mean", "sd", "median", "5 %", "95 %", "prior z"}, Rows: rows}
 }
 
