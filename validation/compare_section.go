@@ -67,7 +67,9 @@ func comparisonSection(r *report.Report, c *Comparison) {
 		}
 		rows = append(rows, row)
 	}
-	s.Table(report.Table{Name: "comparison_summary", Caption: "Averages over the observations; calibration errors of each posterior's central intervals over them",
+	caption := fmt.Sprintf("Averages over the observations; calibration errors of each posterior's central intervals over them (over %d observations their Monte Carlo error is about %.2f, so only large differences mean something)",
+		len(c.Rows), 0.5/math.Sqrt(float64(len(c.Rows))))
+	s.Table(report.Table{Name: "comparison_summary", Caption: caption,
 		Header: []string{"parameter", "|mean difference| / reference sd", "sd ratio (neural / reference)", "Wasserstein-1", "calibration error, MCMC", "calibration error, neural"}, Rows: rows})
 	var per [][]string
 	for _, row := range c.Rows {

@@ -17,13 +17,6 @@ import (
 	"github.com/laa-neuro/laa/validation"
 )
 
-// demoMCMCIterations is the demo's MCMC sampling length per chain in the
-// comparison with the exact posterior: fixed at half the sampler's default
-// (after the default burn-in), which keeps two runs on each of 5
-// observations to about 40 s on 2 cores. On the demo's data the two runs
-// still agree (C2ST 0.47-0.51 between them).
-const demoMCMCIterations = 1000
-
 func (e *env) demoCmd() *cobra.Command {
 	var (
 		dir           string
@@ -125,7 +118,7 @@ on 2 cores.`,
 	f.IntVar(&nTest, "n-test", 1000, "held-out simulations")
 	f.IntVar(&epochs, "epochs", 0, "override the quick preset's epochs")
 	f.Uint64Var(&seed, "seed", 1, "random seed")
-	cmp.register(cmd, 5, demoMCMCIterations)
+	cmp.register(cmd)
 	return cmd
 }
 

@@ -82,7 +82,7 @@ instead.`,
 	f.StringArrayVar(&recordings, "recording", nil, "a recording (CSV/TSV or NWB) to fit and check on a page of its own (repeat for several)")
 	f.StringVar(&comparison, "comparison", "", "a directory written by 'laa compare', to add its section to the report instead of a new comparison")
 	rec.register(cmd)
-	cmp.register(cmd, 5, 0)
+	cmp.register(cmd)
 	return cmd
 }
 

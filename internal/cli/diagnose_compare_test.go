@@ -14,7 +14,8 @@ var tinyCompare = []string{"--compare-obs", "2", "--compare-draws", "200", "--co
 
 // TestDiagnoseAddsComparison: on a tiny model, diagnose adds the comparison
 // with the exact posterior and its noise floor to the report without being
-// asked, saves it, and reuses the saved one with --comparison; with
+// asked, saves it, and reuses the saved one (or one written before the
+// noise floor) with --comparison; with
 // --compare-obs 0 the report says that it was switched off.
 func TestDiagnoseAddsComparison(t *testing.T) {
 	if testing.Short() {
@@ -61,6 +62,10 @@ func TestDiagnoseAddsComparison(t *testing.T) {
 	}
 	if code, out := run(append(diag, "--comparison", p("rep/comparison"), "-o", p("rep2"))...); code != 0 || !strings.Contains(out, "noise floor") {
 		t.Fatalf("diagnose --comparison: exit %d\n%s", code, out)
+	}
+	old := filepath.Join("..", "..", "validation", "testdata", "compare_v1") // written before the noise floor
+	if code, out := run(append(diag, "--comparison", old, "-o", p("rep4"))...); code != 0 || !strings.Contains(out, "noise floor unknown") || !strings.Contains(out, "thinned the MCMC draws evenly") {
+		t.Fatalf("diagnose --comparison with an old comparison: exit %d\n%s", code, out)
 	}
 	if code, out := run(append(diag, "--compare-obs", "0", "-o", p("rep3"))...); code != 0 || !strings.Contains(out, "no comparison with the exact posterior: it was switched off") {
 		t.Fatalf("diagnose --compare-obs 0: exit %d\n%s", code, out)
