@@ -217,7 +217,9 @@ func (c *Comparison) calibration() error {
 
 // measure computes the row's metrics from its two samples.
 func (r *ComparisonRow) measure(seed uint64) error {
-	c2st, err := diagnose.C2ST(r.neural, r.ref, diagnose.C2STConfig{Seed: seed})
+	// The reference first: as in sbibm's c2st(reference, algorithm), its
+	// draws set the z-scoring.
+	c2st, err := diagnose.C2ST(r.ref, r.neural, diagnose.C2STConfig{Seed: seed})
 	if err != nil {
 		return err
 	}

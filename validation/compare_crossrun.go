@@ -34,7 +34,8 @@ type CrossRun struct {
 
 // crossRun samples lp a second time with mo (Init dropped, so the chains
 // start from the prior), subsamples n draws at random with rng and
-// compares them with ref, the first run's subsample.
+// compares them with ref, the first run's subsample (first, as the
+// reference always is: it sets the C2ST's z-scoring).
 func crossRun(lp *reference.LogPosterior, ref [][]float64, mo reference.Options, n int, rng *rand.Rand) (*CrossRun, error) {
 	mo.Init = nil
 	t0 := time.Now()
