@@ -27,6 +27,13 @@ type ComparisonRow struct {
 	// second, independent run and its C2ST against the first. Nil where it
 	// was not run (and in comparisons written before it existed).
 	CrossRun *CrossRun `json:"cross_run,omitempty"`
+	// ReferenceCached says that the reference was loaded from
+	// CompareOptions.References rather than sampled: MCMCSec, MaxRHat and
+	// Warnings are then those of the run when it was made.
+	ReferenceCached bool `json:"reference_cached,omitempty"`
+	// Exact is the exact correction of the neural posterior held against
+	// the reference (CompareOptions.Exact); nil where it was not run.
+	Exact    *ExactRow `json:"exact,omitempty"`
 	Warnings []string  `json:"warnings,omitempty"`
 	neural   [][]float64
 	ref      [][]float64
@@ -60,8 +67,11 @@ type Comparison struct {
 	// Subsample says how the reference draws were reduced to the compared
 	// number: "random" (without replacement). Empty in comparisons written
 	// before it: those thinned the chains evenly, which reads C2ST high.
-	Subsample string   `json:"reference_subsample,omitempty"`
-	Warnings  []string `json:"warnings,omitempty"`
+	Subsample string `json:"reference_subsample,omitempty"`
+	// Exact averages the exact correction over the observations
+	// (CompareOptions.Exact); nil when it was not run.
+	Exact    *ExactSummary `json:"exact,omitempty"`
+	Warnings []string      `json:"warnings,omitempty"`
 	// Absent, when not empty, says why there is no comparison (the
 	// likelihood is intractable, say); Rows is then empty.
 	Absent string `json:"absent,omitempty"`
@@ -78,6 +88,20 @@ type CompareOptions struct {
 	CrossRuns int
 	Seed      uint64
 	Progress  func(done, total int)
+
+	// References, when not empty, is a directory of cached reference
+	// draws (see compare_refcache.go): an observation whose runs it holds
+	// loads them instead of sampling, one whose runs it lacks samples them
+	// and saves them there. A reference made under another experiment, or
+	// for another trace, is refused with an error.
+	References string
+	// TestSet names the test set (its file) in the cached references'
+	// manifests; information only, the traces themselves are checked.
+	TestSet string
+	// Exact also corrects each neural posterior to the exact one
+	// (exact.Posterior) and compares the corrected draws with the
+	// reference: C2ST, route, k-hat, ESS and seconds.
+	Exact bool
 }
 
 // Random streams of Compare, per observation i: stream + i of the seed.
@@ -94,7 +118,9 @@ const (
 // reference draws compared are a random subsample, without replacement,
 // of all chains' draws. For the first CrossRuns observations the
 // reference is sampled again from the prior with another seed, and the
-// C2ST between the two runs is the comparison's noise floor.
+// C2ST between the two runs is the comparison's noise floor. With
+// References, the runs come from and go to that directory; with Exact, the
+// exact correction is compared too.
 func Compare(m *npe.Model, test *dataset.Set, opt CompareOptions) (*Comparison, error) {
 	if opt.Obs <= 0 {
 		opt.Obs = 20
@@ -110,8 +136,15 @@ func Compare(m *npe.Model, test *dataset.Set, opt CompareOptions) (*Comparison, 
 		opt.CrossRuns = 0
 	}
 	c := &Comparison{Names: m.Names, Subsample: "random"}
+	var cache *refCache
+	if opt.References != "" {
+		var err error
+		if cache, err = newRefCache(opt.References, opt.TestSet, m.Experiment, m.Names); err != nil {
+			return nil, err
+		}
+	}
 	for i := range opt.Obs {
-		row, err := compareOne(m, test, i, i < opt.CrossRuns, opt)
+		row, err := compareOne(m, test, i, i < opt.CrossRuns, opt, cache)
 		if err != nil {
 			return nil, err
 		}
@@ -127,9 +160,15 @@ func Compare(m *npe.Model, test *dataset.Set, opt CompareOptions) (*Comparison, 
 	return c, nil
 }
 
+// Where a run's chains start (refRun.Start).
+const (
+	startNeural = "neural draws (of the model compared when the run was made)"
+	startPrior  = "prior"
+)
+
 // compareOne compares the posteriors of test row i, with the cross-run
-// check when cross is true.
-func compareOne(m *npe.Model, test *dataset.Set, i int, cross bool, opt CompareOptions) (ComparisonRow, error) {
+// check when cross is true; cache, when not nil, holds the references.
+func compareOne(m *npe.Model, test *dataset.Set, i int, cross bool, opt CompareOptions, cache *refCache) (ComparisonRow, error) {
 	row := ComparisonRow{Index: i, truth: test.Theta[i*test.P : (i+1)*test.P]}
 	trace := make([]float64, test.T)
 	for t, v := range test.Traces[i*test.T : (i+1)*test.T] {
@@ -146,26 +185,45 @@ func compareOne(m *npe.Model, test *dataset.Set, i int, cross bool, opt CompareO
 	}
 	row.NeuralMs = float64(time.Since(t0).Microseconds()) / 1000
 	row.neural = posts[0].Draws
+	var mf *refManifest
+	if cache != nil {
+		if mf, err = cache.manifest(i, trace); err != nil {
+			return row, err
+		}
+	}
+	sub := subsampleRNG(opt.Seed, i)
+	get := func(name string, mo reference.Options, start string) (*refRun, error) {
+		sample := func() (*refRun, error) { return sampleRun(lp, mo, opt.Draws, sub, start) }
+		if cache == nil {
+			return sample()
+		}
+		return cache.run(mf, name, opt.Draws, sub, sample)
+	}
 	mo := opt.MCMC
 	mo.Seed = opt.Seed + uint64(i)
 	mo.Init = row.neural[:min(len(row.neural), 200)]
-	t0 = time.Now()
-	res, err := lp.Sample(mo)
+	first, err := get(runMain, mo, startNeural)
 	if err != nil {
 		return row, fmt.Errorf("validation: reference posterior of observation %d: %w", i, err)
 	}
-	row.MCMCSec = time.Since(t0).Seconds()
-	row.Warnings = res.Warnings
-	row.MaxRHat = maxRHat(res)
-	sub := subsampleRNG(opt.Seed, i)
-	row.ref = diagnose.SubsampleRows(res.Draws, opt.Draws, sub)
+	row.MCMCSec, row.Warnings, row.MaxRHat, row.ref, row.ReferenceCached = first.Seconds, first.Warnings, first.MaxRHat, first.Draws, first.Cached
 	if err := row.measure(opt.Seed); err != nil {
 		return row, err
 	}
 	if cross {
 		mo.Seed += crossRunSeed
-		if row.CrossRun, err = crossRun(lp, row.ref, mo, opt.Draws, sub); err != nil {
+		mo.Init = nil
+		second, err := get(runCross, mo, startPrior)
+		if err == nil {
+			row.CrossRun, err = crossFromRun(row.ref, second, mo.Seed)
+		}
+		if err != nil {
 			return row, fmt.Errorf("validation: second reference run of observation %d: %w", i, err)
+		}
+	}
+	if opt.Exact {
+		if row.Exact, err = compareExact(m, trace, row.ref, i, opt); err != nil {
+			return row, err
 		}
 	}
 	return row, nil
@@ -261,4 +319,5 @@ func (c *Comparison) average() {
 		}
 	}
 	c.noiseFloor()
+	c.summarizeExact()
 }

@@ -3,7 +3,6 @@ package validation
 import (
 	"fmt"
 	"math/rand/v2"
-	"time"
 
 	"github.com/laa-neuro/laa/diagnose"
 	"github.com/laa-neuro/laa/reference"
@@ -30,6 +29,7 @@ type CrossRun struct {
 	MCMCSec  float64  `json:"mcmc_seconds"` // time of the second run
 	MaxRHat  float64  `json:"max_rhat"`     // of the second run's chains
 	Warnings []string `json:"warnings,omitempty"`
+	Cached   bool     `json:"cached,omitempty"` // loaded from CompareOptions.References; MCMCSec is the run's when it was made
 }
 
 // crossRun samples lp a second time with mo (Init dropped, so the chains
@@ -38,18 +38,21 @@ type CrossRun struct {
 // reference always is: it sets the C2ST's z-scoring).
 func crossRun(lp *reference.LogPosterior, ref [][]float64, mo reference.Options, n int, rng *rand.Rand) (*CrossRun, error) {
 	mo.Init = nil
-	t0 := time.Now()
-	res, err := lp.Sample(mo)
+	run, err := sampleRun(lp, mo, n, rng, startPrior)
 	if err != nil {
 		return nil, err
 	}
-	cr := &CrossRun{MCMCSec: time.Since(t0).Seconds(), MaxRHat: maxRHat(res), Warnings: res.Warnings}
-	c2st, err := diagnose.C2ST(ref, diagnose.SubsampleRows(res.Draws, n, rng), diagnose.C2STConfig{Seed: mo.Seed})
+	return crossFromRun(ref, run, mo.Seed)
+}
+
+// crossFromRun compares the second run's draws with ref, the first run's,
+// by a C2ST seeded with seed.
+func crossFromRun(ref [][]float64, run *refRun, seed uint64) (*CrossRun, error) {
+	c2st, err := diagnose.C2ST(ref, run.Draws, diagnose.C2STConfig{Seed: seed})
 	if err != nil {
 		return nil, err
 	}
-	cr.C2ST = c2st.Accuracy
-	return cr, nil
+	return &CrossRun{C2ST: c2st.Accuracy, MCMCSec: run.Seconds, MaxRHat: run.MaxRHat, Warnings: run.Warnings, Cached: run.Cached}, nil
 }
 
 // noiseFloor averages the rows' cross-run C2ST and adds a warning for

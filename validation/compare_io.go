@@ -13,7 +13,9 @@ import (
 // Write stores the comparison in dir: compare.json, compare.csv and the
 // overlaid marginals of the first observation (marginals.png/.svg). The
 // CSV's noise_floor_c2st, cross_run_max_rhat and cross_run_seconds are
-// empty for observations without a cross-run check.
+// empty for observations without a cross-run check, its exact_* columns
+// for observations without an exact correction (CompareOptions.Exact);
+// reference_cached is 1 where the reference was loaded from a cache.
 func (c *Comparison) Write(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("comparison: %w", err)
@@ -22,7 +24,7 @@ func (c *Comparison) Write(dir string) error {
 		return err
 	}
 	err := atomicfile.Write(filepath.Join(dir, "compare.csv"), func(f *os.File) error {
-		fmt.Fprint(f, "index,c2st,noise_floor_c2st,max_rhat,cross_run_max_rhat,neural_ms,mcmc_seconds,cross_run_seconds")
+		fmt.Fprint(f, "index,c2st,noise_floor_c2st,max_rhat,cross_run_max_rhat,neural_ms,mcmc_seconds,cross_run_seconds,reference_cached,exact_c2st,exact_route,exact_k_hat,exact_ess,exact_seconds")
 		for _, n := range c.Names {
 			fmt.Fprintf(f, ",mean_diff_sd_%s,sd_ratio_%s,w1_%s", n, n, n)
 		}
@@ -32,7 +34,15 @@ func (c *Comparison) Write(dir string) error {
 			if cr := r.CrossRun; cr != nil {
 				floor, rhat, sec = fmt.Sprintf("%.4f", cr.C2ST), fmt.Sprintf("%.4f", cr.MaxRHat), fmt.Sprintf("%.2f", cr.MCMCSec)
 			}
-			fmt.Fprintf(f, "%d,%.4f,%s,%.4f,%s,%.3f,%.2f,%s", r.Index, r.C2ST, floor, r.MaxRHat, rhat, r.NeuralMs, r.MCMCSec, sec)
+			cached := 0
+			if r.ReferenceCached {
+				cached = 1
+			}
+			ex := ",,,,"
+			if e := r.Exact; e != nil {
+				ex = fmt.Sprintf("%.4f,%s,%s,%s,%.3f", e.C2ST, e.Route, optNum(e.KHat, "%.4f"), optNum(e.ESS, "%.1f"), e.Seconds)
+			}
+			fmt.Fprintf(f, "%d,%.4f,%s,%.4f,%s,%.3f,%.2f,%s,%d,%s", r.Index, r.C2ST, floor, r.MaxRHat, rhat, r.NeuralMs, r.MCMCSec, sec, cached, ex)
 			for j := range c.Names {
 				fmt.Fprintf(f, ",%.4g,%.4g,%.4g", r.MeanDiffSD[j], r.SDRatio[j], r.W1[j])
 			}
@@ -141,4 +151,12 @@ func copyMarginals(dir, reportDir string) error {
 		}
 	}
 	return nil
+}
+
+// optNum formats an optional number with format, "" when absent.
+func optNum(v *float64, format string) string {
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprintf(format, *v)
 }

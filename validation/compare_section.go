@@ -54,6 +54,16 @@ func comparisonSection(r *report.Report, c *Comparison) {
 			}
 		}
 	}
+	cached := 0
+	for _, row := range c.Rows {
+		if row.ReferenceCached {
+			cached++
+		}
+	}
+	if cached > 0 {
+		s.Paragraph(fmt.Sprintf("The reference of %d of the %d observations was loaded from a directory of cached references (laa compare --references); their MCMC times and R-hat are those of the runs when they were made. "+
+			"Those chains started from the neural draws of the model compared then: the start only shortens burn-in, the chains converge to the exact posterior regardless, and the noise floor checks how well they did.", cached, len(c.Rows)))
+	}
 	mcmc := fmt.Sprintf("%.1f s MCMC", c.MCMCSec)
 	if c.NoiseFloorObs > 0 {
 		mcmc += fmt.Sprintf(" (%.1f s for the second run from the prior)", c.CrossRunSec)
@@ -84,6 +94,7 @@ func comparisonSection(r *report.Report, c *Comparison) {
 	s.Table(report.Table{Name: "comparison", Caption: "Per observation (noise floor: C2ST between two MCMC runs; '-' where the reference ran once)",
 		Header: []string{"test row", "C2ST", "noise floor", "|mean difference| / sd, mean over parameters", "sd ratio, mean over parameters",
 			"max R-hat (MCMC)", "MCMC seconds", "max R-hat (second run)", "second run seconds"}, Rows: per})
+	exactSection(s, c)
 	s.Figure("comparison_marginals.png", "Marginals of the neural and the reference posterior for the first observation; the dashed line is the true value.")
 }
 
