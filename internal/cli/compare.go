@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/diagnose"
 	"github.com/laa-neuro/laa/npe"
 	"github.com/laa-neuro/laa/reference"
 	"github.com/laa-neuro/laa/validation"
@@ -33,7 +34,21 @@ a second time (another seed, chains started from the prior): the C2ST between
 the two runs is the comparison's noise floor, what a perfect neural posterior
 would read; above 0.55 the reference is not reproducible there and a warning
 says so. Writes compare.csv, compare.json and marginals.png/.svg; pass the
-directory to 'laa diagnose --comparison' to add a section to the report.`,
+directory to 'laa diagnose --comparison' to add a section to the report.
+
+--references DIR caches the reference draws: an observation whose runs DIR
+holds loads them (their MCMC seconds and R-hat are those of the runs when
+made), one whose runs it lacks samples and saves them there (obs_<row>.npy,
+obs_<row>_cross.npy and the manifest obs_<row>.json). Several models trained
+on one experiment can so be compared against one set of references; a
+reference made under another experiment, or for another trace, is refused.
+The cached main run's chains started from another model's neural draws: the
+start only shortens burn-in, the reference is the exact posterior regardless,
+and the noise floor checks it.
+
+--exact also corrects each neural posterior to the exact one (as 'laa infer
+--exact' does) and reports the corrected posterior's C2ST against the
+reference, its route, k-hat, ESS and seconds.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if modelPath == "" || data == "" {
@@ -48,6 +63,7 @@ directory to 'laa diagnose --comparison' to add a section to the report.`,
 				return err
 			}
 			opt.Progress = e.progress("compare", "posteriors")
+			opt.TestSet = filepath.Base(data)
 			c, err := validation.Compare(m, test, opt)
 			if err != nil {
 				return err
@@ -70,9 +86,12 @@ directory to 'laa diagnose --comparison' to add a section to the report.`,
 	f.StringVarP(&out, "output", "o", "compare", "output directory")
 	f.IntVar(&opt.Obs, "n-obs", 20, "held-out observations to compare")
 	f.IntVar(&opt.Draws, "draws", 2000, "draws per posterior")
+	f.IntVar(&opt.MCMC.Burnin, "mcmc-burnin", 0, "MCMC burn-in iterations per chain (0: the sampler's default)")
 	f.IntVar(&opt.MCMC.Iterations, "mcmc-iterations", 0, "MCMC sampling iterations per chain (0: the sampler's default)")
 	f.IntVar(&opt.CrossRuns, "cross-runs", 0, "observations (the first ones) whose reference is sampled twice for the noise floor (0: all; negative: none)")
 	f.Uint64Var(&opt.Seed, "seed", 1, "random seed")
+	f.StringVar(&opt.References, "references", "", "directory of cached reference draws: load them where present, sample and save them otherwise")
+	f.BoolVar(&opt.Exact, "exact", false, "also compare the exact correction (importance sampling or MCMC from the neural draws) with the reference")
 	return cmd
 }
 
@@ -83,13 +102,42 @@ func (e *env) printCompare(c *validation.Comparison) {
 		fmt.Fprintf(e.stdout, " (second run %.1f s)", c.CrossRunSec)
 	}
 	fmt.Fprintln(e.stdout)
-	fmt.Fprintf(e.stdout, "  %-5s %7s %12s %9s %9s %12s\n", "row", "C2ST", "noise floor", "R-hat", "MCMC s", "2nd run s")
+	if x := c.Exact; x != nil {
+		fmt.Fprintf(e.stdout, "  exact correction: mean C2ST %.3f, importance route on %.0f %%, %s, %.2f s per observation\n",
+			x.MeanC2ST, 100*x.ImportanceShare, khatText(x), x.MeanSeconds)
+	}
+	head := fmt.Sprintf("  %-5s %7s %12s %9s %9s %12s", "row", "C2ST", "noise floor", "R-hat", "MCMC s", "2nd run s")
+	if c.Exact != nil {
+		head += fmt.Sprintf(" %11s %-20s %7s %7s %9s", "exact C2ST", "route", "k-hat", "ESS", "exact s")
+	}
+	fmt.Fprintln(e.stdout, head)
 	for _, r := range c.Rows {
 		floor, sec := "-", "-"
 		if r.CrossRun != nil {
 			floor, sec = fmt.Sprintf("%.3f", r.CrossRun.C2ST), fmt.Sprintf("%.1f", r.CrossRun.MCMCSec)
 		}
-		fmt.Fprintf(e.stdout, "  %-5d %7.3f %12s %9.3f %9.1f %12s\n", r.Index, r.C2ST, floor, r.MaxRHat, r.MCMCSec, sec)
+		mcmc := fmt.Sprintf("%.1f", r.MCMCSec)
+		if r.ReferenceCached {
+			mcmc += "*"
+		}
+		fmt.Fprintf(e.stdout, "  %-5d %7.3f %12s %9.3f %9s %12s", r.Index, r.C2ST, floor, r.MaxRHat, mcmc, sec)
+		if x := r.Exact; x != nil {
+			kh, ess := "-", "-"
+			if x.KHat != nil {
+				kh = fmt.Sprintf("%.2f", *x.KHat)
+			}
+			if x.ESS != nil {
+				ess = fmt.Sprintf("%.0f", *x.ESS)
+			}
+			fmt.Fprintf(e.stdout, " %11.3f %-20s %7s %7s %9.2f", x.C2ST, x.Route, kh, ess, x.Seconds)
+		}
+		fmt.Fprintln(e.stdout)
+	}
+	for _, r := range c.Rows {
+		if r.ReferenceCached {
+			fmt.Fprintln(e.stdout, "  * reference loaded from --references: MCMC seconds of the run when it was made")
+			break
+		}
 	}
 	for _, w := range c.Warnings {
 		fmt.Fprintln(e.stdout, "  warning:", w)
@@ -183,4 +231,13 @@ func neuralInit(m *npe.Model, trace []float64, seed uint64) ([][]float64, error)
 		return nil, err
 	}
 	return posts[0].Draws, nil
+}
+
+// khatText describes the exact correction's k-hat distribution.
+func khatText(x *validation.ExactSummary) string {
+	if x.KHatObs == 0 {
+		return "no k-hat"
+	}
+	q := x.KHatQuartiles
+	return fmt.Sprintf("k-hat quartiles %.2f/%.2f/%.2f, %.0f %% <= %g", q[0], q[1], q[2], 100*x.KHatGood, diagnose.MaxKHat)
 }

@@ -94,6 +94,10 @@ func (e *env) printComparison(c *validation.Comparison) {
 	}
 	fmt.Fprintf(e.stdout, "  against the exact posterior on %d held-out observations: C2ST %.3f (%s), sd ratio %.2f, mean offset %.2f sd\n",
 		len(c.Rows), c.MeanC2ST, floorText(c), ratio, offset)
+	if x := c.Exact; x != nil {
+		fmt.Fprintf(e.stdout, "  exact correction: C2ST %.3f against the exact posterior, importance route on %.0f %%, %s, %.2f s per observation\n",
+			x.MeanC2ST, 100*x.ImportanceShare, khatText(x), x.MeanSeconds)
+	}
 	if c.Subsample == "" {
 		fmt.Fprintln(e.stdout, "  warning: this comparison was written by an older laa that thinned the MCMC draws evenly, which reads C2ST high; rerun 'laa compare'")
 	}

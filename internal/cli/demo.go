@@ -34,7 +34,10 @@ func (e *env) demoCmd() *cobra.Command {
   3. diagnose calibration on the held-out pairs, compare the posterior with
      the exact one (MCMC, each sampled twice for the noise floor) on the
      first --compare-obs of them, and write the HTML report,
-  4. infer the posterior of one held-out trace from its CSV file,
+  4. infer the posterior of one held-out trace from its CSV file, corrected
+     to the exact one (as 'laa infer --exact': importance sampling from the
+     neural posterior, MCMC where the weights are unreliable), printing the
+     route it took,
 and prints the report's path with a verdict per parameter. About 3 minutes
 on 2 cores.`,
 		Args: cobra.NoArgs,
@@ -123,7 +126,9 @@ on 2 cores.`,
 }
 
 // demoInfer writes held-out trace 0 as a CSV, as a user's recording would
-// come, and runs inference on it from the file.
+// come, and runs inference on it from the file with the exact correction
+// on (the route is printed; the amortized draws are kept beside the
+// corrected ones as .amortized.npy).
 func (e *env) demoInfer(m *npe.Model, test *dataset.Set, dir string, seed uint64) error {
 	path := filepath.Join(dir, "example_trace.csv")
 	err := atomicfile.Write(path, func(f *os.File) error {
@@ -141,7 +146,7 @@ func (e *env) demoInfer(m *npe.Model, test *dataset.Set, dir string, seed uint64
 		return err
 	}
 	fmt.Fprintf(e.stdout, "      true parameters of the example: %v = %.4g\n", m.Names, test.Theta[:test.P])
-	return e.infer(m, []observed{o}, 2000, seed, filepath.Join(dir, "posterior"))
+	return e.inferWith(m, []observed{o}, inferOptions{draws: 2000, seed: seed, out: filepath.Join(dir, "posterior"), exact: true})
 }
 
 // writeHHRecordings writes two biologically plausible test recordings as

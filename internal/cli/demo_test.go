@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"codeberg.org/sbinet/npyio"
+
 	"github.com/laa-neuro/laa/dataset"
 	"github.com/laa-neuro/laa/npe"
 )
@@ -26,14 +28,14 @@ func TestDemoEndToEnd(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("demo failed:\n%s", out)
 	}
-	for _, want := range []string{"report: ", "calibration error", "typicality of 10x observation noise", "example_trace: 2000 draws", "against the exact posterior on 2 held-out observations", "verdict:"} {
+	for _, want := range []string{"report: ", "calibration error", "typicality of 10x observation noise", "example_trace: 2000 draws", "posterior: exact by ", "against the exact posterior on 2 held-out observations", "verdict:"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}
 	}
 	for _, f := range []string{"train.npz", "test.npz", "model.laa", "model.history.json", "example_trace.csv",
 		"report/index.html", "report/comparison/compare.json", "report/comparison_marginals.png", "report/metrics.csv", "report/metrics.json", "report/ranks.png", "report/ppc.svg",
-		"posterior/example_trace.draws.npy", "posterior/example_trace.draws.csv", "posterior/example_trace.summary.json"} {
+		"posterior/example_trace.draws.npy", "posterior/example_trace.amortized.npy", "posterior/example_trace.draws.csv", "posterior/example_trace.summary.json"} {
 		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
 			t.Errorf("missing or empty %s: %v", f, err)
 		}
@@ -49,8 +51,9 @@ func TestDemoEndToEnd(t *testing.T) {
 	if err := json.Unmarshal(b, &summary); err != nil || len(summary.Params) != 5 {
 		t.Fatalf("summary.json: %v %+v", err, summary)
 	}
-	// Round trip: the posterior inferred from the CSV file equals the one
-	// inferred from the simulation directly (same seed as infer's).
+	// Round trip: the amortized posterior inferred from the CSV file (kept
+	// as .amortized.npy beside the corrected draws) equals the one inferred
+	// from the simulation directly (same seed as infer's).
 	m, _, err := npe.Load(filepath.Join(dir, "model.laa"))
 	if err != nil {
 		t.Fatal(err)
@@ -63,13 +66,18 @@ func TestDemoEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for j := range summary.Summary {
-		mean := 0.0
-		for _, d := range direct[0].Draws {
+	amortized := readDrawsNpy(t, filepath.Join(dir, "posterior/example_trace.amortized.npy"), len(summary.Params))
+	if len(amortized) != 2000 {
+		t.Fatalf("%d amortized draws, want 2000", len(amortized))
+	}
+	for j := range summary.Params {
+		mean, got := 0.0, 0.0
+		for k, d := range direct[0].Draws {
 			mean += d[j] / 2000
+			got += amortized[k][j] / 2000
 		}
-		if got := summary.Summary[j].Mean; math.Abs(got-mean) > 1e-4*(math.Abs(mean)+1e-3) {
-			t.Errorf("%s: posterior mean %g from the CSV file, %g from the simulation", summary.Params[j], got, mean)
+		if math.Abs(got-mean) > 1e-4*(math.Abs(mean)+1e-3) {
+			t.Errorf("%s: amortized posterior mean %g from the CSV file, %g from the simulation", summary.Params[j], got, mean)
 		}
 	}
 	// The same model infers from the CLI; an isolated NaN is interpolated
@@ -96,4 +104,26 @@ func TestDemoEndToEnd(t *testing.T) {
 		t.Fatalf("report does not render with every image: %v\n%s", err, check)
 	}
 	t.Log(strings.TrimSpace(string(check)))
+}
+
+// readDrawsNpy reads an n x p float64 .npy file of draws.
+func readDrawsNpy(t *testing.T, path string, p int) [][]float64 {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var flat []float64
+	if err := npyio.Read(f, &flat); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	if len(flat)%p != 0 {
+		t.Fatalf("%s: %d values for %d parameters", path, len(flat), p)
+	}
+	out := make([][]float64, len(flat)/p)
+	for i := range out {
+		out[i] = flat[i*p : (i+1)*p]
+	}
+	return out
 }

@@ -119,7 +119,10 @@ func (e *env) assess(m *npe.Model, test *dataset.Set, opt validation.Options) (*
 	return validation.Assess(m, test, opt)
 }
 
-// printVerdict prints the per-parameter calibration verdict.
+// printVerdict prints the per-parameter calibration verdict, TARP's joint
+// calibration, each recording's trust verdict with the rules it failed,
+// and the comparison with the exact posterior (mean C2ST against the noise
+// floor) when there is one.
 func (e *env) printVerdict(res *validation.Result, page string) {
 	fmt.Fprintf(e.stdout, "report: %s\n", page)
 	for _, p := range res.Params {
@@ -132,10 +135,18 @@ func (e *env) printVerdict(res *validation.Result, page string) {
 	for _, c := range res.Typicality {
 		fmt.Fprintf(e.stdout, "  typicality of %-24s p = %.3g (%s expected)\n", c.Name+":", c.Result.PValue, c.Expected)
 	}
+	tarp := "jointly calibrated"
+	if !res.JointCalibrated {
+		tarp = "NOT jointly calibrated"
+	}
+	fmt.Fprintf(e.stdout, "  TARP (joint calibration): %s, area error %.3f, bias %.3f, KS p = %.3g\n", tarp, res.TARP.AreaError, res.TARP.Bias, res.TARP.KSP)
 	for _, r := range res.Recordings {
-		v := "typical, trained protocol"
+		v := "trustworthy"
 		if !r.Trustworthy {
-			v = "NOT trustworthy"
+			v = "not trustworthy"
+			if len(r.Untrustworthy) > 0 {
+				v += " (" + strings.Join(r.Untrustworthy, "; ") + ")"
+			}
 		}
 		fmt.Fprintf(e.stdout, "  recording %-27s typicality p = %.3g, PPC %.0f %% inside 90 %% band: %s\n", r.Name+":", r.Typicality.PValue, 100*r.PPC.Inside90, v)
 	}

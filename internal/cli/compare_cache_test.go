@@ -1,0 +1,58 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCompareReferencesAndExact: laa compare --references saves the
+// references and a second model-free rerun loads them (marked with *);
+// --exact adds the corrected posterior's columns to the table and
+// compare.json; a test set with other traces is refused.
+func TestCompareReferencesAndExact(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a model")
+	}
+	t.Parallel()
+	dir := t.TempDir()
+	p := func(name string) string { return filepath.Join(dir, name) }
+	for _, args := range [][]string{
+		{"simulate", "-n", "2000", "--seed", "4", "-o", p("train.npz")},
+		{"simulate", "-n", "5", "--seed", "5", "-o", p("test.npz")},
+		{"simulate", "-n", "5", "--seed", "6", "-o", p("other.npz")},
+		{"train", "--data", p("train.npz"), "--epochs", "1", "-o", p("m.laa")},
+	} {
+		if code, out := run(args...); code != 0 {
+			t.Fatalf("laa %v: %s", args, out)
+		}
+	}
+	cmp := []string{"compare", "--model", p("m.laa"), "--n-obs", "2", "--draws", "200", "--mcmc-burnin", "30", "--mcmc-iterations", "30",
+		"--cross-runs", "1", "--references", p("refs")}
+	code, out := run(append(cmp, "--data", p("test.npz"), "--exact", "-o", p("c1"))...)
+	if code != 0 || !strings.Contains(out, "exact correction: mean C2ST") || !strings.Contains(out, "exact C2ST") {
+		t.Fatalf("compare --exact: exit %d\n%s", code, out)
+	}
+	if _, err := os.Stat(p("refs/obs_0_cross.npy")); err != nil {
+		t.Fatalf("references not saved: %v", err)
+	}
+	var saved struct {
+		Exact *struct {
+			Obs      int     `json:"obs"`
+			MeanC2ST float64 `json:"mean_c2st"`
+		} `json:"exact"`
+	}
+	b, _ := os.ReadFile(p("c1/compare.json"))
+	if err := json.Unmarshal(b, &saved); err != nil || saved.Exact == nil || saved.Exact.Obs != 2 || !(saved.Exact.MeanC2ST >= 0.3) {
+		t.Fatalf("compare.json: %v\n%s", err, b)
+	}
+	code, out = run(append(cmp, "--data", p("test.npz"), "-o", p("c2"))...)
+	if code != 0 || !strings.Contains(out, "reference loaded from --references") || strings.Contains(out, "exact C2ST") {
+		t.Fatalf("compare with cached references: exit %d\n%s", code, out)
+	}
+	if code, out := run(append(cmp, "--data", p("other.npz"), "-o", p("c3"))...); code == 0 || !strings.Contains(out, "another trace") {
+		t.Fatalf("compare with another test set: exit %d\n%s", code, out)
+	}
+}
