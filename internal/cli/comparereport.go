@@ -25,6 +25,7 @@ const (
 // default report (diagnose, demo) includes.
 type compareFlags struct {
 	obs, draws, burnin, iterations int
+	noExact                        bool
 }
 
 // register adds the flags to cmd.
@@ -34,11 +35,12 @@ func (c *compareFlags) register(cmd *cobra.Command) {
 	f.IntVar(&c.draws, "compare-draws", 1000, "draws per posterior in that comparison")
 	f.IntVar(&c.burnin, "compare-mcmc-burnin", 0, "MCMC burn-in iterations per chain in that comparison (0: the sampler's default)")
 	f.IntVar(&c.iterations, "compare-mcmc-iterations", reportMCMCIterations, "MCMC sampling iterations per chain in that comparison (0: the sampler's default, extended until the chains converge; otherwise fixed)")
+	f.BoolVar(&c.noExact, "compare-no-exact", false, "leave the exact correction (importance sampling from the neural posterior) out of that comparison")
 }
 
 // options returns the comparison's options.
 func (c compareFlags) options(seed uint64) validation.CompareOptions {
-	o := validation.CompareOptions{Obs: c.obs, Draws: c.draws, Seed: seed}
+	o := validation.CompareOptions{Obs: c.obs, Draws: c.draws, Seed: seed, Exact: !c.noExact}
 	o.MCMC.Burnin = c.burnin
 	if c.iterations > 0 {
 		o.MCMC.Iterations, o.MCMC.MaxIterations = c.iterations, c.iterations
