@@ -17,7 +17,7 @@ import (
 func (e *env) trainCmd() *cobra.Command {
 	var (
 		data, out, preset, summary, coupling string
-		epochs                               int
+		epochs, patience                     int
 		seed                                 uint64
 		resume                               bool
 	)
@@ -58,6 +58,9 @@ model as <model>.history.json.`,
 				if cmd.Flags().Changed("epochs") {
 					opt.Epochs = epochs
 				}
+				if cmd.Flags().Changed("patience") {
+					opt.Patience = patience
+				}
 				if cmd.Flags().Changed("seed") {
 					opt.Seed = seed
 				}
@@ -90,6 +93,7 @@ model as <model>.history.json.`,
 	f.StringVarP(&out, "output", "o", "", "model file to write")
 	f.StringVar(&preset, "preset", train.PresetQuick, "training recipe: quick or seed")
 	f.IntVar(&epochs, "epochs", 0, "override the preset's number of epochs")
+	f.IntVar(&patience, "patience", 0, "override the preset's early stopping: stop after this many epochs without a better validation loss (0: never)")
 	f.Uint64Var(&seed, "seed", 1, "random seed (weights, validation split, shuffling)")
 	f.BoolVar(&resume, "resume", false, "continue the interrupted run saved in -o")
 	f.StringVar(&coupling, "flow", "", "override the flow's coupling layers: affine or spline (rational-quadratic splines)")
