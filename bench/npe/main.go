@@ -90,7 +90,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	for _, c := range []struct {
 		name, preset  string
 		warmup, steps int
-	}{{"MLP", train.PresetQuick, 5, *mlpSteps}, {"LSTM", train.PresetSeed, 2, *lstmSteps}} {
+	}{{"MLP", train.PresetMLP, 5, *mlpSteps}, {"LSTM", train.PresetSeed, 2, *lstmSteps}} {
 		if *only != "" && *only != c.name {
 			continue
 		}

@@ -30,7 +30,7 @@ func (e *env) demoCmd() *cobra.Command {
 		Short: "The whole job on the embedded defaults: simulate, train, diagnose, infer, report",
 		Long: `demo runs laa end to end with nothing but the embedded defaults:
   1. simulate 100,000 training pairs and 1,000 held-out pairs from the prior,
-  2. train the quick preset (MLP summary network + coupling flow),
+  2. train the quick preset (convolutions over the trace + statistics, coupling flow),
   3. diagnose calibration on the held-out pairs, compare the posterior with
      the exact one (MCMC, each sampled twice for the noise floor) on the
      first --compare-obs of them, and write the HTML report,
@@ -38,7 +38,7 @@ func (e *env) demoCmd() *cobra.Command {
      to the exact one (as 'laa infer --exact': importance sampling from the
      neural posterior, MCMC where the weights are unreliable), printing the
      route it took,
-and prints the report's path with a verdict per parameter. About 3 minutes
+and prints the report's path with a verdict per parameter. About 5 minutes
 on 2 cores.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -139,7 +139,7 @@ func (e *env) growthPoint(k, nTrain, nTest, draws, epochs int, seed uint64, dir 
 		return p, run, nil, err
 	}
 	run.Statistics = trainSet.S()
-	opt, _ := train.Preset(train.PresetQuick)
+	opt, _ := train.Preset(train.PresetMLP)
 	opt.Seed = seed
 	if epochs > 0 {
 		opt.Epochs = epochs
