@@ -25,7 +25,7 @@ const (
 // Defaults of Options.
 const (
 	DefaultDraws          = 2000
-	DefaultProposalFactor = 4
+	DefaultProposalFactor = 3
 	// MinESS is the smallest effective sample size of the smoothed
 	// weights that the importance route accepts: the reference sampler's
 	// own bar for its draws.

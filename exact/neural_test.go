@@ -79,7 +79,8 @@ func TestLAARoutes(t *testing.T) {
 		return lp.Sample(o)
 	}
 	short := reference.Options{Chains: 32, Burnin: 100, Iterations: 100, MaxIterations: 100}
-	res, err := Correct(lp, scaled(priors, 1.5, 1), mcmc, Options{Draws: 500, Seed: 1, MCMC: short})
+	// 2,000 proposals: enough for the ESS of 400 the route requires.
+	res, err := Correct(lp, scaled(priors, 1.5, 1), mcmc, Options{Draws: 500, ProposalFactor: 4, Seed: 1, MCMC: short})
 	if err != nil {
 		t.Fatal(err)
 	}
