@@ -46,15 +46,15 @@ stimulus compared with the protocol the model was trained on.
 
 Where the likelihood is tractable (Gaussian observation noise, no intrinsic
 noise) the neural posterior is corrected to the exact one (--exact, on by
-default): 4 n proposals from the neural posterior (30 % of them from a
+default): 3 n proposals from the neural posterior (30 % of them from a
 version twice as wide) are weighted by prior x likelihood / proposal density,
 the weights Pareto-smoothed (PSIS), and n draws resampled from them
 (systematic resampling, with replacement). When the Pareto k-hat exceeds
 min(1 - 1/log10 S, 0.7) or the effective sample size is below 400, an
-adaptive stage adds 4 n proposals from a Student-t fitted to the weighted
+adaptive stage adds 3 n proposals from a Student-t fitted to the weighted
 draws; when that fails too, the draws come from MCMC on the exact likelihood
-started from the neural draws (seconds rather than a fraction of one). Each trace prints its route
-("importance sampling", "MCMC", or "amortized" when the likelihood is
+started from the neural draws (seconds rather than a fraction of one). Each
+trace prints its route ("importance sampling", "MCMC", or "amortized" when the likelihood is
 intractable or --exact=false), k-hat and ESS, and the summary JSON records
 them under "posterior". The draws files hold the corrected draws; the neural
 (amortized) draws are written beside them as <name>.amortized.npy.`,
