@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/internal/testmodel"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/npe"
 	"github.com/laa-neuro/laa/reference"
@@ -121,25 +122,7 @@ func contains(list []string, s string) bool {
 // initialized from 200 simulations).
 func smallModel(t *testing.T, cfg neuron.Config) *npe.Model {
 	t.Helper()
-	sim, err := neuron.NewSimulator(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := dataset.Simulate(sim, dataset.SimulateOptions{Seed: 3, N: 200})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := npe.New(npe.Config{Summary: npe.SummaryConfig{Kind: npe.SummaryMLP, Out: 4, Hidden: 8}, Flow: npe.FlowConfig{Layers: 2, Hidden: 8}}, d, 7)
-	if err != nil {
-		t.Fatal(err)
-	}
-	obs := make([]npe.Observation, d.N)
-	for i := range obs {
-		obs[i] = npe.FromSet(d, i)
-	}
-	if _, err := m.Loss(obs, d.Theta); err != nil {
-		t.Fatal(err)
-	}
+	m, _ := testmodel.Untrained(t, cfg)
 	return m
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/laa-neuro/laa/dataset"
 	"github.com/laa-neuro/laa/diagnose"
 	"github.com/laa-neuro/laa/exact"
+	"github.com/laa-neuro/laa/internal/testmodel"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/npe"
 	"github.com/laa-neuro/laa/plots"
@@ -32,23 +33,9 @@ type tinySetup struct {
 
 func tiny(t *testing.T, cfg neuron.Config) tinySetup {
 	t.Helper()
+	m, d := testmodel.Untrained(t, cfg)
 	sim, err := neuron.NewSimulator(cfg)
 	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := dataset.Simulate(sim, dataset.SimulateOptions{Seed: 3, N: 200})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := npe.New(npe.Config{Summary: npe.SummaryConfig{Kind: npe.SummaryMLP, Out: 4, Hidden: 8}, Flow: npe.FlowConfig{Layers: 2, Hidden: 8}}, d, 7)
-	if err != nil {
-		t.Fatal(err)
-	}
-	obs := make([]npe.Observation, d.N)
-	for i := range obs {
-		obs[i] = npe.FromSet(d, i)
-	}
-	if _, err := m.Loss(obs, d.Theta); err != nil {
 		t.Fatal(err)
 	}
 	ref, _, err := Reference(m, d, 1)

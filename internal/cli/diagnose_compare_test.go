@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,15 +25,7 @@ func TestDiagnoseAddsComparison(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	p := func(name string) string { return filepath.Join(dir, name) }
-	for _, args := range [][]string{
-		{"simulate", "-n", "2000", "--seed", "4", "-o", p("train.npz")},
-		{"simulate", "-n", "60", "--seed", "5", "-o", p("test.npz")},
-		{"train", "--data", p("train.npz"), "--epochs", "1", "-o", p("m.laa")},
-	} {
-		if code, out := run(args...); code != 0 {
-			t.Fatalf("laa %v: %s", args, out)
-		}
-	}
+	trainTiny(t, dir, 60)
 	diag := []string{"diagnose", "--model", p("m.laa"), "--data", p("test.npz"), "--sims", "60", "--draws", "100"}
 	code, out := run(append(diag, append(tinyCompare, "-o", p("rep"))...)...)
 	if code != 0 || !strings.Contains(out, "against the exact posterior on 2 held-out observations") || !strings.Contains(out, "noise floor") {
@@ -72,5 +65,22 @@ func TestDiagnoseAddsComparison(t *testing.T) {
 	}
 	if page, _ := os.ReadFile(p("rep3/index.html")); !strings.Contains(string(page), "No comparison with the exact posterior: it was switched off") {
 		t.Error("--compare-obs 0: the report does not say why the comparison is absent")
+	}
+}
+
+// trainTiny writes into dir a training set of 2,000 simulations (seed 4),
+// a held-out set of nTest (seed 5) as test.npz, and a model trained on the
+// first for one epoch as m.laa.
+func trainTiny(t *testing.T, dir string, nTest int) {
+	t.Helper()
+	p := func(name string) string { return filepath.Join(dir, name) }
+	for _, args := range [][]string{
+		{"simulate", "-n", "2000", "--seed", "4", "-o", p("train.npz")},
+		{"simulate", "-n", fmt.Sprint(nTest), "--seed", "5", "-o", p("test.npz")},
+		{"train", "--data", p("train.npz"), "--epochs", "1", "-o", p("m.laa")},
+	} {
+		if code, out := run(args...); code != 0 {
+			t.Fatalf("laa %v: %s", args, out)
+		}
 	}
 }

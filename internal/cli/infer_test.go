@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/internal/testmodel"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/npe"
 )
@@ -17,25 +17,7 @@ import (
 // 200 simulations) and writes simulation 0 as a CSV recording.
 func untrainedModel(t *testing.T, cfg neuron.Config, dir string) (model, trace string) {
 	t.Helper()
-	sim, err := neuron.NewSimulator(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := dataset.Simulate(sim, dataset.SimulateOptions{Seed: 3, N: 200})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := npe.New(npe.Config{Summary: npe.SummaryConfig{Kind: npe.SummaryMLP, Out: 4, Hidden: 8}, Flow: npe.FlowConfig{Layers: 2, Hidden: 8}}, d, 7)
-	if err != nil {
-		t.Fatal(err)
-	}
-	obs := make([]npe.Observation, d.N)
-	for i := range obs {
-		obs[i] = npe.FromSet(d, i)
-	}
-	if _, err := m.Loss(obs, d.Theta); err != nil {
-		t.Fatal(err)
-	}
+	m, d := testmodel.Untrained(t, cfg)
 	model, trace = filepath.Join(dir, "m.laa"), filepath.Join(dir, "obs.csv")
 	if err := npe.Save(model, m, npe.Extra{}); err != nil {
 		t.Fatal(err)
