@@ -191,6 +191,19 @@ func renderComparison(t *testing.T, c *Comparison) string {
 			os.WriteFile(filepath.Join(dir, "comparison_marginals"+ext), b, 0o644)
 		}
 	}
+	return writeHTML(t, r, dir)
+}
+
+func TestMaxRHatSkipsUndefined(t *testing.T) {
+	t.Parallel()
+	if got := maxRHat(&reference.Result{RHat: []float64{1.01, math.NaN(), 1.2}}); got != 1.2 {
+		t.Fatalf("max R-hat %g, want 1.2", got)
+	}
+}
+
+// writeHTML writes report r into dir and returns its index.html.
+func writeHTML(t *testing.T, r *report.Report, dir string) string {
+	t.Helper()
 	if err := r.Write(dir); err != nil {
 		t.Fatal(err)
 	}
@@ -199,11 +212,4 @@ func renderComparison(t *testing.T, c *Comparison) string {
 		t.Fatal(err)
 	}
 	return string(b)
-}
-
-func TestMaxRHatSkipsUndefined(t *testing.T) {
-	t.Parallel()
-	if got := maxRHat(&reference.Result{RHat: []float64{1.01, math.NaN(), 1.2}}); got != 1.2 {
-		t.Fatalf("max R-hat %g, want 1.2", got)
-	}
 }

@@ -2,8 +2,6 @@ package validation
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -82,14 +80,7 @@ func page(t *testing.T, rec RecordingResult, names []string) string {
 	}
 	r := report.New("test")
 	recordingSection(r, 1, rec, names)
-	if err := r.Write(dir); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "index.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
+	return writeHTML(t, r, dir)
 }
 
 // TestRecordingPageShowsRoute: with a tractable likelihood the recording's
