@@ -272,5 +272,11 @@ func TestMalformedObservationsAreErrors(t *testing.T) {
 		if _, err := m.Loss([]Observation{o}, d.Theta[:d.P]); err == nil {
 			t.Errorf("%s: Loss gave no error", name)
 		}
+		if _, err := m.LogProb(o, [][]float64{d.Theta[:d.P]}); err == nil {
+			t.Errorf("%s: LogProb gave no error", name)
+		}
+		if _, err := m.SampleScaled(o, 5, 2, rng); err == nil {
+			t.Errorf("%s: SampleScaled gave no error", name)
+		}
 	}
 }

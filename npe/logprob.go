@@ -72,7 +72,11 @@ func (m *Model) LogProbScales(obs Observation, thetas [][]float64, scales []floa
 		}
 		jac[i] = lj
 	}
-	z, logdet := m.flow.Transform(s, m.context(obs, len(thetas)))
+	ctx, err := m.context(obs, len(thetas))
+	if err != nil {
+		return nil, err
+	}
+	z, logdet := m.flow.Transform(s, ctx)
 	const log2Pi = 1.8378770664093454836
 	for i := range thetas {
 		var sq float64
@@ -91,14 +95,30 @@ func (m *Model) LogProbScales(obs Observation, thetas [][]float64, scales []floa
 	return out, nil
 }
 
-// context returns the summary network's output for obs repeated in n rows.
-func (m *Model) context(obs Observation, n int) *nn.Mat {
+// context returns the summary network's output for obs repeated in n rows,
+// or an error for an observation the network cannot read.
+func (m *Model) context(obs Observation, n int) (*nn.Mat, error) {
+	if err := m.checkObs([]Observation{obs}); err != nil {
+		return nil, err
+	}
 	ctx := m.summary.Forward(m.input([]Observation{obs}))
 	rep := nn.NewMat(n, ctx.Cols)
 	for i := range n {
 		copy(rep.Row(i), ctx.Row(0))
 	}
-	return rep
+	return rep, nil
+}
+
+// natural maps a row of the flow's coordinates back to the parameters'
+// units; ok is false when the result falls outside the prior's support.
+func (m *Model) natural(row []float32) (theta []float64, ok bool) {
+	theta = make([]float64, len(m.priors))
+	ok = true
+	for j, v := range row {
+		theta[j] = fromUnconstrained(m.priors[j], m.Norm.Theta.invert(j, v))
+		ok = ok && m.priors[j].InSupport(theta[j])
+	}
+	return theta, ok
 }
 
 // standardize writes the flow's coordinates of theta into row and returns
@@ -142,6 +162,10 @@ func (m *Model) SampleScaled(obs Observation, n int, scale float64, rng *rand.Ra
 		return Posterior{}, fmt.Errorf("npe: base scale %v; want a positive number", scale)
 	}
 	P := len(m.Names)
+	ctx, err := m.context(obs, n) // the first round's rows; later rounds use a prefix
+	if err != nil {
+		return Posterior{}, err
+	}
 	var out Posterior
 	for round := 0; round < 10 && len(out.Draws) < n; round++ {
 		need := n - len(out.Draws)
@@ -149,14 +173,9 @@ func (m *Model) SampleScaled(obs Observation, n int, scale float64, rng *rand.Ra
 		for i := range z.Data {
 			z.Data[i] = float32(scale * rng.NormFloat64())
 		}
-		s := m.flow.Inverse(z, m.context(obs, need))
+		s := m.flow.Inverse(z, &nn.Mat{Rows: need, Cols: ctx.Cols, Data: ctx.Data[:need*ctx.Cols]})
 		for i := range need {
-			theta := make([]float64, P)
-			ok := true
-			for j, v := range s.Row(i) {
-				theta[j] = fromUnconstrained(m.priors[j], m.Norm.Theta.invert(j, v))
-				ok = ok && m.priors[j].InSupport(theta[j])
-			}
+			theta, ok := m.natural(s.Row(i))
 			out.Drawn++
 			if !ok {
 				out.Rejected++

@@ -290,7 +290,6 @@ func (m *Model) Sample(obs []Observation, n int, rng *rand.Rand) ([]Posterior, e
 	if err := m.checkObs(obs); err != nil {
 		return nil, err
 	}
-	P := len(m.Names)
 	ctx := m.summary.Forward(m.input(obs))
 	out := make([]Posterior, len(obs))
 	need := n
@@ -302,13 +301,7 @@ func (m *Model) Sample(obs []Observation, n int, rng *rand.Rand) ([]Posterior, e
 				if len(out[i].Draws) >= n {
 					break
 				}
-				row := z.Row(i*(z.Rows/len(obs)) + k)
-				theta := make([]float64, P)
-				ok := true
-				for j := range P {
-					theta[j] = fromUnconstrained(m.priors[j], m.Norm.Theta.invert(j, row[j]))
-					ok = ok && m.priors[j].InSupport(theta[j])
-				}
+				theta, ok := m.natural(z.Row(i*(z.Rows/len(obs)) + k))
 				out[i].Drawn++
 				if !ok {
 					out[i].Rejected++
