@@ -7,7 +7,6 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
 	"reflect"
 	"strings"
 
@@ -79,33 +78,100 @@ func Default() Config {
 	}
 }
 
+// MaxConfigBytes is the largest configuration text Load and Parse accept.
+// A configuration written by hand is a few kilobytes; decoding YAML takes
+// about 70 times its size in memory, so 2 MiB (about 140 MB to decode)
+// leaves room for a staircase of some 100,000 inline breakpoints. Longer
+// stimuli belong in a stimulus file (kind: file), which is read as CSV.
+const MaxConfigBytes = 2 << 20
+
 // Load reads a YAML (or JSON, a subset of YAML) file over Default. Unknown
 // keys are errors; a prior or stimulus given in the file replaces the default
-// one whole.
+// one whole. A stimulus of kind file is read (its path relative to the
+// current directory) with ReadStimulusFile and embedded, unless the file
+// already embeds its breakpoints (times_ms and levels), which then win.
 func Load(path string) (Config, error) {
-	b, err := os.ReadFile(path)
+	f, err := openRegular(path, MaxConfigBytes, "MaxConfigBytes")
 	if err != nil {
 		return Config{}, fmt.Errorf("load config: %w", err)
 	}
-	cfg, err := Parse(b)
+	b, err := io.ReadAll(io.LimitReader(f, MaxConfigBytes+1))
+	f.Close()
+	if err != nil {
+		return Config{}, fmt.Errorf("load config %s: %w", path, err)
+	}
+	cfg, err := decode(b)
+	if err == nil {
+		err = cfg.embedStimulusFile()
+	}
+	if err == nil {
+		err = cfg.Validate()
+	}
 	if err != nil {
 		return Config{}, fmt.Errorf("load config %s: %w", path, err)
 	}
 	return cfg, nil
 }
 
-// Parse decodes YAML or JSON configuration text over Default and validates it.
+// Parse decodes YAML or JSON configuration text over Default and validates
+// it. It reads no file: a stimulus of kind file must embed its breakpoints
+// (use Load to read a stimulus file named in a configuration file).
 func Parse(text []byte) (Config, error) {
-	cfg := Default()
-	dec := yaml.NewDecoder(bytes.NewReader(text))
-	dec.KnownFields(true)
-	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+	cfg, err := decode(text)
+	if err != nil {
 		return Config{}, err
 	}
 	if err := cfg.Validate(); err != nil {
 		return Config{}, err
 	}
 	return cfg, nil
+}
+
+// decode decodes configuration text over Default, without validating it.
+func decode(text []byte) (Config, error) {
+	if len(text) > MaxConfigBytes {
+		return Config{}, fmt.Errorf("config: %d bytes, more than MaxConfigBytes = %d (put a long stimulus in a stimulus file)", len(text), MaxConfigBytes)
+	}
+	cfg := Default()
+	dec := yaml.NewDecoder(bytes.NewReader(text))
+	dec.KnownFields(true)
+	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	return cfg, nil
+}
+
+// embedStimulusFile reads a file stimulus that holds only a path.
+func (c *Config) embedStimulusFile() error {
+	s := &c.Stimulus
+	if s.Kind != StimFile || len(s.Times) != 0 || len(s.Levels) != 0 || s.File == "" {
+		return nil
+	}
+	times, levels, err := ReadStimulusFile(s.File)
+	if err != nil {
+		return err
+	}
+	s.Times, s.Levels = times, levels
+	return nil
+}
+
+// EmbedLegacyStimulus embeds the breakpoints of a file stimulus that holds
+// only a path, as configurations stored in data sets and model files by
+// older versions of laa do. The path, named inside a file that may come
+// from anyone, is read with the bounds of ReadStimulusFile (a regular file
+// only, never a device or pipe; at most MaxStimulusFileBytes and
+// MaxStimulusRows), relative to the current directory, and errors never
+// quote the file's content. It returns a one-line warning when it read a
+// file, and does nothing (an empty warning) otherwise.
+func (c *Config) EmbedLegacyStimulus() (warning string, err error) {
+	s := &c.Stimulus
+	if s.Kind != StimFile || len(s.Times) != 0 || len(s.Levels) != 0 || s.File == "" {
+		return "", nil
+	}
+	if err := c.embedStimulusFile(); err != nil {
+		return "", fmt.Errorf("legacy stimulus (a path stored in the file, not the stimulus): %w", err)
+	}
+	return fmt.Sprintf("the stimulus was read from %q, a path named inside the file (an older format that stores the path, not the stimulus); re-save the file to embed it", s.File), nil
 }
 
 // UnmarshalYAML decodes a prior from scratch (no merging with a default).
@@ -149,7 +215,34 @@ func decodeStrict(n *yaml.Node, v any) error {
 	return n.Decode(v)
 }
 
-// Validate checks every field and reports the first problem.
+// Limits on the work one trace asks for, checked by Validate before any
+// allocation. A 10 s recording at 20 kHz is 200,000 samples; the default
+// protocol is 600 samples and 1,200 RK4 steps.
+const (
+	// MaxSamplesPerTrace is the most recorded samples per trace
+	// (duration_ms / record_step_ms): 50 s at 20 kHz, 8 MB per trace as
+	// float64.
+	MaxSamplesPerTrace = 1_000_000
+	// MaxStepsPerTrace is the most RK4 steps per trace (duration_ms /
+	// dt_ms): 60 s at dt = 0.015 ms. The simulator keeps three currents per
+	// step (100 MB at the limit), and one block of BlockSize traces takes
+	// about a second per million steps.
+	MaxStepsPerTrace = 1 << 22
+	// MinSamplesPerTrace is the fewest recorded samples per trace.
+	MinSamplesPerTrace = 2
+)
+
+// MaxMagnitude bounds the absolute value of every number of a
+// configuration but the stimulus times: fixed parameters, prior
+// parameters, stimulus currents, noise, spike levels. Nothing in laa's
+// units (ms, mV, uA/cm2, mS/cm2, uF/cm2) comes near 10^9; the bound keeps
+// prior draws, their squares and sums finite, and traces inside the range
+// of the float32 that data sets store.
+const MaxMagnitude = 1e9
+
+// Validate checks every field and reports the first problem: non-finite
+// numbers, values out of range, and work beyond MaxSamplesPerTrace and
+// MaxStepsPerTrace.
 func (c Config) Validate() error {
 	pos := func(name string, v float64) error {
 		if !(v > 0) || math.IsInf(v, 0) {
@@ -162,15 +255,43 @@ func (c Config) Validate() error {
 			return e
 		}
 	}
+	// Ratios first, in floating point, so nothing overflows an int.
+	if n := c.DurationMs / c.RecordStepMs; n > MaxSamplesPerTrace+0.5 {
+		return fmt.Errorf("config: duration_ms / record_step_ms = %g / %g = %.4g samples per trace, more than MaxSamplesPerTrace = %d", c.DurationMs, c.RecordStepMs, n, MaxSamplesPerTrace)
+	}
+	if n := c.DurationMs / c.DtMs; n > MaxStepsPerTrace+0.5 {
+		return fmt.Errorf("config: duration_ms / dt_ms = %g / %g = %.4g RK4 steps per trace, more than MaxStepsPerTrace = %d", c.DurationMs, c.DtMs, n, MaxStepsPerTrace)
+	}
+	if c.DtMs > c.RecordStepMs {
+		return fmt.Errorf("config: dt_ms = %g must not exceed record_step_ms = %g", c.DtMs, c.RecordStepMs)
+	}
 	if r := c.RecordStepMs / c.DtMs; math.Abs(r-math.Round(r)) > 1e-9 {
 		return fmt.Errorf("config: dt_ms = %g must divide record_step_ms = %g", c.DtMs, c.RecordStepMs)
 	}
 	if r := c.DurationMs / c.RecordStepMs; math.Abs(r-math.Round(r)) > 1e-9 {
 		return fmt.Errorf("config: record_step_ms = %g must divide duration_ms = %g", c.RecordStepMs, c.DurationMs)
 	}
+	if n := c.NumSamples(); n < MinSamplesPerTrace {
+		return fmt.Errorf("config: duration_ms = %g holds %d samples of record_step_ms = %g, fewer than MinSamplesPerTrace = %d", c.DurationMs, n, c.RecordStepMs, MinSamplesPerTrace)
+	}
 	base := Params{Cm: 1, GL: 1, K: 1, Gact: c.Gact, SigmaObs: c.SigmaObs}
 	if err := base.Validate(); err != nil {
 		return fmt.Errorf("config: %w", err)
+	}
+	n, s := c.IntrinsicNoise, c.Spiking
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"g_act", c.Gact}, {"sigma_obs", c.SigmaObs}, {"intrinsic_noise.tau_ms", n.TauMs}, {"intrinsic_noise.sd", n.SD},
+		{"spiking.v_peak", s.PeakMV}, {"spiking.v_reset", s.ResetMV}, {"stimulus.amplitude", c.Stimulus.Amplitude}} {
+		if err := bounded(f.name, f.v); err != nil {
+			return err
+		}
+	}
+	for j, v := range c.Stimulus.Levels {
+		if err := bounded(fmt.Sprintf("stimulus.levels[%d]", j), v); err != nil {
+			return err
+		}
 	}
 	if _, err := c.Stimulus.Compile(); err != nil {
 		return fmt.Errorf("config: %w", err)
@@ -187,11 +308,22 @@ func (c Config) Validate() error {
 			return fmt.Errorf("config: priors.%s: %w", name, err)
 		}
 	}
-	if n := c.IntrinsicNoise; n.Enabled && (!(n.TauMs > 0) || !(n.SD >= 0)) {
+	if n.Enabled && (!(n.TauMs > 0) || !(n.SD >= 0)) {
 		return fmt.Errorf("config: intrinsic_noise needs tau_ms > 0 and sd >= 0 (got %g, %g)", n.TauMs, n.SD)
 	}
-	if s := c.Spiking; s.Enabled && !(s.ResetMV < s.PeakMV) {
+	if s.Enabled && !(s.ResetMV < s.PeakMV) {
 		return fmt.Errorf("config: spiking needs v_reset < v_peak (got %g, %g)", s.ResetMV, s.PeakMV)
+	}
+	return nil
+}
+
+// bounded checks that v is finite and within MaxMagnitude.
+func bounded(name string, v float64) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return fmt.Errorf("config: %s = %g must be finite", name, v)
+	}
+	if math.Abs(v) > MaxMagnitude {
+		return fmt.Errorf("config: |%s| = %g is more than MaxMagnitude = %g", name, math.Abs(v), MaxMagnitude)
 	}
 	return nil
 }

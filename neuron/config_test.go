@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -72,8 +73,17 @@ func TestStimulusFile(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "stim.csv")
 	os.WriteFile(good, []byte("time_ms,current_uA_per_cm2\n0,0\n100,0.8\n# comment\n300,0\n"), 0o644)
-	cfg := Default()
-	cfg.Stimulus = Stimulus{Kind: StimFile, File: good}
+	cfgPath := filepath.Join(dir, "cfg.yaml")
+	os.WriteFile(cfgPath, []byte("stimulus: {kind: file, file: "+good+"}\n"), 0o644)
+	cfg, err := Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []float64{0, 100, 300}; !slices.Equal(cfg.Stimulus.Times, want) || !slices.Equal(cfg.Stimulus.Levels, []float64{0, 0.8, 0}) {
+		t.Fatalf("Load embedded times %v levels %v, want times %v", cfg.Stimulus.Times, cfg.Stimulus.Levels, want)
+	}
+	// Once embedded, the file is never read again.
+	os.Remove(good)
 	s, err := NewSimulator(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -83,17 +93,20 @@ func TestStimulusFile(t *testing.T) {
 		t.Fatalf("stimulus from file: %v %v %v %v", st[99], st[100], st[299], st[300])
 	}
 	for _, c := range []struct{ body, want string }{
-		{"time_ms,current\n0,0\n10,abc\n", "line 3"},
+		{"time_ms,current\n0,0\n10,abc\n", "line 3: current is not a number"},
 		{"time_ms,current\n0,0\n10\n", "line 3: want 2 columns"},
-		{"time_ms,current\n0,0\n10,NaN\n", "line 3"},
+		{"time_ms,current\n0,0\n10,NaN\n", "line 3: current is NaN"},
+		{"time_ms,current\n0,0\n1e999,1\n", "line 3: time_ms is out of the range"},
 		{"time_ms,current\n0,0\n10,1\n5,0\n", "does not increase"},
 		{"time_ms,current\n", "no rows"},
 		{"time_ms,current\n0,0\n10.3,1\n", "off the RK4 grid"},
 	} {
 		p := filepath.Join(dir, "bad.csv")
 		os.WriteFile(p, []byte(c.body), 0o644)
-		cfg.Stimulus.File = p
-		_, err := NewSimulator(cfg)
+		cfg.Stimulus, err = StimulusFromFile(p)
+		if err == nil {
+			_, err = NewSimulator(cfg)
+		}
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%q: error %v, want it to mention %q", c.body, err, c.want)
 		}

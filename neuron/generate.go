@@ -2,6 +2,7 @@ package neuron
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"runtime"
@@ -90,7 +91,14 @@ func (s *Simulator) Generate(seed uint64, start, n int, opt GenerateOptions) (*B
 					ps, rngs = append(ps, p), append(rngs, r)
 				}
 				if err := s.Simulate(ps, rngs, out.Traces[lo*T:hi*T]); err != nil {
-					once.Do(func() { firstErr = fmt.Errorf("simulations %d-%d: %w", start+lo, start+hi-1, err) })
+					var te *TraceError
+					if errors.As(err, &te) {
+						te.Index += start + lo
+						err = fmt.Errorf("simulation %d: %w", te.Index, err)
+					} else {
+						err = fmt.Errorf("simulations %d-%d: %w", start+lo, start+hi-1, err)
+					}
+					once.Do(func() { firstErr = err })
 					return
 				}
 				if opt.Progress != nil {

@@ -40,8 +40,16 @@ func Normal(mean, sd float64) Prior { return Prior{Dist: DistNormal, Mean: mean,
 // Uniform returns the prior X ~ Uniform(low, high).
 func Uniform(low, high float64) Prior { return Prior{Dist: DistUniform, Low: low, High: high} }
 
-// Validate checks that the family is known, its fields are finite and in
-// range, and no field of another family is set.
+// MaxPriorSigmaLog is the largest sigma_log of a lognormal prior. Within 8
+// sd its draws then span a factor e^40 (10^17) either side of the median;
+// a wider prior says nothing about a physical quantity, and its draws and
+// their squares leave the range where training's standardisation is exact.
+const MaxPriorSigmaLog = 5
+
+// Validate checks that the family is known, its fields are finite, within
+// MaxMagnitude and in range (a lognormal's median at least 1/MaxMagnitude,
+// its sigma_log at most MaxPriorSigmaLog), and no field of another family
+// is set.
 func (p Prior) Validate() error {
 	finite := func(vs ...float64) bool {
 		for _, v := range vs {
@@ -54,6 +62,12 @@ func (p Prior) Validate() error {
 	if !finite(p.Median, p.SigmaLog, p.Mean, p.SD, p.Low, p.High) {
 		return fmt.Errorf("prior %s: non-finite field", p.Dist)
 	}
+	for i, v := range []float64{p.Median, p.SigmaLog, p.Mean, p.SD, p.Low, p.High} {
+		if math.Abs(v) > MaxMagnitude {
+			name := [...]string{"median", "sigma_log", "mean", "sd", "low", "high"}[i]
+			return fmt.Errorf("prior %s: |%s| = %g is more than MaxMagnitude = %g", p.Dist, name, math.Abs(v), float64(MaxMagnitude))
+		}
+	}
 	switch p.Dist {
 	case DistLogNormal:
 		if p.Mean != 0 || p.SD != 0 || p.Low != 0 || p.High != 0 {
@@ -61,6 +75,12 @@ func (p Prior) Validate() error {
 		}
 		if p.Median <= 0 || p.SigmaLog <= 0 {
 			return fmt.Errorf("prior lognormal needs median > 0 and sigma_log > 0 (got %g, %g)", p.Median, p.SigmaLog)
+		}
+		if p.Median < 1/MaxMagnitude {
+			return fmt.Errorf("prior lognormal: median %g is below 1/MaxMagnitude = %g", p.Median, 1/MaxMagnitude)
+		}
+		if p.SigmaLog > MaxPriorSigmaLog {
+			return fmt.Errorf("prior lognormal: sigma_log %g is more than MaxPriorSigmaLog = %d", p.SigmaLog, MaxPriorSigmaLog)
 		}
 	case DistNormal:
 		if p.Median != 0 || p.SigmaLog != 0 || p.Low != 0 || p.High != 0 {

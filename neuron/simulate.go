@@ -1,6 +1,7 @@
 package neuron
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -10,6 +11,37 @@ import (
 // states live in parallel arrays (structure of arrays) so the RK4 stages run
 // as tight loops over contiguous memory.
 const BlockSize = 32
+
+// MaxAbsVoltageMV bounds the recorded voltage, observation noise
+// included: a trace with a value beyond +-1e6 mV (a kilovolt), or not
+// finite, is an error (TraceError). Such a trace comes only from parameters
+// outside any physical range or an unstable step; the bound also keeps
+// traces and their statistics (squares included) inside the float32 that
+// data sets store, where larger values would become +-Inf.
+const MaxAbsVoltageMV = 1e6
+
+// ErrTraceOutOfRange is wrapped by every TraceError.
+var ErrTraceOutOfRange = errors.New("voltage not finite or beyond MaxAbsVoltageMV")
+
+// TraceError reports a trace whose voltage left the range of
+// MaxAbsVoltageMV, and the parameter set that made it.
+type TraceError struct {
+	Index  int     // the parameter set's index in Simulate's ps; in Generate's errors the simulation index
+	Params Params  // the parameter set
+	TimeMs float64 // time of the first bad sample, ms
+	V      float64 // its value, mV
+}
+
+// Error names the value, the time and the parameters.
+func (e *TraceError) Error() string {
+	return fmt.Sprintf("neuron: voltage %g mV at t = %g ms is not finite or beyond +-MaxAbsVoltageMV = %g mV, for %v", e.V, e.TimeMs, MaxAbsVoltageMV, e.Params)
+}
+
+// Unwrap returns ErrTraceOutOfRange.
+func (e *TraceError) Unwrap() error { return ErrTraceOutOfRange }
+
+// inRange reports whether v is a voltage Simulate may record.
+func inRange(v float64) bool { return math.Abs(v) <= MaxAbsVoltageMV }
 
 // Simulator integrates the LAA model for one configuration. It is safe for
 // concurrent use: all per-run state lives on the stack of Simulate.
@@ -129,8 +161,9 @@ func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 // Simulate integrates one trajectory per parameter set and writes the
 // recorded traces, row after row, into out (len(ps) x NumSamples). With
 // rngs == nil the traces are noise free (no intrinsic and no observation
-// noise); otherwise rngs[b] supplies trajectory b's noise. A non-finite state
-// is an error that names the parameter set.
+// noise); otherwise rngs[b] supplies trajectory b's noise. A recorded value
+// that is not finite or beyond MaxAbsVoltageMV is a *TraceError that names
+// the parameter set.
 func (s *Simulator) Simulate(ps []Params, rngs []*rand.Rand, out []float64) error {
 	n := s.nSamples
 	if len(out) != len(ps)*n {
@@ -146,6 +179,10 @@ func (s *Simulator) Simulate(ps []Params, rngs []*rand.Rand, out []float64) erro
 			r = rngs[lo:hi]
 		}
 		if err := s.block(ps[lo:hi], r, out[lo*n:hi*n]); err != nil {
+			var te *TraceError
+			if errors.As(err, &te) {
+				te.Index += lo
+			}
 			return err
 		}
 	}
@@ -173,12 +210,18 @@ func (s *Simulator) block(ps []Params, rngs []*rand.Rand, out []float64) error {
 		sigma[b] = p.SigmaObs
 	}
 	n := s.nSamples
-	record := func(i int) {
+	record := func(i int) error {
 		for b := range nb {
+			if !inRange(l.v[b]) {
+				return &TraceError{Index: b, Params: ps[b], TimeMs: float64(i) * s.cfg.RecordStepMs, V: l.v[b]}
+			}
 			out[b*n+i] = l.v[b]
 		}
+		return nil
 	}
-	record(0)
+	if err := record(0); err != nil {
+		return err
+	}
 	noisy := rngs != nil
 	ouOn := noisy && s.cfg.IntrinsicNoise.Enabled && s.cfg.IntrinsicNoise.SD > 0
 	var ouDecay, ouKick float64
@@ -214,12 +257,9 @@ func (s *Simulator) block(ps []Params, rngs []*rand.Rand, out []float64) error {
 			}
 		}
 		if (j+1)%s.stepsPerRecord == 0 {
-			for b := range nb {
-				if math.IsNaN(l.v[b]) || math.IsInf(l.v[b], 0) {
-					return fmt.Errorf("neuron: non-finite voltage at t = %g ms for %v", float64(j+1)*h, ps[b])
-				}
+			if err := record((j + 1) / s.stepsPerRecord); err != nil {
+				return err
 			}
-			record((j + 1) / s.stepsPerRecord)
 		}
 	}
 	if noisy {
@@ -227,6 +267,9 @@ func (s *Simulator) block(ps []Params, rngs []*rand.Rand, out []float64) error {
 			row := out[b*n : (b+1)*n]
 			for i := range row {
 				row[i] += sigma[b] * rngs[b].NormFloat64()
+				if !inRange(row[i]) {
+					return &TraceError{Index: b, Params: ps[b], TimeMs: float64(i) * s.cfg.RecordStepMs, V: row[i]}
+				}
 			}
 		}
 	}

@@ -1,15 +1,10 @@
 package neuron
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
 	"math"
-	"os"
 	"sort"
-	"strconv"
-	"strings"
 )
 
 // Stimulus describes the injected current I_ext(t) in uA/cm2. Kind selects
@@ -18,9 +13,13 @@ import (
 //	staircase: Levels[j] on [Times[j], Times[j+1]); 0 before Times[0] and after the last time
 //	step:      Amplitude on [Start, End), 0 elsewhere
 //	ramp:      linear from 0 at Start to Amplitude at End, 0 elsewhere
-//	file:      piecewise constant breakpoints read from File (see ReadStimulusFile)
+//	file:      like staircase; Times and Levels hold the breakpoints of a
+//	           stimulus file (see ReadStimulusFile) and File names it
 //
-// The default is the staircase of model.md.
+// A file stimulus carries its content: Load (or StimulusFromFile) reads the
+// file once and embeds its breakpoints, so a configuration saved in a data
+// set or model file needs no file to compile; File stays as provenance and
+// is never opened by Compile. The default is the staircase of model.md.
 type Stimulus struct {
 	Kind      string    `yaml:"kind" json:"kind"`
 	Times     []float64 `yaml:"times_ms,omitempty" json:"times_ms,omitempty"`
@@ -51,7 +50,13 @@ type segment struct{ T0, T1, A, B float64 }
 // Current is a compiled stimulus: a sorted list of linear pieces, 0 outside them.
 type Current struct{ segs []segment }
 
-// Compile checks s and turns it into a Current. A file stimulus is read here.
+// ErrStimulusNotEmbedded is wrapped by the error Compile returns for a file
+// stimulus that holds only a path, not its breakpoints. Load embeds them;
+// Config.EmbedLegacyStimulus does for configurations of older files.
+var ErrStimulusNotEmbedded = errors.New("the file stimulus holds no embedded breakpoints (times_ms, levels)")
+
+// Compile checks s and turns it into a Current. It never opens a file: a file
+// stimulus must carry its breakpoints (see ErrStimulusNotEmbedded).
 func (s Stimulus) Compile() (*Current, error) {
 	finite := func(vs ...float64) error {
 		for _, v := range vs {
@@ -62,11 +67,23 @@ func (s Stimulus) Compile() (*Current, error) {
 		return nil
 	}
 	switch s.Kind {
-	case StimStaircase:
-		if len(s.Times) == 0 || len(s.Times) != len(s.Levels) {
-			return nil, fmt.Errorf("stimulus staircase: need as many times_ms as levels (got %d and %d)", len(s.Times), len(s.Levels))
+	case StimStaircase, StimFile:
+		if s.Kind == StimFile && len(s.Times) == 0 && len(s.Levels) == 0 {
+			if s.File == "" {
+				return nil, fmt.Errorf("stimulus file: no file given: %w", ErrStimulusNotEmbedded)
+			}
+			return nil, fmt.Errorf("stimulus file %q: %w", s.File, ErrStimulusNotEmbedded)
 		}
-		if err := finite(append(append([]float64{}, s.Times...), s.Levels...)...); err != nil {
+		if len(s.Times) == 0 || len(s.Times) != len(s.Levels) {
+			return nil, fmt.Errorf("stimulus %s: need as many times_ms as levels (got %d and %d)", s.Kind, len(s.Times), len(s.Levels))
+		}
+		if len(s.Times) > MaxStimulusRows {
+			return nil, fmt.Errorf("stimulus %s: %d breakpoints, more than MaxStimulusRows = %d", s.Kind, len(s.Times), MaxStimulusRows)
+		}
+		if err := finite(s.Times...); err != nil {
+			return nil, err
+		}
+		if err := finite(s.Levels...); err != nil {
 			return nil, err
 		}
 		return breakpoints(s.Times, s.Levels)
@@ -80,16 +97,11 @@ func (s Stimulus) Compile() (*Current, error) {
 		if s.Kind == StimStep {
 			return &Current{segs: []segment{{s.Start, s.End, s.Amplitude, 0}}}, nil
 		}
-		return &Current{segs: []segment{{s.Start, s.End, 0, s.Amplitude / (s.End - s.Start)}}}, nil
-	case StimFile:
-		if s.File == "" {
-			return nil, errors.New("stimulus file: no file given")
+		slope := s.Amplitude / (s.End - s.Start)
+		if math.IsInf(slope, 0) {
+			return nil, fmt.Errorf("stimulus ramp: amplitude %g over %g ms is an infinite slope", s.Amplitude, s.End-s.Start)
 		}
-		times, levels, err := ReadStimulusFile(s.File)
-		if err != nil {
-			return nil, err
-		}
-		return breakpoints(times, levels)
+		return &Current{segs: []segment{{s.Start, s.End, 0, slope}}}, nil
 	}
 	return nil, fmt.Errorf("stimulus: unknown kind %q (want %s, %s, %s or %s)", s.Kind, StimStaircase, StimStep, StimRamp, StimFile)
 }
@@ -105,7 +117,7 @@ func breakpoints(times, levels []float64) (*Current, error) {
 			return nil, fmt.Errorf("stimulus: times must increase (%g ms after %g ms at row %d)", times[j], times[j-1], j+1)
 		}
 	}
-	c := &Current{}
+	c := &Current{segs: make([]segment, 0, len(times))}
 	for j := range times {
 		end := math.Inf(1)
 		if j+1 < len(times) {
@@ -136,53 +148,4 @@ func (c *Current) Breaks() []float64 {
 		}
 	}
 	return out
-}
-
-// ReadStimulusFile reads a stimulus CSV: a header line, then rows of
-// "time_ms,current" (current in uA/cm2) giving piecewise-constant
-// breakpoints in increasing time. Blank lines and lines starting with # are
-// skipped. Any bad row is an error naming its line.
-func ReadStimulusFile(path string) (times, levels []float64, err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("stimulus file: %w", err)
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.Comment = '#'
-	r.FieldsPerRecord = -1
-	header := true
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, nil, fmt.Errorf("stimulus file %s: %w", path, err)
-		}
-		line, _ := r.FieldPos(0)
-		if header {
-			header = false
-			if _, err := strconv.ParseFloat(strings.TrimSpace(rec[0]), 64); err != nil {
-				continue // a header row
-			}
-		}
-		if len(rec) != 2 {
-			return nil, nil, fmt.Errorf("stimulus file %s line %d: want 2 columns (time_ms, current), got %d", path, line, len(rec))
-		}
-		t, err1 := strconv.ParseFloat(strings.TrimSpace(rec[0]), 64)
-		v, err2 := strconv.ParseFloat(strings.TrimSpace(rec[1]), 64)
-		if err1 != nil || err2 != nil || math.IsNaN(t) || math.IsNaN(v) || math.IsInf(t, 0) || math.IsInf(v, 0) {
-			return nil, nil, fmt.Errorf("stimulus file %s line %d: bad row %q", path, line, strings.Join(rec, ","))
-		}
-		if n := len(times); n > 0 && !(t > times[n-1]) {
-			return nil, nil, fmt.Errorf("stimulus file %s line %d: time %g ms does not increase", path, line, t)
-		}
-		times = append(times, t)
-		levels = append(levels, v)
-	}
-	if len(times) == 0 {
-		return nil, nil, fmt.Errorf("stimulus file %s: no rows", path)
-	}
-	return times, levels, nil
 }

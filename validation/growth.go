@@ -64,12 +64,9 @@ func Sweeps(cfg neuron.Config, k int) (neuron.Config, error) {
 // breakpoints returns the piecewise-constant breakpoints of s on [0, T).
 func breakpoints(s neuron.Stimulus, T float64) (times, levels []float64, err error) {
 	switch s.Kind {
-	case neuron.StimStaircase:
+	case neuron.StimStaircase, neuron.StimFile:
+		// A file stimulus carries its breakpoints (Validate checked them).
 		times, levels = s.Times, s.Levels
-	case neuron.StimFile:
-		if times, levels, err = neuron.ReadStimulusFile(s.File); err != nil {
-			return nil, nil, err
-		}
 	case neuron.StimStep:
 		times, levels = []float64{s.Start, s.End}, []float64{s.Amplitude, 0}
 		if s.End >= T {
