@@ -71,7 +71,9 @@ func TestWriteStimulusFile(t *testing.T) {
 	}
 	checkSlice(t, "times", times, s.Times, 0)
 	checkSlice(t, "levels", levels, s.Levels, 0)
-	if _, err := (neuron.Stimulus{Kind: neuron.StimFile, File: path}).Compile(); err != nil {
+	if fs, err := neuron.StimulusFromFile(path); err != nil {
+		t.Error(err)
+	} else if _, err := fs.Compile(); err != nil {
 		t.Error(err)
 	}
 	if err := WriteStimulusFile(path, neuron.DefaultStaircase()); err != nil {

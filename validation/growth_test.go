@@ -123,7 +123,10 @@ func TestSweepsOtherProtocols(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := base
-	cfg.Stimulus = neuron.Stimulus{Kind: neuron.StimFile, File: file}
+	var err error
+	if cfg.Stimulus, err = neuron.StimulusFromFile(file); err != nil {
+		t.Fatal(err)
+	}
 	many, err := validation.Sweeps(cfg, 2)
 	if err != nil {
 		t.Fatal(err)
