@@ -3,9 +3,11 @@
 package dataset
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
+	"unicode/utf8"
 
 	"github.com/laa-neuro/laa/neuron"
 )
@@ -37,31 +39,83 @@ type Set struct {
 	Time     []float64 // T sample times, ms ("time_ms")
 	Stimulus []float64 // T injected current at the sample times, uA/cm2 ("stimulus")
 	N, P, T  int
+	// Warnings are things the reader wants the user to see (a protocol
+	// taken from the arrays, a stimulus read from a path named in the
+	// file); they are not saved.
+	Warnings []string
 }
 
 // S returns the number of summary statistics per trace.
 func (s *Set) S() int { return len(s.Meta.StatNames) }
 
-// Validate checks that the arrays agree with each other and the metadata.
+// Validate checks that the arrays agree with each other and the metadata:
+// a valid configuration recording T samples, array lengths that match N, P,
+// T and S (products checked for overflow), a start and total that a run
+// can have, finite values, and parameters inside the support of their
+// priors. A set that passes is written and read back as it is.
 func (s *Set) Validate() error {
-	switch {
-	case s.N <= 0:
+	if s.N <= 0 {
 		return fmt.Errorf("dataset: no simulations")
-	case len(s.Meta.Names) != s.P:
-		return fmt.Errorf("dataset: %d parameter names for %d columns", len(s.Meta.Names), s.P)
-	case len(s.Theta) != s.N*s.P:
+	}
+	if s.P < 0 || s.T < 0 {
+		return fmt.Errorf("dataset: negative size P = %d, T = %d", s.P, s.T)
+	}
+	if err := s.Meta.Config.Validate(); err != nil {
+		return fmt.Errorf("dataset: %w", err)
+	}
+	if want := s.Meta.Config.NumSamples(); s.T != want {
+		return fmt.Errorf("dataset: traces have %d samples, but the configuration records %d (duration_ms / record_step_ms = %g / %g)",
+			s.T, want, s.Meta.Config.DurationMs, s.Meta.Config.RecordStepMs)
+	}
+	m := s.Meta
+	if m.Start < 0 || m.Total < 0 || m.Start > m.Total || s.N > m.Total-m.Start {
+		return fmt.Errorf("dataset: simulations %d to %d cannot be part of a run of %d (metadata start %d, total %d)", m.Start, int64(m.Start)+int64(s.N)-1, m.Total, m.Start, m.Total)
+	}
+	names, priors := m.Config.Inferred()
+	switch {
+	case len(m.Names) != s.P:
+		return fmt.Errorf("dataset: %d parameter names for %d columns", len(m.Names), s.P)
+	case !slices.Equal(m.Names, names):
+		return fmt.Errorf("dataset: parameter names %v, but the configuration infers %v", m.Names, names)
+	case !lengthIs(len(s.Theta), s.N, s.P):
 		return fmt.Errorf("dataset: theta has %d values, want %d x %d", len(s.Theta), s.N, s.P)
-	case len(s.Traces) != s.N*s.T:
+	case !lengthIs(len(s.Traces), s.N, s.T):
 		return fmt.Errorf("dataset: traces have %d values, want %d x %d", len(s.Traces), s.N, s.T)
 	case len(s.Time) != s.T || len(s.Stimulus) != s.T:
 		return fmt.Errorf("dataset: time (%d) and stimulus (%d) must have %d samples", len(s.Time), len(s.Stimulus), s.T)
-	case len(s.Stats) != s.N*s.S():
+	case !lengthIs(len(s.Stats), s.N, s.S()):
 		return fmt.Errorf("dataset: stats have %d values, want %d x %d", len(s.Stats), s.N, s.S())
+	}
+	for _, a := range []struct {
+		name string
+		err  error
+	}{
+		{"theta", checkFinite("theta", s.Theta, []int{s.N, s.P})},
+		{"traces", checkFinite("traces", s.Traces, []int{s.N, s.T})},
+		{"stats", checkFinite("stats", s.Stats, []int{s.N, s.S()})},
+		{"time_ms", checkFinite("time_ms", s.Time, []int{s.T})},
+		{"stimulus", checkFinite("stimulus", s.Stimulus, []int{s.T})},
+	} {
+		if a.err != nil {
+			return fmt.Errorf("dataset: %w", a.err)
+		}
+	}
+	for i, v := range s.Theta {
+		if p := priors[i%s.P]; !p.InSupport(v) {
+			return fmt.Errorf("dataset: theta row %d: %s = %g is outside the support of its prior %v", i/s.P, names[i%s.P], v, p)
+		}
 	}
 	return nil
 }
 
-// Write stores s at path as an .npz (atomically).
+// lengthIs reports whether n == a * b, without overflow.
+func lengthIs(n, a, b int) bool {
+	ab, ok := product([]int{a, b})
+	return ok && n == ab
+}
+
+// Write stores s at path as an .npz (atomically). What it writes, Read
+// reads back.
 func (s *Set) Write(path string) error {
 	if err := s.Validate(); err != nil {
 		return err
@@ -69,6 +123,9 @@ func (s *Set) Write(path string) error {
 	meta, err := json.Marshal(s.Meta)
 	if err != nil {
 		return fmt.Errorf("dataset: encode metadata: %w", err)
+	}
+	if n := utf8.RuneCount(meta); n > MaxStringChars {
+		return fmt.Errorf("dataset: metadata of %d characters is longer than MaxStringChars = %d", n, MaxStringChars)
 	}
 	arrays := []Array{
 		{"theta", s.Theta, []int{s.N, s.P}},
@@ -84,16 +141,27 @@ func (s *Set) Write(path string) error {
 }
 
 // Read loads a data set written by Write, or by numpy.savez with the same
-// array names (meta may then be missing: a numpy user can pass only theta,
-// traces, time_ms and stimulus, and the default configuration is assumed).
+// array names. Without meta (a numpy user passing only theta, traces,
+// time_ms and stimulus) the protocol is taken from time_ms and stimulus
+// and the trace length from traces (see protocolFromArrays), the rest of
+// the configuration is the default, and Warnings says so. An older file
+// whose stimulus is a path is read with a bound and a warning
+// (neuron.Config.EmbedLegacyStimulus).
 func Read(path string) (*Set, error) {
 	z, err := OpenNPZ(path)
 	if err != nil {
 		return nil, err
 	}
 	defer z.Close()
+	return readSet(z)
+}
+
+// readSet reads a data set from an open archive, each array once.
+func readSet(z *NPZ) (*Set, error) {
+	path := z.path
 	s := &Set{}
-	if z.Has("meta") {
+	hasMeta := z.Has("meta")
+	if hasMeta {
 		text, err := z.String("meta")
 		if err != nil {
 			return nil, err
@@ -104,37 +172,60 @@ func Read(path string) (*Set, error) {
 		if s.Meta.Format != FormatName || s.Meta.Version != FormatVersion {
 			return nil, fmt.Errorf("%s: metadata says format %q version %d, want %q version %d", path, s.Meta.Format, s.Meta.Version, FormatName, FormatVersion)
 		}
-	} else {
-		s.Meta = Meta{Format: FormatName, Version: FormatVersion, Config: neuron.Default()}
-		s.Meta.Names, _ = s.Meta.Config.Inferred()
+		warning, err := s.Meta.Config.EmbedLegacyStimulus()
+		if err != nil {
+			return nil, fmt.Errorf("%s: metadata: %w", path, err)
+		}
+		if warning != "" {
+			s.Warnings = append(s.Warnings, warning)
+		}
+		if err := s.Meta.Config.Validate(); err != nil {
+			return nil, fmt.Errorf("%s: metadata: %w", path, err)
+		}
 	}
 	var shape []int
+	var err error
 	if s.Theta, shape, err = z.Floats("theta"); err != nil {
 		return nil, err
 	}
 	if len(shape) != 2 {
-		return nil, fmt.Errorf("%s: theta has shape %v, want (N, P)", path, shape)
+		return nil, fmt.Errorf("%s: theta has shape %s, want (N, P)", path, shapeString(shape))
 	}
 	s.N, s.P = shape[0], shape[1]
 	if s.Traces, shape, err = z.Float32s("traces"); err != nil {
 		return nil, err
 	}
 	if len(shape) != 2 || shape[0] != s.N {
-		return nil, fmt.Errorf("%s: traces have shape %v, want (%d, T)", path, shape, s.N)
+		return nil, fmt.Errorf("%s: traces have shape %s, want (%d, T)", path, shapeString(shape), s.N)
 	}
 	s.T = shape[1]
-	if s.Time, _, err = z.Floats("time_ms"); err != nil {
+	if s.Time, shape, err = z.Floats("time_ms"); err != nil {
 		return nil, err
 	}
-	if s.Stimulus, _, err = z.Floats("stimulus"); err != nil {
+	if len(shape) != 1 {
+		return nil, fmt.Errorf("%s: time_ms has shape %s, want (T,)", path, shapeString(shape))
+	}
+	if s.Stimulus, shape, err = z.Floats("stimulus"); err != nil {
 		return nil, err
 	}
-	if z.Has("stats") {
+	if len(shape) != 1 {
+		return nil, fmt.Errorf("%s: stimulus has shape %s, want (T,)", path, shapeString(shape))
+	}
+	if !hasMeta {
+		cfg, desc, err := protocolFromArrays(s.Time, s.Stimulus, s.T)
+		if err != nil {
+			return nil, fmt.Errorf("%s: no meta, and time_ms and stimulus do not give a protocol: %w", path, err)
+		}
+		s.Meta = Meta{Format: FormatName, Version: FormatVersion, Total: s.N, Config: cfg}
+		s.Meta.Names, _ = cfg.Inferred()
+		s.Warnings = append(s.Warnings, "no meta: the protocol was taken from the arrays time_ms and stimulus: "+desc+"; the rest of the configuration is the default")
+	}
+	if z.Has("stats") && s.S() > 0 {
 		if s.Stats, shape, err = z.Float32s("stats"); err != nil {
 			return nil, err
 		}
 		if len(shape) != 2 || shape[0] != s.N || shape[1] != s.S() {
-			return nil, fmt.Errorf("%s: stats have shape %v, want (%d, %d)", path, shape, s.N, s.S())
+			return nil, fmt.Errorf("%s: stats have shape %s, want (%d, %d)", path, shapeString(shape), s.N, s.S())
 		}
 	} else {
 		s.Meta.StatNames = nil
@@ -161,14 +252,19 @@ func (s *Set) Slice(lo, hi int) (*Set, error) {
 }
 
 // Merge joins shards of one run (same seed and configuration) in order of
-// their start index. The shards must tile a contiguous range; the result is
-// what an unsharded run over that range writes.
+// their start index. The shards must tile a contiguous range of the run;
+// the result is what an unsharded run over that range writes.
 func Merge(shards []*Set) (*Set, error) {
 	if len(shards) == 0 {
 		return nil, fmt.Errorf("dataset: nothing to merge")
 	}
+	for i, s := range shards {
+		if err := s.Validate(); err != nil {
+			return nil, fmt.Errorf("shard %d: %w", i+1, err)
+		}
+	}
 	sorted := slices.Clone(shards)
-	slices.SortFunc(sorted, func(a, b *Set) int { return a.Meta.Start - b.Meta.Start })
+	slices.SortStableFunc(sorted, func(a, b *Set) int { return cmp.Compare(a.Meta.Start, b.Meta.Start) })
 	first := sorted[0]
 	ref, _ := json.Marshal(first.Meta.Config)
 	out := &Set{Meta: first.Meta, P: first.P, T: first.T,
@@ -186,7 +282,7 @@ func Merge(shards []*Set) (*Set, error) {
 		case s.Meta.Start != next:
 			return nil, fmt.Errorf("dataset: shards leave a gap or overlap at simulation %d (next shard starts at %d)", next, s.Meta.Start)
 		}
-		next += s.N
+		next += s.N // no overflow: each shard ends inside the run (Validate)
 		out.N += s.N
 		out.Theta = append(out.Theta, s.Theta...)
 		out.Traces = append(out.Traces, s.Traces...)

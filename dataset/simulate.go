@@ -2,7 +2,9 @@ package dataset
 
 import (
 	"fmt"
+	"math"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/laa-neuro/laa/features"
@@ -43,7 +45,7 @@ func Simulate(sim *neuron.Simulator, opt SimulateOptions) (*Set, error) {
 	}
 	b, err := sim.Generate(opt.Seed, opt.Start, opt.N, neuron.GenerateOptions{Workers: opt.Workers, Progress: opt.Progress})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("dataset: %w", err)
 	}
 	cfg := sim.Config()
 	s := &Set{
@@ -54,16 +56,33 @@ func Simulate(sim *neuron.Simulator, opt SimulateOptions) (*Set, error) {
 	}
 	for i, v := range b.Traces {
 		s.Traces[i] = float32(v)
+		if f := float64(s.Traces[i]); math.IsInf(f, 0) || math.IsNaN(f) {
+			row := i / b.T
+			return nil, fmt.Errorf("dataset: simulation %d (%s): voltage %g mV at t = %g ms does not fit in the float32 that data sets store",
+				opt.Start+row, paramString(b.Names, b.Theta[row*len(b.Names):(row+1)*len(b.Names)]), v, s.Time[i%b.T])
+		}
 	}
 	if err := ComputeStats(layout, b.Traces, s.Stats, opt.Workers); err != nil {
+		return nil, err
+	}
+	if err := s.Validate(); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
+// paramString formats one parameter vector as "C_m=1, g_L=0.1, ...".
+func paramString(names []string, theta []float64) string {
+	parts := make([]string, len(theta))
+	for j, v := range theta {
+		parts[j] = fmt.Sprintf("%s=%g", names[j], v)
+	}
+	return strings.Join(parts, ", ")
+}
+
 // ComputeStats fills stats (N x layout.Len()) from traces (N x T), in parallel.
 func ComputeStats(layout *features.Layout, traces []float64, stats []float32, workers int) error {
-	T, S := layout.Samples(), layout.Len()
+	T, S, names := layout.Samples(), layout.Len(), layout.Names()
 	n := len(traces) / T
 	if len(traces) != n*T || len(stats) != n*S {
 		return fmt.Errorf("dataset: %d trace values and %d statistics for traces of %d samples and %d statistics", len(traces), len(stats), T, S)
@@ -85,6 +104,10 @@ func ComputeStats(layout *features.Layout, traces []float64, stats []float32, wo
 				}
 				for j, v := range out {
 					stats[i*S+j] = float32(v)
+					if f := float64(stats[i*S+j]); math.IsInf(f, 0) || math.IsNaN(f) {
+						errs[w] = fmt.Errorf("statistics of trace %d: %s = %g does not fit in the float32 that data sets store", i, names[j], v)
+						return
+					}
 				}
 			}
 		}()

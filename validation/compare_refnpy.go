@@ -2,9 +2,6 @@ package validation
 
 import (
 	"fmt"
-	"os"
-
-	"codeberg.org/sbinet/npyio"
 
 	"github.com/laa-neuro/laa/dataset"
 )
@@ -25,27 +22,15 @@ func writeNpy2D(path string, draws [][]float64) error {
 	return nil
 }
 
-// readNpy2D reads a float64 n x d .npy file written by writeNpy2D.
+// readNpy2D reads a float64 n x d .npy file written by writeNpy2D
+// (dataset.ReadNPY bounds it by the file's size).
 func readNpy2D(path string) ([][]float64, error) {
-	f, err := os.Open(path)
+	flat, shape, err := dataset.ReadNPY(path)
 	if err != nil {
 		return nil, fmt.Errorf("validation: references: %w", err)
 	}
-	defer f.Close()
-	r, err := npyio.NewReader(f)
-	if err != nil {
-		return nil, fmt.Errorf("validation: references: %s: %w", path, err)
-	}
-	shape := r.Header.Descr.Shape
 	if len(shape) != 2 {
 		return nil, fmt.Errorf("validation: references: %s has shape %v, want 2 dimensions", path, shape)
-	}
-	var flat []float64
-	if err := r.Read(&flat); err != nil {
-		return nil, fmt.Errorf("validation: references: %s: %w", path, err)
-	}
-	if len(flat) != shape[0]*shape[1] {
-		return nil, fmt.Errorf("validation: references: %s holds %d values for shape %v", path, len(flat), shape)
 	}
 	out := make([][]float64, shape[0])
 	for i := range out {

@@ -1,0 +1,202 @@
+package dataset
+
+import (
+	"bufio"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strings"
+	"unicode/utf8"
+)
+
+// ReadNPY reads a .npy file holding a float32 or float64 array (either byte
+// order, C or Fortran order) as float64 values in C order, with its shape.
+// The header is checked as numpy checks it, and the data the shape needs
+// must fit in the file before anything is allocated; bytes after the data
+// are ignored, as numpy ignores them. Non-finite values are an error.
+func ReadNPY(path string) ([]float64, []int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, nil, fmt.Errorf("read %s: not a regular file", path)
+	}
+	br := bufio.NewReader(f)
+	h, err := readNpyHeader(br)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if h.kind != 'f' {
+		return nil, nil, fmt.Errorf("read %s: dtype %s, want float32 or float64", path, h.descr)
+	}
+	if err := h.fits(st.Size()-h.hdrLen, "the file"); err != nil {
+		return nil, nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	v, err := decodeFloats[float64](br, h)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if err := checkFinite("", v, h.shape); err != nil {
+		return nil, nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return v, h.shape, nil
+}
+
+// fits checks, before anything is allocated, that the data the header
+// describes fits in the avail bytes that follow it in where ("the entry",
+// "the file").
+func (h *npyHeader) fits(avail int64, where string) error {
+	if h.bytes > avail {
+		return fmt.Errorf("shape %s of %s needs %s but %s holds %s after the header",
+			shapeString(h.shape), h.descr, sizeString(h.bytes), where, sizeString(max(avail, 0)))
+	}
+	return nil
+}
+
+// sizeString formats a byte count for messages: 244 B, 2.4 MB, 2.4 TB.
+func sizeString(n int64) string {
+	const units = "kMGTPE"
+	if n < 1000 {
+		return fmt.Sprintf("%d B", n)
+	}
+	v, u := float64(n)/1000, 0
+	for v >= 999.95 && u < len(units)-1 {
+		v, u = v/1000, u+1
+	}
+	return fmt.Sprintf("%.1f %cB", v, units[u])
+}
+
+// walker yields, for the elements in storage order, their positions in C
+// order: the identity for C order, a transpose for Fortran order.
+type walker struct {
+	pos     int
+	fortran bool
+	shape   []int
+	stride  []int // C-order strides
+	idx     []int // multi-index of the current element
+}
+
+// newWalker starts at the first element of an array of header h.
+func newWalker(h *npyHeader) *walker {
+	w := &walker{fortran: h.fortran && len(h.shape) > 1, shape: h.shape}
+	if w.fortran {
+		n := len(h.shape)
+		w.stride, w.idx = make([]int, n), make([]int, n)
+		s := 1
+		for d := n - 1; d >= 0; d-- {
+			w.stride[d] = s
+			s *= h.shape[d]
+		}
+	}
+	return w
+}
+
+// advance moves to the next element in storage order. In Fortran order the
+// first index runs fastest.
+func (w *walker) advance() {
+	if !w.fortran {
+		w.pos++
+		return
+	}
+	d := 0
+	w.idx[0]++
+	w.pos += w.stride[0]
+	for w.idx[d] == w.shape[d] && d+1 < len(w.shape) {
+		w.pos -= w.shape[d] * w.stride[d]
+		w.idx[d] = 0
+		d++
+		w.idx[d]++
+		w.pos += w.stride[d]
+	}
+}
+
+// chunkBytes is the size of the buffer arrays are decoded through.
+const chunkBytes = 1 << 16
+
+// bigEndian reports whether order is big-endian.
+func bigEndian(order binary.ByteOrder) bool { return order.Uint16([]byte{0, 1}) == 1 }
+
+// decodeFloats reads the h.count float elements that follow the header
+// from r into a new slice in C order. The caller has checked that the data
+// fits in what the input holds.
+func decodeFloats[T float32 | float64](r io.Reader, h *npyHeader) ([]T, error) {
+	if h.kind != 'f' {
+		return nil, fmt.Errorf("dtype %s, want float32 or float64", h.descr)
+	}
+	out := make([]T, h.count)
+	size := int(h.size)
+	buf := make([]byte, chunkBytes)
+	per := len(buf) / size
+	big := bigEndian(h.order)
+	w := newWalker(h)
+	for done := 0; done < h.count; {
+		k := min(per, h.count-done)
+		if _, err := io.ReadFull(r, buf[:k*size]); err != nil {
+			return nil, fmt.Errorf("data of shape %s: %w after %d of %d elements", shapeString(h.shape), shortRead(err), done, h.count)
+		}
+		for j := range k {
+			b := buf[j*size : (j+1)*size]
+			var v T
+			switch {
+			case size == 4 && big:
+				v = T(math.Float32frombits(binary.BigEndian.Uint32(b)))
+			case size == 4:
+				v = T(math.Float32frombits(binary.LittleEndian.Uint32(b)))
+			case big:
+				v = T(math.Float64frombits(binary.BigEndian.Uint64(b)))
+			default:
+				v = T(math.Float64frombits(binary.LittleEndian.Uint64(b)))
+			}
+			out[w.pos] = v
+			w.advance()
+		}
+		done += k
+	}
+	return out, nil
+}
+
+// decodeStrings reads the h.count unicode strings that follow the header
+// (UTF-32, 4 bytes a character, trailing NULs dropped as numpy drops them)
+// in C order. The caller has bounded h.bytes.
+func decodeStrings(r io.Reader, h *npyHeader) ([]string, error) {
+	if h.kind != 'U' {
+		return nil, fmt.Errorf("dtype %s, want a unicode string", h.descr)
+	}
+	raw := make([]byte, h.bytes)
+	if _, err := io.ReadFull(r, raw); err != nil {
+		return nil, fmt.Errorf("string data: %w", shortRead(err))
+	}
+	big := bigEndian(h.order)
+	out := make([]string, h.count)
+	w := newWalker(h)
+	var sb strings.Builder
+	for k := range h.count {
+		elem := raw[int64(k)*h.size : int64(k+1)*h.size]
+		sb.Reset()
+		end := len(elem) / 4
+		for end > 0 && string(elem[4*end-4:4*end]) == "\x00\x00\x00\x00" {
+			end--
+		}
+		for j := range end {
+			c := binary.LittleEndian.Uint32(elem[4*j:])
+			if big {
+				c = binary.BigEndian.Uint32(elem[4*j:])
+			}
+			if c > math.MaxInt32 || !utf8.ValidRune(rune(c)) {
+				return nil, fmt.Errorf("string %d: character %d is %#x, not a valid code point", k, j, c)
+			}
+			sb.WriteRune(rune(c))
+		}
+		out[w.pos] = sb.String()
+		w.advance()
+	}
+	return out, nil
+}
