@@ -38,6 +38,27 @@ type SummaryConfig struct {
 	Stride   int   `json:"stride,omitempty"`   // cnn, hybrid: stride of every convolution (default 2)
 }
 
+// Limits on a model's architecture. A model file's header, or the options
+// of a new model, asking for more is refused before anything is allocated:
+// they bound what a crafted file can make laa allocate. Each is far above
+// the networks laa trains (the default model has 154,368 parameters, widths
+// up to 128, six coupling blocks).
+const (
+	// MaxWidth bounds every width: the summary vector (Out), hidden layers
+	// (Hidden, the flow's Hidden) and each convolution's channels.
+	MaxWidth = 4096
+	// MaxDepth bounds every count of layers: the summary's Layers, the number
+	// of convolutions, the flow's Layers and HiddenLayers.
+	MaxDepth = 64
+	// MaxKernel bounds the convolutions' kernel size and stride.
+	MaxKernel = 64
+	// MaxPool bounds the input pooling stride (Pool).
+	MaxPool = 1024
+	// MaxParams bounds the number of trainable weights (64 MiB of float32,
+	// 128 MiB with their gradients): 100 times the default model.
+	MaxParams = 1 << 24
+)
+
 // conv reports whether the kind is a convolutional one.
 func (c SummaryConfig) conv() bool { return c.Kind == SummaryCNN || c.Kind == SummaryHybrid }
 
@@ -66,6 +87,16 @@ func (c SummaryConfig) withDefaults() (SummaryConfig, error) {
 	if c.Out < 1 || c.Hidden < 1 || c.Layers < 1 || c.Pool < 1 {
 		return c, fmt.Errorf("npe: summary network sizes must be positive: %+v", c)
 	}
+	for _, l := range []struct {
+		name   string
+		v, max int
+		limit  string
+	}{{"out", c.Out, MaxWidth, "MaxWidth"}, {"hidden", c.Hidden, MaxWidth, "MaxWidth"}, {"layers", c.Layers, MaxDepth, "MaxDepth"},
+		{"pool", c.Pool, MaxPool, "MaxPool"}} {
+		if l.v > l.max {
+			return c, fmt.Errorf("npe: summary network %s %d exceeds the limit %s = %d", l.name, l.v, l.limit, l.max)
+		}
+	}
 	if !c.conv() {
 		return c, nil
 	}
@@ -81,13 +112,71 @@ func (c SummaryConfig) withDefaults() (SummaryConfig, error) {
 	if len(c.Channels) == 0 || c.Kernel < 1 || c.Stride < 1 {
 		return c, fmt.Errorf("npe: convolution sizes must be positive: channels %v, kernel %d, stride %d", c.Channels, c.Kernel, c.Stride)
 	}
+	if len(c.Channels) > MaxDepth {
+		return c, fmt.Errorf("npe: %d convolutions exceed the limit MaxDepth = %d", len(c.Channels), MaxDepth)
+	}
+	if c.Kernel > MaxKernel || c.Stride > MaxKernel {
+		return c, fmt.Errorf("npe: convolution kernel %d or stride %d exceeds the limit MaxKernel = %d", c.Kernel, c.Stride, MaxKernel)
+	}
 	for _, ch := range c.Channels {
 		if ch < 1 {
 			return c, fmt.Errorf("npe: convolution channels must be positive: %v", c.Channels)
 		}
+		if ch > MaxWidth {
+			return c, fmt.Errorf("npe: convolution channels %d exceed the limit MaxWidth = %d", ch, MaxWidth)
+		}
 	}
 	return c, nil
 }
+
+// numParams returns the number of weights newSummary builds for nStats
+// statistics and traces of steps samples, or MaxParams+1 when it would be
+// more than MaxParams. c must have passed withDefaults.
+func (c SummaryConfig) numParams(nStats, steps int) int {
+	n := 0
+	dense := func(in, out int) { n = capAdd(n, capAdd(capMul(in, out), out)) }
+	mlp := func(in int) {
+		for range c.Layers {
+			dense(in, c.Hidden)
+			in = c.Hidden
+		}
+		dense(in, c.Out)
+	}
+	switch c.Kind {
+	case SummaryMLP:
+		mlp(nStats)
+	case SummaryLSTM:
+		in := 2
+		for range c.Layers { // Wx, Wh and b of each layer
+			n = capAdd(n, capAdd(capMul(in+c.Hidden, 4*c.Hidden), 4*c.Hidden))
+			in = c.Hidden
+		}
+		dense(c.Hidden, c.Out)
+	default: // cnn, hybrid
+		in, T := 2, (steps+c.Pool-1)/c.Pool
+		for _, ch := range c.Channels {
+			dense(capMul(c.Kernel, in), ch)
+			in, T = ch, (T+c.Stride-1)/c.Stride
+		}
+		if c.Kind == SummaryCNN {
+			nStats = 0
+		}
+		mlp(capAdd(capMul(T, in), nStats))
+	}
+	return n
+}
+
+// capMul returns a*b for a, b >= 0, or MaxParams+1 when that is larger, so
+// that counting the weights of a crafted configuration cannot overflow.
+func capMul(a, b int) int {
+	if a != 0 && b > (MaxParams+1)/a {
+		return MaxParams + 1
+	}
+	return min(a*b, MaxParams+1)
+}
+
+// capAdd returns a+b for 0 <= a, b <= MaxParams+1, capped at MaxParams+1.
+func capAdd(a, b int) int { return min(a+b, MaxParams+1) }
 
 // chain applies layers in order; it is itself an nn.Layer.
 type chain []nn.Layer
@@ -117,25 +206,22 @@ func (c chain) Params() []*nn.Param {
 // newSummary builds the network. For "mlp" the input is B x nStats; for
 // "lstm" it is the time-major (steps*B) x 2 sequence of standardized
 // voltage and stimulus; for "cnn" and "hybrid" see convNet.
-func newSummary(c SummaryConfig, nStats, steps int, rng *rand.Rand) (chain, error) {
-	if (c.Kind == SummaryMLP || c.Kind == SummaryHybrid) && nStats == 0 {
-		return nil, fmt.Errorf("npe: the data set has no summary statistics for the %s summary network", c.Kind)
-	}
+func newSummary(c SummaryConfig, nStats, steps int, rng *rand.Rand) chain {
 	switch c.Kind {
 	case SummaryCNN, SummaryHybrid:
 		if c.Kind == SummaryCNN {
 			nStats = 0
 		}
-		return chain{newConvNet(c, (steps+c.Pool-1)/c.Pool, nStats, rng)}, nil
+		return chain{newConvNet(c, (steps+c.Pool-1)/c.Pool, nStats, rng)}
 	case SummaryMLP:
 		sizes := []int{nStats}
 		for range c.Layers {
 			sizes = append(sizes, c.Hidden)
 		}
-		return chain{nn.NewMLP(append(sizes, c.Out), "relu", rng)}, nil
+		return chain{nn.NewMLP(append(sizes, c.Out), "relu", rng)}
 	default:
 		pool := nn.NewAvgPoolTime(c.Pool, steps)
 		lstm := nn.NewLSTMStack(nn.LSTMConfig{In: 2, Hidden: c.Hidden, Layers: c.Layers, Steps: pool.OutSteps()}, rng)
-		return chain{pool, lstm, nn.NewDense(c.Hidden, c.Out, nn.Xavier, rng)}, nil
+		return chain{pool, lstm, nn.NewDense(c.Hidden, c.Out, nn.Xavier, rng)}
 	}
 }
