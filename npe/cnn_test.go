@@ -149,7 +149,11 @@ func TestConvReplicaSharesWeights(t *testing.T) {
 	}
 	obs, _ := batchOf(d, 0, 3)
 	mp[0].Value.Data[0] += 0.5 // conv0.W, reached only through the convolutions
-	a, b := m.Summaries(obs), r.Summaries(obs)
+	a, errA := m.Summaries(obs)
+	b, errB := r.Summaries(obs)
+	if errA != nil || errB != nil {
+		t.Fatal(errA, errB)
+	}
 	for i := range a.Data {
 		if a.Data[i] != b.Data[i] {
 			t.Fatalf("summary %d: %g from the model, %g from its replica", i, a.Data[i], b.Data[i])
@@ -244,7 +248,10 @@ func TestOldModelFilesLoad(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", kind, err)
 		}
-		got := m.Summaries([]Observation{FromSet(d, 10)})
+		got, err := m.Summaries([]Observation{FromSet(d, 10)})
+		if err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
 		for i, w := range want {
 			if got.Data[i] != w {
 				t.Fatalf("%s: summary %v, the old laa gave %v", kind, got.Data, want)

@@ -37,7 +37,10 @@ func Reference(m *npe.Model, test *dataset.Set, seed uint64) (*diagnose.Referenc
 	for i := range obs {
 		obs[i] = npe.FromSet(test, i+1)
 	}
-	s := m.Summaries(obs)
+	s, err := m.Summaries(obs)
+	if err != nil {
+		return nil, nil, err
+	}
 	rows := make([][]float64, s.Rows)
 	for i := range rows {
 		rows[i] = make([]float64, s.Cols)
@@ -55,7 +58,10 @@ func Check(m *npe.Model, ref *diagnose.Reference, trace []float64) (diagnose.Typ
 	if err != nil {
 		return diagnose.Typicality{}, err
 	}
-	s := m.Summaries([]npe.Observation{o})
+	s, err := m.Summaries([]npe.Observation{o})
+	if err != nil {
+		return diagnose.Typicality{}, err
+	}
 	row := make([]float64, s.Cols)
 	for j, v := range s.Row(0) {
 		row[j] = float64(v)
