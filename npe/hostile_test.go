@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"math"
 	"math/rand/v2"
@@ -317,7 +318,7 @@ func TestOneByteCorruptions(t *testing.T) {
 			continue
 		}
 		loaded++
-		if exercise(t, m, obs, c.pos, c.xor) {
+		if exercise(t, m, obs, fmt.Sprintf("byte %d ^ %#x", c.pos, c.xor)) {
 			used++
 		}
 	}
@@ -327,11 +328,11 @@ func TestOneByteCorruptions(t *testing.T) {
 
 // exercise runs a loaded model on a trace and reports whether it drew from
 // the posterior (false: it refused the trace with an error). A panic fails
-// the test naming the corruption.
-func exercise(t *testing.T, m *npe.Model, trace []float64, pos int, xor byte) (ok bool) {
+// the test, naming what.
+func exercise(t *testing.T, m *npe.Model, trace []float64, what string) (ok bool) {
 	defer func() {
 		if r := recover(); r != nil {
-			t.Fatalf("byte %d ^ %#x: the loaded model panics: %v", pos, xor, r)
+			t.Fatalf("%s: the loaded model panics: %v", what, r)
 		}
 	}()
 	o, err := m.Observe(trace)

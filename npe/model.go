@@ -338,7 +338,7 @@ func checkShape(s *dataset.Set) error {
 	}
 	rows := func(name string, n, per int) error {
 		if !(per == 0 && n == 0 || per > 0 && n%per == 0 && n/per == s.N) {
-			return fmt.Errorf("npe: data set %s hold %d values, not %d rows of %d", name, n, s.N, per)
+			return fmt.Errorf("npe: data set array %s has %d values, not %d rows of %d", name, n, s.N, per)
 		}
 		return nil
 	}

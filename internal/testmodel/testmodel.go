@@ -33,7 +33,9 @@ func Untrained(tb testing.TB, cfg neuron.Config) (*npe.Model, *dataset.Set) {
 	}
 	obs := make([]npe.Observation, d.N)
 	for i := range obs {
-		obs[i] = npe.FromSet(d, i)
+		if obs[i], err = m.FromSet(d, i); err != nil {
+			tb.Fatal(err)
+		}
 	}
 	if _, err := m.Loss(obs, d.Theta); err != nil { // the first forward pass initializes ActNorm
 		tb.Fatal(err)
