@@ -83,7 +83,7 @@ func readNpyHeader(r io.Reader) (*npyHeader, error) {
 	}
 	h, err := parseHeader(string(text), major <= 2)
 	if err != nil {
-		return nil, fmt.Errorf(".npy header %q: %w", clip(string(text), 120), err)
+		return nil, fmt.Errorf(".npy header: %w", err)
 	}
 	h.hdrLen = 6 + 2 + n + 2
 	if major > 1 {
@@ -114,12 +114,13 @@ func clip(s string, n int) string {
 func parseHeader(text string, legacy bool) (*npyHeader, error) {
 	p := &literalParser{s: text, legacy: legacy}
 	v, err := p.value(0)
-	if err != nil {
-		return nil, err
+	if err == nil {
+		if p.space(); p.i < len(p.s) {
+			err = fmt.Errorf("unexpected %q after the dictionary", clip(p.s[p.i:], 20))
+		}
 	}
-	p.space()
-	if p.i < len(p.s) {
-		return nil, fmt.Errorf("unexpected %q after the dictionary", clip(p.s[p.i:], 20))
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a Python literal: %w", clip(text, 120), err)
 	}
 	d, ok := v.(pyDict)
 	if !ok {

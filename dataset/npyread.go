@@ -3,6 +3,7 @@ package dataset
 import (
 	"bufio"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -23,29 +24,37 @@ func ReadNPY(path string) ([]float64, []int, error) {
 	}
 	defer f.Close()
 	st, err := f.Stat()
+	if err == nil && !st.Mode().IsRegular() {
+		err = errors.New("not a regular file")
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	if !st.Mode().IsRegular() {
-		return nil, nil, fmt.Errorf("read %s: not a regular file", path)
-	}
-	br := bufio.NewReader(f)
-	h, err := readNpyHeader(br)
+	v, shape, err := readNPY(bufio.NewReader(f), st.Size())
 	if err != nil {
 		return nil, nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return v, shape, nil
+}
+
+// readNPY reads a float .npy array of size bytes from r.
+func readNPY(r io.Reader, size int64) ([]float64, []int, error) {
+	h, err := readNpyHeader(r)
+	if err != nil {
+		return nil, nil, err
 	}
 	if h.kind != 'f' {
-		return nil, nil, fmt.Errorf("read %s: dtype %s, want float32 or float64", path, h.descr)
+		return nil, nil, fmt.Errorf("dtype %s, want float32 or float64", h.descr)
 	}
-	if err := h.fits(st.Size()-h.hdrLen, "the file"); err != nil {
-		return nil, nil, fmt.Errorf("read %s: %w", path, err)
+	if err := h.fits(size-h.hdrLen, "the file"); err != nil {
+		return nil, nil, err
 	}
-	v, err := decodeFloats[float64](br, h)
+	v, err := decodeFloats[float64](r, h)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, nil, err
 	}
 	if err := checkFinite("", v, h.shape); err != nil {
-		return nil, nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, nil, err
 	}
 	return v, h.shape, nil
 }

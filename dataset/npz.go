@@ -154,12 +154,13 @@ func (z *NPZ) entry(name string) (*zip.File, error) {
 	return f, nil
 }
 
-// read opens array name, parses its header, checks that its data fits in
-// the entry, and hands decode a reader positioned at the data. With
-// headerOnly it stops there; otherwise it reads the entry to its end, so
-// that its declared size and checksum are checked.
-func (z *NPZ) read(name string, headerOnly bool, decode func(h *npyHeader, r io.Reader) error) error {
-	err := z.readEntry(name, headerOnly, decode)
+// read opens array name, parses its header, passes it to check (when not
+// nil), checks that its data fits in the entry, and hands decode a reader
+// positioned at the data. With decode nil it stops there; otherwise it
+// reads the entry to its end, so that its declared size and checksum are
+// checked.
+func (z *NPZ) read(name string, check func(h *npyHeader) error, decode func(h *npyHeader, r io.Reader) error) error {
+	err := z.readEntry(name, check, decode)
 	if err != nil {
 		return fmt.Errorf("%s: array %q: %w", z.path, name, err)
 	}
@@ -167,7 +168,9 @@ func (z *NPZ) read(name string, headerOnly bool, decode func(h *npyHeader, r io.
 }
 
 // readEntry does read's work; its errors lack the path and array name.
-func (z *NPZ) readEntry(name string, headerOnly bool, decode func(h *npyHeader, r io.Reader) error) error {
+// An error of the zip layer (a checksum, or data longer or shorter than
+// the entry declares) is reported as such, whatever the decoder made of it.
+func (z *NPZ) readEntry(name string, check func(h *npyHeader) error, decode func(h *npyHeader, r io.Reader) error) (err error) {
 	f, err := z.entry(name)
 	if err != nil {
 		return err
@@ -179,19 +182,29 @@ func (z *NPZ) readEntry(name string, headerOnly bool, decode func(h *npyHeader, 
 	}
 	defer rc.Close()
 	cr := &countingReader{r: io.LimitReader(rc, declared+1)}
+	defer func() {
+		if err != nil && cr.err != nil {
+			err = fmt.Errorf("entry %s is damaged (its data disagrees with the size of %d bytes or the checksum it declares): %w", f.Name, declared, cr.err)
+		}
+	}()
 	br := bufio.NewReader(cr)
 	h, err := readNpyHeader(br)
 	if err != nil {
 		return err
 	}
-	if err := h.fits(declared-h.hdrLen, "the entry"); err != nil {
+	if check != nil {
+		if err := check(h); err != nil {
+			return err
+		}
+	}
+	if err := h.fits(declared-h.hdrLen, "the entry"); err != nil || decode == nil {
 		return err
 	}
-	if err := decode(h, br); err != nil || headerOnly {
+	if err := decode(h, br); err != nil {
 		return err
 	}
 	if _, err := io.Copy(io.Discard, br); err != nil {
-		return fmt.Errorf("entry %s: %w", f.Name, err)
+		return err
 	}
 	if cr.n != declared {
 		return fmt.Errorf("entry %s holds %d bytes, its zip header says %d", f.Name, cr.n, declared)
@@ -199,22 +212,27 @@ func (z *NPZ) readEntry(name string, headerOnly bool, decode func(h *npyHeader, 
 	return nil
 }
 
-// countingReader counts the bytes read through it.
+// countingReader counts the bytes read through it and keeps the first
+// error other than io.EOF.
 type countingReader struct {
-	r io.Reader
-	n int64
+	r   io.Reader
+	n   int64
+	err error
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	if err != nil && err != io.EOF && c.err == nil {
+		c.err = err
+	}
 	return n, err
 }
 
 // Shape returns the shape of the named array (reading its header only).
 func (z *NPZ) Shape(name string) ([]int, error) {
 	var shape []int
-	err := z.read(name, true, func(h *npyHeader, _ io.Reader) error { shape = h.shape; return nil })
+	err := z.read(name, func(h *npyHeader) error { shape = h.shape; return nil }, nil)
 	return shape, err
 }
 
@@ -234,7 +252,7 @@ func (z *NPZ) Float32s(name string) ([]float32, []int, error) {
 func readFloats[T float32 | float64](z *NPZ, name string) ([]T, []int, error) {
 	var out []T
 	var shape []int
-	err := z.read(name, false, func(h *npyHeader, r io.Reader) (err error) {
+	err := z.read(name, nil, func(h *npyHeader, r io.Reader) (err error) {
 		shape = h.shape
 		out, err = decodeFloats[T](r, h)
 		return err
@@ -252,7 +270,7 @@ func readFloats[T float32 | float64](z *NPZ, name string) ([]T, []int, error) {
 // (1,)), of at most MaxStringChars characters.
 func (z *NPZ) String(name string) (string, error) {
 	var s string
-	err := z.read(name, false, func(h *npyHeader, r io.Reader) error {
+	check := func(h *npyHeader) error {
 		switch {
 		case h.kind != 'U':
 			return fmt.Errorf("dtype %s, want a unicode string", h.descr)
@@ -261,6 +279,9 @@ func (z *NPZ) String(name string) (string, error) {
 		case h.size/4 > MaxStringChars:
 			return fmt.Errorf("a string of %d characters is longer than MaxStringChars = %d", h.size/4, MaxStringChars)
 		}
+		return nil
+	}
+	err := z.read(name, check, func(h *npyHeader, r io.Reader) error {
 		ss, err := decodeStrings(r, h)
 		if err == nil {
 			s = ss[0]

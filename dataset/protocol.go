@@ -3,6 +3,7 @@ package dataset
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/laa-neuro/laa/neuron"
 )
@@ -38,9 +39,16 @@ func protocolFromArrays(times, stim []float64, T int) (neuron.Config, string, er
 	if !(step > 0) || math.IsInf(step, 0) {
 		return neuron.Config{}, "", fmt.Errorf("time_ms runs from %g to %g ms: it must increase", times[0], times[T-1])
 	}
-	for i, t := range times {
-		if math.Abs(t-float64(i)*step) > timeTol*step {
-			return neuron.Config{}, "", fmt.Errorf("time_ms[%d] = %g ms is off the uniform grid i * %g ms that laa records on (first sample at 0 ms): a data set without meta needs uniform times from 0", i, t, step)
+	if i := offGrid(times, step); i >= 0 {
+		return neuron.Config{}, "", fmt.Errorf("time_ms[%d] = %g ms is off the uniform grid i * %g ms that laa records on (first sample at 0 ms): a data set without meta needs uniform times from 0", i, times[i], step)
+	}
+	// float32 times give a step like 0.0999999998: take the shortest
+	// decimal that still fits every time.
+	for digits := 1; digits <= 12; digits++ {
+		short, _ := strconv.ParseFloat(strconv.FormatFloat(step, 'g', digits, 64), 64)
+		if short > 0 && offGrid(times, short) < 0 {
+			step = short
+			break
 		}
 	}
 	cfg := neuron.Default()
@@ -50,14 +58,11 @@ func protocolFromArrays(times, stim []float64, T int) (neuron.Config, string, er
 		cfg.DtMs = step / math.Ceil(step/neuron.DefaultDtMs)
 	}
 	what := "the default staircase"
-	sim, err := neuron.NewSimulator(cfg)
-	if err != nil {
-		return neuron.Config{}, "", fmt.Errorf("the protocol of time_ms: %w", err)
-	}
-	if !closeTo(sim.StimulusAtSamples(), stim) {
+	sim, err := neuron.NewSimulator(cfg) // fails when the default staircase is off this grid
+	if err != nil || !closeTo(sim.StimulusAtSamples(), stim) {
 		cfg.Stimulus, what = staircase(stim, step)
 		if sim, err = neuron.NewSimulator(cfg); err != nil {
-			return neuron.Config{}, "", fmt.Errorf("the stimulus array as a protocol: %w", err)
+			return neuron.Config{}, "", fmt.Errorf("the protocol of time_ms and stimulus: %w", err)
 		}
 		if !closeTo(sim.StimulusAtSamples(), stim) { // cannot happen: a guard on the construction above
 			return neuron.Config{}, "", fmt.Errorf("the stimulus array could not be expressed as a staircase")
@@ -65,6 +70,17 @@ func protocolFromArrays(times, stim []float64, T int) (neuron.Config, string, er
 	}
 	desc := fmt.Sprintf("%d samples every %g ms (%g ms), %s", T, step, cfg.DurationMs, what)
 	return cfg, desc, nil
+}
+
+// offGrid returns the first index whose time lies more than timeTol steps
+// from i * step, or -1.
+func offGrid(times []float64, step float64) int {
+	for i, t := range times {
+		if !(math.Abs(t-float64(i)*step) <= timeTol*step) {
+			return i
+		}
+	}
+	return -1
 }
 
 // closeTo reports whether a and b agree within stimTol.
