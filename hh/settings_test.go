@@ -3,6 +3,7 @@ package hh
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/laa-neuro/laa/neuron"
@@ -93,10 +94,24 @@ func TestSettingsErrors(t *testing.T) {
 		{"stimulus off the grid", Classic(), offGrid, Settings{}, nil},
 		{"no stimulus", Classic(), nil, Settings{}, nil},
 		{"bad params", Params{}, cur, Settings{}, nil},
+		{"tiny dt", Classic(), cur, Settings{DtMs: 1e-300}, nil},
+		{"too many samples", Classic(), cur, Settings{NumSamples: MaxSamplesPerTrace + 1}, nil},
+		{"too many steps", Classic(), cur, Settings{NumSamples: 500_000}, nil},
 	}
 	for _, c := range cases {
 		if _, err := Simulate(c.p, c.cur, c.set, c.rng); err == nil {
 			t.Errorf("%s: no error", c.name)
+		}
+	}
+	for _, c := range []struct {
+		set  Settings
+		want string
+	}{
+		{Settings{DtMs: 1e-300}, "5.99e+302 RK4 steps, more than MaxStepsPerTrace = 4194304"},
+		{Settings{NumSamples: MaxSamplesPerTrace + 1}, "1000001 samples, more than MaxSamplesPerTrace = 1000000"},
+	} {
+		if _, err := Simulate(Classic(), cur, c.set, nil); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: error %v, want %q", c.set, err, c.want)
 		}
 	}
 	// Off the grid but after the recording ends is fine.

@@ -19,6 +19,18 @@ const (
 	DefaultNumSamples   = 600
 )
 
+// Limits of one simulated trace, checked before anything is allocated or
+// integrated. Memory grows with the samples only; time with the steps, about
+// 1.5 us each (a 600 ms trace at the default dt is 60,000 steps), so a
+// trace at MaxStepsPerTrace takes some 6 s.
+const (
+	// MaxSamplesPerTrace is neuron's limit on recorded samples.
+	MaxSamplesPerTrace = neuron.MaxSamplesPerTrace
+	// MaxStepsPerTrace is the most RK4 steps of one trace: 42 s at the
+	// default dt of 0.01 ms.
+	MaxStepsPerTrace = neuron.MaxStepsPerTrace
+)
+
 // SpikeThresholdMV is the level whose upward crossings Simulate reports as
 // spikes.
 const SpikeThresholdMV = 0.0
@@ -54,14 +66,21 @@ func (s Settings) withDefaults() (Settings, error) {
 		}
 	}
 	switch {
-	case s.DtMs < 0 || s.RecordStepMs < 0:
+	case s.DtMs <= 0 || s.RecordStepMs <= 0:
 		return s, fmt.Errorf("hh: dt %g ms and record step %g ms must be positive", s.DtMs, s.RecordStepMs)
 	case s.NumSamples < 0:
 		return s, fmt.Errorf("hh: %d samples, want > 0", s.NumSamples)
 	case s.NoiseSD < 0:
 		return s, fmt.Errorf("hh: noise sd %g mV, want >= 0", s.NoiseSD)
 	}
-	if k := math.Round(s.RecordStepMs / s.DtMs); k < 1 || math.Abs(k*s.DtMs-s.RecordStepMs) > 1e-9*s.RecordStepMs {
+	if s.NumSamples > MaxSamplesPerTrace {
+		return s, fmt.Errorf("hh: %d samples, more than MaxSamplesPerTrace = %d", s.NumSamples, MaxSamplesPerTrace)
+	}
+	k := math.Round(s.RecordStepMs / s.DtMs)
+	if steps := float64(s.NumSamples-1) * k; steps > MaxStepsPerTrace {
+		return s, fmt.Errorf("hh: %d samples of %g ms at dt %g ms are %.4g RK4 steps, more than MaxStepsPerTrace = %d", s.NumSamples, s.RecordStepMs, s.DtMs, steps, MaxStepsPerTrace)
+	}
+	if k < 1 || math.Abs(k*s.DtMs-s.RecordStepMs) > 1e-9*s.RecordStepMs {
 		return s, fmt.Errorf("hh: dt %g ms does not divide the record step %g ms", s.DtMs, s.RecordStepMs)
 	}
 	return s, nil
