@@ -360,8 +360,17 @@ func (c Config) Inferred() (names []string, priors []Prior) {
 	return names, priors
 }
 
-// NumSamples is the number of recorded samples per trace.
-func (c Config) NumSamples() int { return int(math.Round(c.DurationMs / c.RecordStepMs)) }
+// NumSamples is the number of recorded samples per trace. It is 0 when
+// duration_ms / record_step_ms is not a number from 0 to MaxSamplesPerTrace
+// (Validate says why), so a configuration read from a file but not yet
+// validated never makes its caller allocate beyond the limit.
+func (c Config) NumSamples() int {
+	n := math.Round(c.DurationMs / c.RecordStepMs)
+	if !(n >= 0 && n <= MaxSamplesPerTrace) {
+		return 0
+	}
+	return int(n)
+}
 
 // Params returns the full parameter set for an inferred vector theta
 // (columns as in Inferred); fixed parameters come from the configuration.

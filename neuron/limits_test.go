@@ -89,3 +89,17 @@ func TestTraceOutOfRange(t *testing.T) {
 		t.Fatalf("Generate: error %v (%+v), want simulation 5 past t = 100 ms", err, te)
 	}
 }
+
+func TestNumSamplesOfUnvalidatedConfig(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		dur, step float64
+		want      int
+	}{{600, 1, 600}, {1e300, 1, 0}, {600, 0, 0}, {math.NaN(), 1, 0}, {-5, 1, 0}, {1e6, 1, MaxSamplesPerTrace}, {1e6 + 1, 1, 0}} {
+		cfg := Default()
+		cfg.DurationMs, cfg.RecordStepMs = c.dur, c.step
+		if got := cfg.NumSamples(); got != c.want {
+			t.Errorf("duration %g, step %g: NumSamples %d, want %d", c.dur, c.step, got, c.want)
+		}
+	}
+}
