@@ -69,8 +69,8 @@ func Run(data *dataset.Set, opt Options, path string, progress Progress) (*npe.M
 }
 
 // Resume continues the run checkpointed at path on the same data, to the
-// result an uninterrupted run would have given. extraEpochs > 0 raises the
-// epoch budget (the schedule is then recomputed).
+// result an uninterrupted run would have given, under the options the run
+// started with (ReadCheckpoint returns them, to check a request against).
 func Resume(data *dataset.Set, path string, progress Progress) (*npe.Model, History, error) {
 	m, extra, err := npe.Load(path)
 	if err != nil {

@@ -54,7 +54,7 @@ func TestBadInputErrorsAndNoPartialFile(t *testing.T) {
 	}{
 		{[]string{"simulate", "-n", "0", "-o", out}, "-n must be positive"},
 		{[]string{"simulate", "-n", "-5", "-o", out}, "-n must be positive"},
-		{[]string{"simulate", "-n", "10", "-o", filepath.Join(dir, "missing", "x.npz")}, "no such file or directory"},
+		{[]string{"simulate", "-n", "10", "-o", filepath.Join(dir, "missing", "x.npz")}, "does not exist"},
 		{[]string{"simulate", "-n", "10", "--config", cfg, "-o", out}, "median > 0"},
 		{[]string{"simulate", "-n", "10", "--config", unknown, "-o", out}, "noise_sd"},
 		{[]string{"simulate", "-n", "10", "--shard", "4/3", "-o", out}, "--shard"},

@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/laa-neuro/laa/dataset"
 	"github.com/laa-neuro/laa/diagnose"
 	"github.com/laa-neuro/laa/npe"
 	"github.com/laa-neuro/laa/reference"
@@ -48,18 +48,41 @@ and the noise floor checks it.
 
 --exact also corrects each neural posterior to the exact one (as 'laa infer
 --exact' does) and reports the corrected posterior's C2ST against the
-reference, its route, k-hat, ESS and seconds.`,
+reference, its route, k-hat, ESS and seconds.
+
+The model and the data set must share a protocol (samples, time grid,
+stimulus); one of another protocol is refused before any work. --draws x
+parameters may not exceed MaxPosteriorValues (2^25).` + outputRules,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if modelPath == "" || data == "" {
 				return fmt.Errorf("compare: --model and --data are required")
 			}
-			m, _, err := npe.Load(modelPath)
+			if err := checks(positive("compare", "--n-obs", opt.Obs), positive("compare", "--draws", opt.Draws),
+				zeroOrMore("compare", "--mcmc-burnin", opt.MCMC.Burnin, "the sampler's default"),
+				zeroOrMore("compare", "--mcmc-iterations", opt.MCMC.Iterations, "the sampler's default")); err != nil {
+				return err
+			}
+			plan := (&ioPlan{cmd: "compare"}).in("--model", modelPath).in("--data", data).in("--references", opt.References).folder("-o", out, "", nil)
+			for _, name := range compareFiles {
+				plan.outIn("-o", filepath.Join(out, name), compareKinds[filepath.Ext(name)])
+			}
+			if err := plan.check(); err != nil {
+				return err
+			}
+			m, _, err := e.loadModel(modelPath)
 			if err != nil {
 				return err
 			}
-			test, err := dataset.Read(data)
+			if err := checks(posteriorBudget("compare", len(m.Names), opt.Draws, 1, "observation"),
+				mcmcBudget("compare", len(m.Names), reference.DefaultChains, opt.MCMC.Iterations)); err != nil {
+				return err
+			}
+			test, err := e.readSet(data)
 			if err != nil {
+				return err
+			}
+			if err := checkProtocol("compare", m, modelPath, test, data); err != nil {
 				return err
 			}
 			opt.Progress = e.progress("compare", "posteriors")
@@ -158,11 +181,24 @@ func (e *env) referenceCmd() *cobra.Command {
 Gaussian density) with differential-evolution MCMC: several chains from dispersed
 starts, split R-hat and ESS reported, a warning when chains disagree. With
 --model, the chains start from the neural posterior (much shorter burn-in) and
-the model's experiment is used; otherwise --config or the embedded default.`,
+the model's experiment is used; otherwise --config or the embedded default.
+The draws go to -o (.npy) and beside it as .csv (ref.npy and ref.csv).
+--chains x --iterations (sampling extended up to 4 x until the chains
+converge) x parameters may not exceed MaxPosteriorValues (2^25).` + outputRules,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if trace == "" || out == "" {
 				return fmt.Errorf("reference: --trace and -o are required")
+			}
+			if err := checks(zeroOrMore("reference", "--chains", opt.Chains, "the sampler's default"),
+				atMost("reference", "--chains", opt.Chains, MaxChains, "MaxChains"),
+				zeroOrMore("reference", "--iterations", opt.Iterations, "the sampler's default")); err != nil {
+				return err
+			}
+			csv := strings.TrimSuffix(out, filepath.Ext(out)) + ".csv"
+			plan := (&ioPlan{cmd: "reference"}).in("--trace", trace).in("--model", modelPath).in("--config", cfgPath).out("-o", out, kindNPY).out("-o (CSV)", csv, kindText)
+			if err := plan.check(); err != nil {
+				return err
 			}
 			cfg, err := loadConfig(cfgPath)
 			if err != nil {
@@ -170,10 +206,21 @@ the model's experiment is used; otherwise --config or the embedded default.`,
 			}
 			var m *npe.Model
 			if modelPath != "" {
-				if m, _, err = npe.Load(modelPath); err != nil {
+				if m, _, err = e.loadModel(modelPath); err != nil {
 					return err
 				}
 				cfg = m.Experiment
+			}
+			if err := plan.in("the configuration's stimulus file", cfg.Stimulus.File).check(); err != nil {
+				return err
+			}
+			names, _ := cfg.Inferred()
+			chains := opt.Chains
+			if chains == 0 {
+				chains = reference.DefaultChains
+			}
+			if err := mcmcBudget("reference", len(names), chains, opt.Iterations); err != nil {
+				return err
 			}
 			o, err := readObserved(trace, cfg, rec)
 			if err != nil {
@@ -195,7 +242,10 @@ the model's experiment is used; otherwise --config or the embedded default.`,
 			if err != nil {
 				return err
 			}
-			if err := writeDraws(out[:len(out)-len(filepath.Ext(out))], lp.Names(), res.Draws); err != nil {
+			if err := writeNPY(out, lp.Names(), res.Draws); err != nil {
+				return err
+			}
+			if err := writeCSV(csv, lp.Names(), res.Draws); err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "\n%d draws from %d chains, acceptance rate %.2f\n", len(res.Draws), len(res.Chains), res.AcceptRate)
@@ -210,7 +260,7 @@ the model's experiment is used; otherwise --config or the embedded default.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&trace, "trace", "", "the recorded trace")
-	f.StringVarP(&out, "output", "o", "", "draws file (.npy; a .csv is written beside it)")
+	f.StringVarP(&out, "output", "o", "", "draws file (.npy; the same name with .csv is written beside it)")
 	f.StringVar(&modelPath, "model", "", "start the chains from this model's neural posterior (and use its experiment)")
 	f.StringVar(&cfgPath, "config", "", "configuration file (without --model); default: the embedded experiment")
 	f.IntVar(&opt.Chains, "chains", 0, "chains (0: the sampler's default)")
@@ -218,6 +268,24 @@ the model's experiment is used; otherwise --config or the embedded default.`,
 	f.Uint64Var(&opt.Seed, "seed", 1, "random seed")
 	rec.register(cmd)
 	return cmd
+}
+
+// compareFiles are the files compare writes into its folder, and the kind
+// of each extension.
+var (
+	compareFiles = []string{"compare.json", "compare.csv", "marginals.png", "marginals.svg"}
+	compareKinds = map[string]fileKind{".json": kindText, ".csv": kindText, ".png": kindPNG, ".svg": kindSVG}
+)
+
+// mcmcBudget refuses MCMC runs whose draws (chains x iterations, extended
+// up to 4 x, x parameters) exceed MaxPosteriorValues; 0 iterations are
+// the sampler's default.
+func mcmcBudget(cmd string, params, chains, iterations int) error {
+	if iterations == 0 {
+		iterations = reference.DefaultIterations
+	}
+	return product(cmd, fmt.Sprintf("%d chains x %d iterations x 4 (extension) x %d parameters", chains, iterations, params), "MCMC draws",
+		MaxPosteriorValues, "MaxPosteriorValues", chains, iterations, 4, params)
 }
 
 // neuralInit returns 200 neural posterior draws of a trace, to start MCMC chains.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/laa-neuro/laa/dataset"
 	"github.com/laa-neuro/laa/npe"
+	"github.com/laa-neuro/laa/reference"
 	"github.com/laa-neuro/laa/validation"
 )
 
@@ -36,6 +37,21 @@ func (c *compareFlags) register(cmd *cobra.Command) {
 	f.IntVar(&c.burnin, "compare-mcmc-burnin", 0, "MCMC burn-in iterations per chain in that comparison (0: the sampler's default)")
 	f.IntVar(&c.iterations, "compare-mcmc-iterations", reportMCMCIterations, "MCMC sampling iterations per chain in that comparison (0: the sampler's default, extended until the chains converge; otherwise fixed)")
 	f.BoolVar(&c.noExact, "compare-no-exact", false, "leave the exact correction (importance sampling from the neural posterior) out of that comparison")
+}
+
+// check refuses counts out of range, naming the flag.
+func (c compareFlags) check(cmd string) error {
+	return checks(zeroOrMore(cmd, "--compare-obs", c.obs, "no comparison"), positive(cmd, "--compare-draws", c.draws),
+		zeroOrMore(cmd, "--compare-mcmc-burnin", c.burnin, "the sampler's default"),
+		zeroOrMore(cmd, "--compare-mcmc-iterations", c.iterations, "the sampler's default"))
+}
+
+// budget refuses a comparison whose draws exceed MaxPosteriorValues.
+func (c compareFlags) budget(cmd string, m *npe.Model) error {
+	if c.obs == 0 {
+		return nil
+	}
+	return checks(posteriorBudget(cmd, len(m.Names), c.draws, 1, "observation"), mcmcBudget(cmd, len(m.Names), reference.DefaultChains, c.iterations))
 }
 
 // options returns the comparison's options.

@@ -39,10 +39,23 @@ func (e *env) demoCmd() *cobra.Command {
      neural posterior, MCMC where the weights are unreliable), printing the
      route it took,
 and prints the report's path with a verdict per parameter. About 5 minutes
-on 2 cores.`,
+on 2 cores. -o may be an earlier demo's folder, whose files are replaced;
+a file of another kind where the demo writes one is refused.` + outputRules,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			start := time.Now()
+			if err := checks(positive("demo", "--n-train", nTrain), positive("demo", "--n-test", nTest),
+				zeroOrMore("demo", "--epochs", epochs, "the preset's"), cmp.check("demo"),
+				traceBudget("demo", fmt.Sprintf("--n-train %d", nTrain), neuron.Default(), nTrain)); err != nil {
+				return err
+			}
+			plan := (&ioPlan{cmd: "demo"}).folder("-o", dir, "", nil)
+			for name, kind := range demoFiles {
+				plan.outIn("-o", filepath.Join(dir, name), kind)
+			}
+			if err := plan.folder("-o", filepath.Join(dir, "report"), "", nil).check(); err != nil {
+				return err
+			}
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return fmt.Errorf("demo: %w", err)
 			}
@@ -124,6 +137,11 @@ on 2 cores.`,
 	cmp.register(cmd)
 	return cmd
 }
+
+// demoFiles are the files the demo writes into its folder (besides the
+// report/ and posterior/ folders), with their kinds.
+var demoFiles = map[string]fileKind{"train.npz": kindDataSet, "test.npz": kindDataSet, "model.laa": kindModel,
+	"model.history.json": kindText, "example_trace.csv": kindText, "hh_subthreshold.csv": kindText, "hh_spiking.csv": kindText}
 
 // demoInfer writes held-out trace 0 as a CSV, as a user's recording would
 // come, and runs inference on it from the file with the exact correction

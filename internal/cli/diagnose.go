@@ -37,18 +37,36 @@ posterior with the exact one on the first --compare-obs held-out observations
 sampled twice for the comparison's noise floor) whenever the likelihood is
 tractable (observation noise only); it says why when it is not. The
 comparison is saved in report/comparison/; --comparison DIR uses a saved one
-instead.`,
+instead.
+
+The model and the data set must share a protocol (samples, time grid,
+stimulus); one of another protocol is refused before any work. --sims x
+--draws x parameters may not exceed MaxPosteriorValues (2^25). The report
+folder must not hold an input with a name the report may write (` + reportWhat + `).` + outputRules,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if modelPath == "" || data == "" || out == "" {
 				return fmt.Errorf("diagnose: --model, --data and -o are required")
 			}
-			m, extra, err := npe.Load(modelPath)
+			if err := checks(positive("diagnose", "--sims", opt.Sims), positive("diagnose", "--draws", opt.Draws), cmp.check("diagnose")); err != nil {
+				return err
+			}
+			plan := (&ioPlan{cmd: "diagnose"}).in("--model", modelPath).in("--data", data).in("--recording", recordings...).in("--comparison", comparison)
+			if err := plan.folder("-o", out, reportWhat, inFolder(reportSuffixes, "comparison")).check(); err != nil {
+				return err
+			}
+			m, extra, err := e.loadModel(modelPath)
 			if err != nil {
 				return err
 			}
-			test, err := dataset.Read(data)
+			if err := checks(posteriorBudget("diagnose", len(m.Names), opt.Draws, opt.Sims, "held-out simulations"), cmp.budget("diagnose", m)); err != nil {
+				return err
+			}
+			test, err := e.readSet(data)
 			if err != nil {
+				return err
+			}
+			if err := checkProtocol("diagnose", m, modelPath, test, data); err != nil {
 				return err
 			}
 			res, err := e.assess(m, test, opt)
@@ -85,6 +103,12 @@ instead.`,
 	cmp.register(cmd)
 	return cmd
 }
+
+// The files a report writes into its folder, for the check that no input
+// is overwritten.
+var reportSuffixes = []string{".html", ".csv", ".json", ".png", ".svg"}
+
+const reportWhat = ".html, .csv, .json, .png and .svg files, and comparison/"
 
 // assessRecordings fits each recording and adds it to the result.
 func (e *env) assessRecordings(m *npe.Model, test *dataset.Set, res *validation.Result, paths []string, rec recordingFlags, seed uint64) error {

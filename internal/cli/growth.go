@@ -49,7 +49,9 @@ For each k in --sweeps it repeats the default protocol k times back to back
 trains the quick preset on them and assesses it on the held-out set.
 It writes contraction.png/.svg (contraction and NRMSE against recording
 length, one line per parameter), growth.csv, growth.json and the models,
-prints the table, and warns where contraction falls as the recording grows.`,
+prints the table, and warns where contraction falls as the recording grows.
+--n-train x the longest recording's samples may not exceed MaxTraceValues
+(2^31), --draws x --n-test x parameters MaxPosteriorValues (2^25).` + outputRules,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			start := time.Now()
@@ -59,6 +61,30 @@ prints the table, and warns where contraction falls as the recording grows.`,
 			}
 			if nTrain < 100 || nTest < 51 {
 				return fmt.Errorf("growth: need --n-train >= 100 and --n-test >= 51 (the typicality reference), got %d and %d", nTrain, nTest)
+			}
+			if err := checks(positive("growth", "--draws", draws), zeroOrMore("growth", "--epochs", epochs, "the preset's")); err != nil {
+				return err
+			}
+			longest, err := validation.Sweeps(neuron.Default(), ks[len(ks)-1])
+			if err != nil {
+				return fmt.Errorf("growth: --sweeps %d: %w", ks[len(ks)-1], err)
+			}
+			if err := traceBudget("growth", fmt.Sprintf("--n-train %d at %d sweeps", nTrain, ks[len(ks)-1]), longest, nTrain); err != nil {
+				return err
+			}
+			inferred, _ := longest.Inferred()
+			if err := posteriorBudget("growth", len(inferred), draws, nTest, "held-out simulations"); err != nil {
+				return err
+			}
+			plan := (&ioPlan{cmd: "growth"}).folder("-o", dir, "", nil)
+			for _, name := range []string{"contraction.png", "contraction.svg", "growth.csv", "growth.json"} {
+				plan.outIn("-o", filepath.Join(dir, name), compareKinds[filepath.Ext(name)])
+			}
+			for _, k := range ks {
+				plan.outIn("-o", filepath.Join(dir, fmt.Sprintf("model_k%d.laa", k)), kindModel)
+			}
+			if err := plan.check(); err != nil {
+				return err
 			}
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return fmt.Errorf("growth: %w", err)

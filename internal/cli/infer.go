@@ -57,17 +57,32 @@ started from the neural draws (seconds rather than a fraction of one). Each
 trace prints its route ("importance sampling", "MCMC", or "amortized" when the likelihood is
 intractable or --exact=false), k-hat and ESS, and the summary JSON records
 them under "posterior". The draws files hold the corrected draws; the neural
-(amortized) draws are written beside them as <name>.amortized.npy.`,
+(amortized) draws are written beside them as <name>.amortized.npy.
+
+<name> is the trace file's name without its extension, with "_<sweep>" for
+an NWB sweep; characters other than letters, digits, '.', '_' and '-'
+become '_', leading dots too, and it is cut to MaxNameBytes (100). Traces
+whose names coincide (a/obs.csv and b/obs.csv) are told apart in the order
+given: the first keeps the name, the next get "-2", "-3" (obs, obs-2), and
+infer prints where each one's results go. -n draws x parameters x traces may
+not exceed MaxPosteriorValues (2^25).` + outputRules,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if modelPath == "" || len(traces) == 0 {
 				return fmt.Errorf("infer: --model and at least one --trace are required")
 			}
-			if n <= 0 {
-				return fmt.Errorf("infer: -n must be positive, got %d", n)
+			if err := positive("infer", "-n", n); err != nil {
+				return err
 			}
-			m, _, err := npe.Load(modelPath)
+			plan := (&ioPlan{cmd: "infer"}).in("--model", modelPath).in("--trace", traces...).folder("-o", out, "", nil)
+			if err := plan.check(); err != nil {
+				return err
+			}
+			m, _, err := e.loadModel(modelPath)
 			if err != nil {
+				return err
+			}
+			if err := posteriorBudget("infer", len(m.Names), n, len(traces), "traces"); err != nil {
 				return err
 			}
 			var obs []observed
@@ -78,7 +93,7 @@ them under "posterior". The draws files hold the corrected draws; the neural
 				}
 				obs = append(obs, o)
 			}
-			return e.inferWith(m, obs, inferOptions{draws: n, seed: seed, out: out, exact: correct})
+			return e.inferWith(m, obs, inferOptions{draws: n, seed: seed, out: out, exact: correct, inputs: []string{modelPath}})
 		},
 	}
 	f := cmd.Flags()
@@ -94,7 +109,8 @@ them under "posterior". The draws files hold the corrected draws; the neural
 
 // observed is one trace prepared for the model.
 type observed struct {
-	name     string    // base name for output files
+	name     string    // base name for output files (safeName)
+	raw      string    // the name before safeName: the file's base name and sweep
 	path     string    // the file it came from
 	trace    []float64 // mV on the model's grid
 	current  []float64 // uA/cm2 on the model's grid; nil if unknown
@@ -103,10 +119,38 @@ type observed struct {
 
 // inferOptions are infer's settings.
 type inferOptions struct {
-	draws int
-	seed  uint64
-	out   string
-	exact bool // correct the posteriors where the likelihood is tractable
+	draws  int
+	seed   uint64
+	out    string
+	exact  bool     // correct the posteriors where the likelihood is tractable
+	inputs []string // files read besides the traces (the model), never overwritten
+}
+
+// posteriorBudget refuses draws x parameters x count posteriors beyond
+// MaxPosteriorValues.
+func posteriorBudget(cmd string, params, draws, count int, what string) error {
+	return product(cmd, fmt.Sprintf("%d draws x %d parameters x %d %s", draws, params, count, what), "posterior values",
+		MaxPosteriorValues, "MaxPosteriorValues", draws, params, count)
+}
+
+// planInfer makes the output names of obs distinct, prints where each renamed
+// trace's results go, and checks the files infer will write.
+func (e *env) planInfer(obs []observed, opt inferOptions) error {
+	for _, note := range distinctNames(obs, opt.out) {
+		fmt.Fprintln(e.stdout, "note:", note)
+	}
+	plan := (&ioPlan{cmd: "infer"}).in("--model", opt.inputs...)
+	for _, o := range obs {
+		plan.in("--trace", o.path)
+	}
+	for _, o := range obs {
+		base := filepath.Join(opt.out, o.name)
+		plan.outIn("-o", base+".draws.npy", kindNPY).outIn("-o", base+".draws.csv", kindText).outIn("-o", base+".summary.json", kindText)
+		if opt.exact {
+			plan.outIn("-o", base+".amortized.npy", kindNPY)
+		}
+	}
+	return plan.check()
 }
 
 // infer samples the amortized posteriors of obs (no exact correction),
@@ -119,6 +163,9 @@ func (e *env) infer(m *npe.Model, obs []observed, n int, seed uint64, out string
 // prints and writes them.
 func (e *env) inferWith(m *npe.Model, obs []observed, opt inferOptions) error {
 	n, seed, out := opt.draws, opt.seed, opt.out
+	if err := e.planInfer(obs, opt); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return fmt.Errorf("infer: %w", err)
 	}
@@ -238,7 +285,12 @@ func writeDraws(base string, names []string, draws [][]float64) error {
 	if err := writeNPY(base+".draws.npy", names, draws); err != nil {
 		return err
 	}
-	return atomicfile.Write(base+".draws.csv", func(f *os.File) error {
+	return writeCSV(base+".draws.csv", names, draws)
+}
+
+// writeCSV writes draws (n x P) as a CSV file with a header of names.
+func writeCSV(path string, names []string, draws [][]float64) error {
+	return atomicfile.Write(path, func(f *os.File) error {
 		fmt.Fprintln(f, strings.Join(names, ","))
 		for _, d := range draws {
 			s := make([]string, len(d))

@@ -15,7 +15,7 @@ func (e *env) infoCmd() *cobra.Command {
 		Short: "Describe a model file: architecture, parameters, training progress",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			m, extra, err := npe.Load(args[0])
+			m, extra, err := e.loadModel(args[0])
 			if err != nil {
 				return err
 			}

@@ -15,15 +15,19 @@ func (e *env) mergeCmd() *cobra.Command {
 		Short: "Join shards written by 'simulate --shard' into one data set",
 		Long: `merge checks that the shards come from one run (same seed and configuration)
 and tile it without gaps or overlaps, then writes the file an unsharded run
-would have written, byte for byte.`,
+would have written, byte for byte. -o may name an existing data set, which is
+replaced; any other kind of file there is refused.` + outputRules,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, paths []string) error {
 			if out == "" {
 				return fmt.Errorf("merge: -o output path is required")
 			}
+			if err := (&ioPlan{cmd: "merge"}).in("shard", paths...).out("-o", out, kindDataSet).check(); err != nil {
+				return err
+			}
 			var shards []*dataset.Set
 			for _, p := range paths {
-				s, err := dataset.Read(p)
+				s, err := e.readSet(p)
 				if err != nil {
 					return err
 				}
@@ -36,6 +40,7 @@ would have written, byte for byte.`,
 			if all.Meta.Start != 0 || all.N != all.Meta.Total {
 				fmt.Fprintf(e.stderr, "warning: merged simulations %d..%d of a run of %d (not the whole run)\n", all.Meta.Start, all.Meta.Start+all.N-1, all.Meta.Total)
 			}
+			noteOutput(out)
 			if err := all.Write(out); err != nil {
 				return err
 			}

@@ -22,13 +22,13 @@ func (e *env) priorPredictiveCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "prior-predictive [-n 12] [--seed S] [-o prior.png]",
 		Short: "Plot traces simulated from the prior over the stimulus (PNG and SVG)",
+		Long: `prior-predictive simulates -n draws from the prior (at most MaxPlotTraces,
+1000) and plots their traces over the stimulus as <o>.png and <o>.svg,
+creating -o's folder if needed. Existing images there are replaced; any other
+kind of file is refused.` + outputRules,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if n <= 0 {
-				return fmt.Errorf("prior-predictive: -n must be positive, got %d", n)
-			}
-			cfg, err := loadConfig(cfgPath)
-			if err != nil {
+			if err := checks(positive("prior-predictive", "-n", n), atMost("prior-predictive", "-n", n, MaxPlotTraces, "MaxPlotTraces")); err != nil {
 				return err
 			}
 			dir, name := filepath.Split(out)
@@ -36,13 +36,28 @@ func (e *env) priorPredictiveCmd() *cobra.Command {
 			if dir == "" {
 				dir = "."
 			}
+			if name == "" {
+				return fmt.Errorf("prior-predictive: -o %q names no file", out)
+			}
+			png, svg := filepath.Join(dir, name+".png"), filepath.Join(dir, name+".svg")
+			plan := (&ioPlan{cmd: "prior-predictive"}).in("--config", cfgPath).outIn("-o", png, kindPNG).outIn("-o (SVG)", svg, kindSVG)
+			if err := plan.check(); err != nil {
+				return err
+			}
+			cfg, err := loadConfig(cfgPath)
+			if err != nil {
+				return err
+			}
+			if err := plan.in("the configuration's stimulus file", cfg.Stimulus.File).check(); err != nil {
+				return err
+			}
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return fmt.Errorf("prior-predictive: %w", err)
 			}
 			if err := PriorPredictive(cfg, seed, n, dir, name); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "wrote %s.png and %s.svg\n", filepath.Join(dir, name), filepath.Join(dir, name))
+			fmt.Fprintf(e.stdout, "wrote %s and %s\n", png, svg)
 			return nil
 		},
 	}

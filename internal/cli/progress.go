@@ -13,6 +13,8 @@ func (e *env) newBar(total int, what, unit string) *progressbar.ProgressBar {
 	w := e.stderr
 	if e.quiet {
 		w = io.Discard
+	} else {
+		barsShown.Store(true)
 	}
 	return progressbar.NewOptions(total,
 		progressbar.OptionSetWriter(w),

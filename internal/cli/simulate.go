@@ -34,17 +34,28 @@ for each and writes an .npz that numpy.load opens: theta (N x P), traces (N x T)
 time_ms, stimulus, stats (hand-made summary statistics) and meta (JSON: seed,
 configuration, names). Simulation i depends only on (seed, i), so --shard i/K
 writes exactly the rows of the i-th of K shards (i = 1..K) of the unsharded run;
-join shards with 'laa merge'.`,
+join shards with 'laa merge'. -n times the samples per trace may not exceed
+MaxTraceValues (2^31); split larger runs with --shard. -o may name an
+existing data set, which is replaced; any other kind of file there is
+refused.` + outputRules,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if n <= 0 {
-				return fmt.Errorf("simulate: -n must be positive, got %d", n)
-			}
 			if out == "" {
 				return fmt.Errorf("simulate: -o output path is required")
 			}
+			if err := checks(positive("simulate", "-n", n), zeroOrMore("simulate", "--workers", workers, "all cores"),
+				atMost("simulate", "--workers", workers, MaxWorkers, "MaxWorkers")); err != nil {
+				return err
+			}
+			plan := (&ioPlan{cmd: "simulate"}).in("--config", cfgPath).in("--stimulus-from", from).out("-o", out, kindDataSet)
+			if err := plan.check(); err != nil {
+				return err
+			}
 			cfg, err := loadConfig(cfgPath)
 			if err != nil {
+				return err
+			}
+			if err := plan.in("the configuration's stimulus file", cfg.Stimulus.File).check(); err != nil {
 				return err
 			}
 			if from != "" {
@@ -56,6 +67,10 @@ join shards with 'laa merge'.`,
 			if err != nil {
 				return err
 			}
+			if err := traceBudget("simulate", fmt.Sprintf("-n %d", count), cfg, count); err != nil {
+				return err
+			}
+			noteOutput(out)
 			set, err := e.simulate(cfg, seed, start, count, n, workers)
 			if err != nil {
 				return err
@@ -120,6 +135,12 @@ func (e *env) simulate(cfg neuron.Config, seed uint64, start, count, total, work
 		fmt.Fprintf(e.stderr, "simulated %d traces in %.2f s (%.0f per second)\n", count, time.Since(t0).Seconds(), float64(count)/time.Since(t0).Seconds())
 	}
 	return set, nil
+}
+
+// traceBudget refuses n simulations of cfg whose traces exceed
+// MaxTraceValues, before anything is allocated.
+func traceBudget(cmd, what string, cfg neuron.Config, n int) error {
+	return product(cmd, fmt.Sprintf("%s x %d samples per trace", what, cfg.NumSamples()), "trace values", MaxTraceValues, "MaxTraceValues", n, cfg.NumSamples())
 }
 
 // shardRange parses "i/K" and returns shard i's [start, start+count) of n:

@@ -62,15 +62,16 @@ func (r recordingFlags) prepare(path string, cfg neuron.Config) (recording.Recor
 	return rec, p, nil
 }
 
-// readObserved reads a recording for a model.
+// readObserved reads a recording for a model; its output name is made
+// safe (safeName) but not yet distinct from others' (distinctNames).
 func readObserved(path string, cfg neuron.Config, r recordingFlags) (observed, error) {
 	_, p, err := r.prepare(path, cfg)
 	if err != nil {
 		return observed{}, err
 	}
-	name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	raw := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	if p.Sweep != "" {
-		name += "_" + p.Sweep
+		raw += "_" + p.Sweep
 	}
-	return observed{name: name, path: path, trace: p.VoltageMV, current: p.Current, warnings: p.Warnings}, nil
+	return observed{name: traceName(path, p.Sweep), raw: raw, path: path, trace: p.VoltageMV, current: p.Current, warnings: p.Warnings}, nil
 }

@@ -3,23 +3,20 @@ package cli
 import (
 	"fmt"
 	"math"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/laa-neuro/laa/atomicfile"
-	"github.com/laa-neuro/laa/dataset"
 	"github.com/laa-neuro/laa/npe"
 	"github.com/laa-neuro/laa/train"
 )
 
 func (e *env) trainCmd() *cobra.Command {
 	var (
-		data, out, preset, summary, coupling string
-		epochs, patience                     int
-		seed                                 uint64
-		resume                               bool
+		data, out string
+		tf        trainFlags
+		resume    bool
 	)
 	cmd := &cobra.Command{
 		Use:   "train --data train.npz [--preset quick|seed] [--epochs N] [--seed S] [--resume] -o m.laa",
@@ -32,57 +29,68 @@ cores), mlp (the statistics alone, 40 epochs, about 2 minutes) and seed (the
 original recipe: LSTM over the raw trace, 300 epochs, batch 256, Adam lr 1e-4,
 cosine decay).
 The model file is rewritten after every epoch; --resume continues an
-interrupted run to the same result. The loss history is written beside the
-model as <model>.history.json.`,
+interrupted run (Ctrl-C, a kill) to the same result. A resumed run keeps the
+options it started with: --preset, --epochs, --patience, --seed, --summary
+and --flow may be given with --resume only with the checkpoint's values, and
+any other value is refused, naming it (the learning-rate schedule spans the
+epoch budget, so training longer is a new run). The loss history is written
+beside the model as <model>.history.json.
+-o may name an existing model file, which is replaced; any other kind of
+file there is refused.` + outputRules,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if data == "" || out == "" {
 				return fmt.Errorf("train: --data and -o are required")
 			}
-			set, err := dataset.Read(data)
+			if err := tf.check(cmd.Flags()); err != nil {
+				return err
+			}
+			history := strings.TrimSuffix(out, ".laa") + ".history.json"
+			plan := &ioPlan{cmd: "train"}
+			if err := plan.in("--data", data).out("-o", out, kindModel).out("-o (history)", history, kindText).check(); err != nil {
+				return err
+			}
+			var ck train.Checkpoint
+			if resume {
+				var err error
+				if ck, err = train.ReadCheckpoint(out); err != nil {
+					return fmt.Errorf("train: --resume: %w", err)
+				}
+				if ck.Done {
+					how := "all its"
+					if ck.Stopped != "epochs" {
+						how = ck.Stopped + " after"
+					}
+					return fmt.Errorf("train: --resume: %s already finished training (%s %d epochs); nothing to resume", out, how, ck.Epoch)
+				}
+				if err := resumeConflicts(tf, cmd.Flags(), ck, out); err != nil {
+					return err
+				}
+			}
+			set, err := e.readSet(data)
 			if err != nil {
 				return err
 			}
+			e.noteCheckpoint(out, data)
 			var (
 				m *npe.Model
 				h train.History
 			)
 			if resume {
-				if _, err := os.Stat(out); err != nil {
-					return fmt.Errorf("train: --resume: %w", err)
-				}
-				m, h, err = train.Resume(set, out, e.trainProgress(0))
+				m, h, err = train.Resume(set, out, e.trainProgress(ck.Options.Epochs))
 			} else {
-				opt, err2 := train.Preset(preset)
+				opt, err2 := train.Preset(tf.preset)
 				if err2 != nil {
 					return err2
 				}
-				if cmd.Flags().Changed("epochs") {
-					opt.Epochs = epochs
-				}
-				if cmd.Flags().Changed("patience") {
-					opt.Patience = patience
-				}
-				if cmd.Flags().Changed("seed") {
-					opt.Seed = seed
-				}
-				if summary != "" {
-					opt.Model.Summary = npe.SummaryConfig{Kind: summary}
-				}
-				switch coupling {
-				case "":
-				case "affine", "spline":
-					opt.Model.Flow.Coupling = coupling
-				default:
-					return fmt.Errorf("train: --flow %q: want affine or spline", coupling)
-				}
+				opt = tf.options(opt, cmd.Flags())
 				m, h, err = train.Run(set, opt, out, e.trainProgress(opt.Epochs))
 			}
 			if err != nil {
 				return err
 			}
 			_ = m
-			if err := atomicfile.WriteJSON(strings.TrimSuffix(out, ".laa")+".history.json", h); err != nil {
+			if err := atomicfile.WriteJSON(history, h); err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "wrote %s: best validation loss %.4f at epoch %d of %d (%s), %.0f s, %.0f samples/s\n",
@@ -92,15 +100,34 @@ model as <model>.history.json.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&data, "data", "", "training data set (.npz from 'laa simulate')")
-	f.StringVarP(&out, "output", "o", "", "model file to write")
-	f.StringVar(&preset, "preset", train.PresetQuick, "training recipe: quick, mlp or seed")
-	f.IntVar(&epochs, "epochs", 0, "override the preset's number of epochs")
-	f.IntVar(&patience, "patience", 0, "override the preset's early stopping: stop after this many epochs without a better validation loss (0: never)")
-	f.Uint64Var(&seed, "seed", 1, "random seed (weights, validation split, shuffling)")
-	f.BoolVar(&resume, "resume", false, "continue the interrupted run saved in -o")
-	f.StringVar(&coupling, "flow", "", "override the flow's coupling layers: affine or spline (rational-quadratic splines)")
-	f.StringVar(&summary, "summary", "", "override the summary network at its defaults: mlp, lstm, cnn (1-D convolutions over the trace) or hybrid (cnn + statistics)")
+	f.StringVarP(&out, "output", "o", "", "model file to write (an existing model there is replaced)")
+	f.StringVar(&tf.preset, "preset", train.PresetQuick, "training recipe: quick, mlp or seed")
+	f.IntVar(&tf.epochs, "epochs", 0, "override the preset's number of epochs (at least 1)")
+	f.IntVar(&tf.patience, "patience", 0, "override the preset's early stopping: stop after this many epochs without a better validation loss (0: never)")
+	f.Uint64Var(&tf.seed, "seed", 1, "random seed (weights, validation split, shuffling)")
+	f.BoolVar(&resume, "resume", false, "continue the interrupted run saved in -o, with its options")
+	f.StringVar(&tf.coupling, "flow", "", "override the flow's coupling layers: affine or spline (rational-quadratic splines)")
+	f.StringVar(&tf.summary, "summary", "", "override the summary network at its defaults: mlp, lstm, cnn (1-D convolutions over the trace) or hybrid (cnn + statistics)")
 	return cmd
+}
+
+// noteCheckpoint makes an interrupt say what the checkpoint at out holds
+// and how to resume.
+func (e *env) noteCheckpoint(out, data string) {
+	w := watchFile(out)
+	onInterrupt(func() string {
+		if !w.written() {
+			return "no epoch was completed: " + w.untouched()
+		}
+		ck, err := train.ReadCheckpoint(out)
+		if err != nil {
+			return fmt.Sprintf("the checkpoint %s cannot be read: %v", out, err)
+		}
+		if ck.Done {
+			return fmt.Sprintf("%s holds the finished model (%d epochs)", out, ck.Epoch)
+		}
+		return fmt.Sprintf("%s holds the last completed epoch (%d of %d): continue with 'laa train --resume --data %s -o %s'", out, ck.Epoch, ck.Options.Epochs, data, out)
+	})
 }
 
 // trainProgress shows a bar over optimizer steps with the losses.
