@@ -11,12 +11,18 @@ import (
 	"github.com/scigolib/hdf5"
 )
 
+// errHDF5Panic marks the error made from a panic of the HDF5 reader.
+var errHDF5Panic = errors.New("damaged HDF5 file")
+
 // withHDF5 opens path, runs fn and closes the file. It refuses truncated
 // files and turns a panic of the HDF5 reader on a damaged file into an error.
+// (The reader, forked in third_party/hdf5, bounds what it allocates by the
+// file's size, so a damaged file cannot end the process with a fatal
+// out-of-memory error, which no recover catches.)
 func withHDF5(path string, fn func(*hdf5.File) error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("recording: %s: damaged HDF5 file (%v)", path, r)
+			err = fmt.Errorf("recording: %s: %w (%v)", path, errHDF5Panic, r)
 		}
 	}()
 	if err := checkHDF5Size(path); err != nil {
@@ -110,45 +116,61 @@ func h5dataset(g *hdf5.Group, name string) *hdf5.Dataset {
 	return nil
 }
 
-// attrValue reads the attribute name of a group or data set.
-func attrValue(o hdf5.Object, name string) (any, error) {
+// attrSet holds the attributes of a group or data set by name, each read
+// on demand. The HDF5 reader parses an object's header again for every
+// attribute asked for by name; taking them all at once parses it once.
+type attrSet map[string]func() (any, error)
+
+// attributes lists the attributes of a group or data set; none when they
+// cannot be read.
+func attributes(o hdf5.Object) attrSet {
+	set := attrSet{}
 	switch x := o.(type) {
 	case *hdf5.Dataset:
-		return x.ReadAttribute(name)
-	case *hdf5.Group:
-		attrs, err := x.Attributes()
-		if err != nil {
-			return nil, err
+		if attrs, err := x.Attributes(); err == nil {
+			for _, a := range attrs {
+				set[a.Name] = a.ReadValue
+			}
 		}
-		for _, a := range attrs {
-			if a.Name == name {
-				return a.ReadValue()
+	case *hdf5.Group:
+		if attrs, err := x.Attributes(); err == nil {
+			for _, a := range attrs {
+				set[a.Name] = a.ReadValue
 			}
 		}
 	}
-	return nil, fmt.Errorf("no attribute %q", name)
+	return set
 }
 
-// attrString reads a string attribute.
-func attrString(o hdf5.Object, name string) (string, bool) {
-	v, err := attrValue(o, name)
+// value reads the attribute called name.
+func (s attrSet) value(name string) (any, error) {
+	read, ok := s[name]
+	if !ok {
+		return nil, fmt.Errorf("no attribute %q", name)
+	}
+	return read()
+}
+
+// str reads a string attribute.
+func (s attrSet) str(name string) (string, bool) {
+	v, err := s.value(name)
 	if err != nil {
 		return "", false
 	}
-	switch s := v.(type) {
+	switch x := v.(type) {
 	case string:
-		return strings.TrimRight(s, "\x00 "), true
+		return strings.TrimRight(x, "\x00 "), true
 	case []string:
-		if len(s) == 1 {
-			return strings.TrimRight(s[0], "\x00 "), true
+		if len(x) == 1 {
+			return strings.TrimRight(x[0], "\x00 "), true
 		}
 	}
 	return "", false
 }
 
-// attrFloat reads a numeric scalar attribute of any width.
-func attrFloat(o hdf5.Object, name string) (float64, bool) {
-	v, err := attrValue(o, name)
+// float reads a numeric scalar attribute of any width.
+func (s attrSet) float(name string) (float64, bool) {
+	v, err := s.value(name)
 	if err != nil {
 		return 0, false
 	}

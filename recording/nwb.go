@@ -70,7 +70,7 @@ func ReadNWB(path string, opt Options) (rec Recording, err error) {
 		if err != nil {
 			return fmt.Errorf("sweep %s: %w", s.Name, err)
 		}
-		version, _ := attrString(f.Root(), "nwb_version")
+		version, _ := attributes(f.Root()).str("nwb_version")
 		rec.Source = fmt.Sprintf("%s (NWB %s)", path, version)
 		return nil
 	})
@@ -88,10 +88,13 @@ func ReadNWB(path string, opt Options) (rec Recording, err error) {
 // 1's timeseries subgroup) and pairs them.
 func nwbIndex(f *hdf5.File) (acq []nwbSeries, stim map[string]nwbSeries, err error) {
 	stim = map[string]nwbSeries{}
-	acq = seriesIn(f.Root(), "acquisition", "CurrentClampSeries")
-	stimList := seriesIn(child(f.Root(), "stimulus"), "presentation", "CurrentClampStimulusSeries")
+	acq, damaged := seriesIn(f.Root(), "acquisition", "CurrentClampSeries")
+	stimList, _ := seriesIn(child(f.Root(), "stimulus"), "presentation", "CurrentClampStimulusSeries")
 	for _, s := range stimList {
 		stim[s.Name] = s
+	}
+	if len(acq) == 0 && damaged != nil {
+		return nil, nil, fmt.Errorf("no readable CurrentClampSeries under /acquisition: %w", damaged)
 	}
 	if len(acq) == 0 {
 		return nil, nil, errors.New("no CurrentClampSeries under /acquisition (is it an NWB current-clamp file?)")
@@ -119,65 +122,58 @@ func nwbIndex(f *hdf5.File) (acq []nwbSeries, stim map[string]nwbSeries, err err
 }
 
 // seriesIn lists the groups of type typ in parent/name and in
-// parent/name/timeseries (NWB 1).
-func seriesIn(parent *hdf5.Group, name, typ string) []nwbSeries {
+// parent/name/timeseries (NWB 1). It also returns the first error met
+// reading a group's type, to explain a damaged file where none is found.
+func seriesIn(parent *hdf5.Group, name, typ string) (out []nwbSeries, damaged error) {
 	g := child(parent, name)
 	if g == nil {
-		return nil
+		return nil, nil
 	}
 	groups := append([]hdf5.Object(nil), g.Children()...)
 	if ts := child(g, "timeseries"); ts != nil {
 		groups = append(groups, ts.Children()...)
 	}
-	var out []nwbSeries
 	for _, o := range groups {
 		sg, ok := o.(*hdf5.Group)
-		if !ok || !isType(sg, typ) {
+		if !ok {
+			continue
+		}
+		attrs := attributes(sg)
+		if !isType(attrs, typ) {
+			if _, err := attrs.value("neurodata_type"); err != nil && attrs["neurodata_type"] != nil && damaged == nil {
+				damaged = fmt.Errorf("the neurodata_type attribute of %s/%s cannot be read: %w", name, sg.Name(), err)
+			}
 			continue
 		}
 		s := nwbSeries{NWBSweep: NWBSweep{Name: sg.Name(), Number: -1}, g: sg}
-		if v, ok := attrFloat(sg, "sweep_number"); ok {
+		if v, ok := attrs.float("sweep_number"); ok {
 			s.Number = int(v)
 		} else if m := trailingNumber.FindStringSubmatch(s.Name); m != nil {
 			s.Number, _ = strconv.Atoi(m[1])
 		}
 		if d := h5dataset(sg, "data"); d != nil {
-			if info, err := d.Info(); err == nil {
-				s.Samples = samplesFromInfo(info)
+			if shape, err := d.Shape(); err == nil && len(shape) > 0 && shape[0] <= math.MaxInt32 {
+				s.Samples = int(shape[0])
 			}
 		}
 		if st := h5dataset(sg, "starting_time"); st != nil {
-			s.RateHz, _ = attrFloat(st, "rate")
+			s.RateHz, _ = attributes(st).float("rate")
 		}
 		out = append(out, s)
 	}
-	return out
+	return out, damaged
 }
 
 // trailingNumber reads N from names such as Sweep_10.
 var trailingNumber = regexp.MustCompile(`^[A-Za-z]+_0*(\d+)$`)
 
-// infoDims matches the first dimension in a data set description.
-var infoDims = regexp.MustCompile(`\[(\d+)`)
-
-// samplesFromInfo reads the element count from the HDF5 reader's
-// description of a data set; 0 when it cannot.
-func samplesFromInfo(info string) int {
-	m := infoDims.FindStringSubmatch(info)
-	if m == nil {
-		return 0
-	}
-	n, _ := strconv.Atoi(m[1])
-	return n
-}
-
-// isType reports whether g is an NWB series of type typ: by its
-// neurodata_type (NWB 2) or its ancestry (NWB 1).
-func isType(g *hdf5.Group, typ string) bool {
-	if t, ok := attrString(g, "neurodata_type"); ok && t == typ {
+// isType reports whether a group with attributes attrs is an NWB series of
+// type typ: by its neurodata_type (NWB 2) or its ancestry (NWB 1).
+func isType(attrs attrSet, typ string) bool {
+	if t, ok := attrs.str("neurodata_type"); ok && t == typ {
 		return true
 	}
-	v, err := attrValue(g, "ancestry")
+	v, err := attrs.value("ancestry")
 	if err != nil {
 		return false
 	}
@@ -281,19 +277,20 @@ func readData(g *hdf5.Group, q quantity) ([]float64, unit, error) {
 	if d == nil {
 		return nil, unit{}, errors.New("no data set 'data'")
 	}
-	x, err := d.Read()
+	x, err := read1D(d)
 	if err != nil {
-		return nil, unit{}, fmt.Errorf("data: %w", err)
+		return nil, unit{}, err
 	}
-	conv, ok := attrFloat(d, "conversion")
+	attrs := attributes(d)
+	conv, ok := attrs.float("conversion")
 	if !ok {
 		conv = 1
 	}
-	off, _ := attrFloat(d, "offset")
+	off, _ := attrs.float("offset")
 	for k := range x {
 		x[k] = x[k]*conv + off
 	}
-	us, ok := attrString(d, "unit")
+	us, ok := attrs.str("unit")
 	if !ok {
 		us = map[quantity]string{qVoltage: "volts", qCurrent: "amperes"}[q]
 	}
@@ -310,7 +307,7 @@ func readData(g *hdf5.Group, q quantity) ([]float64, unit, error) {
 func readTime(g *hdf5.Group, n int) ([]float64, float64, error) {
 	t := make([]float64, n)
 	if st := h5dataset(g, "starting_time"); st != nil {
-		rate, ok := attrFloat(st, "rate")
+		rate, ok := attributes(st).float("rate")
 		if !ok || !(rate > 0) || math.IsInf(rate, 0) {
 			return nil, 0, fmt.Errorf("starting_time has no valid rate attribute (got %v)", rate)
 		}
@@ -323,9 +320,9 @@ func readTime(g *hdf5.Group, n int) ([]float64, float64, error) {
 	if ts == nil {
 		return nil, 0, errors.New("neither starting_time nor timestamps")
 	}
-	x, err := ts.Read()
+	x, err := read1D(ts)
 	if err != nil {
-		return nil, 0, fmt.Errorf("timestamps: %w", err)
+		return nil, 0, err
 	}
 	if len(x) < n {
 		return nil, 0, fmt.Errorf("%d timestamps for %d samples", len(x), n)
@@ -334,4 +331,39 @@ func readTime(g *hdf5.Group, n int) ([]float64, float64, error) {
 		t[k] = (x[k] - x[0]) * 1000
 	}
 	return t, 0, nil
+}
+
+// read1D reads a data set that must be one-dimensional, as the data and
+// timestamps of an NWB time series are: other shapes are refused, not
+// flattened (a 2-D array read as one trace would be twice as long).
+func read1D(d *hdf5.Dataset) ([]float64, error) {
+	shape, err := d.Shape()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", d.Name(), err)
+	}
+	if len(shape) != 1 {
+		return nil, fmt.Errorf("%s has shape %s; a time series' %s must be one-dimensional (one value per sample)", d.Name(), shapeString(shape), d.Name())
+	}
+	x, err := d.Read()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", d.Name(), err)
+	}
+	return x, nil
+}
+
+// shapeString writes a shape as numpy does: (), (7000,), (3500, 2).
+func shapeString(shape []uint64) string {
+	var b strings.Builder
+	b.WriteByte('(')
+	for i, n := range shape {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprint(&b, n)
+	}
+	if len(shape) == 1 {
+		b.WriteByte(',')
+	}
+	b.WriteByte(')')
+	return b.String()
 }

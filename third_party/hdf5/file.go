@@ -19,6 +19,15 @@ type File struct {
 	sb            *core.Superblock
 	root          *Group
 	visitedBTrees map[uint64]bool // Track visited B-tree addresses to prevent cycles
+
+	// laa fork: the group tree is loaded eagerly and recursively; loading
+	// holds the objects on the path being loaded (a link back to one of them
+	// is a cycle), loads counts the objects loaded and loadErr keeps the
+	// error that stopped loading once the count passed maxLoads.
+	loading  map[uint64]bool
+	loads    int
+	maxLoads int
+	loadErr  error
 }
 
 // Open opens an HDF5 file for reading and returns a File handle.
@@ -54,6 +63,12 @@ func Open(filename string) (*File, error) {
 		osFile:        f,
 		sb:            sb,
 		visitedBTrees: make(map[uint64]bool),
+		// laa fork: every object loaded is reached through a link (a link
+		// message or a symbol table entry) of at least 8 bytes, so a file
+		// cannot name more objects than this; more means shared subtrees
+		// multiplied by a damaged file.
+		loading:  make(map[uint64]bool),
+		maxLoads: int(fileSize/8) + 64,
 	}
 
 	// Validate root group address.
@@ -65,7 +80,11 @@ func Open(filename string) (*File, error) {
 	}
 
 	// For all versions, sb.RootGroup now contains the correct object header address.
+	file.loading[sb.RootGroup] = true // laa fork: a link back to the root is a cycle
 	file.root, err = loadGroup(file, sb.RootGroup)
+	if err == nil {
+		err = file.loadErr // laa fork: too many objects, even if each link was skipped
+	}
 	if err != nil {
 		_ = f.Close()
 		return nil, utils.WrapError("root group load failed", err)

@@ -566,6 +566,12 @@ func (g *Group) loadChildren() error {
 }
 
 func loadObject(file *File, address uint64, name string) (Object, error) {
+	leave, err := file.enter(address, name) // laa fork
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
+
 	// Check signature first - SNOD means traditional group format.
 	sig := readSignature(file.osFile, address)
 	if sig == SignatureSNOD {
@@ -686,6 +692,12 @@ func loadObject(file *File, address uint64, name string) (Object, error) {
 // This is used for v0 files where nested groups have their symbol table info cached
 // in the parent SNOD entry (CacheType=1, H5G_CACHED_STAB).
 func loadGroupWithCachedSymbolTable(file *File, address uint64, name string, btreeAddr, heapAddr uint64) (*Group, error) {
+	leave, err := file.enter(address, name) // laa fork
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
+
 	group := &Group{
 		file:    file,
 		name:    name,
@@ -703,4 +715,25 @@ func loadGroupWithCachedSymbolTable(file *File, address uint64, name string, btr
 	}
 
 	return group, nil
+}
+
+// enter refuses cycles, deep nesting and more objects than the file can
+// name before an object is loaded (see File.loading); leave ends it.
+//
+// laa fork: new function.
+func (f *File) enter(address uint64, name string) (leave func(), err error) {
+	if f.loading[address] {
+		return nil, fmt.Errorf("link %q to object at 0x%X makes a cycle", name, address)
+	}
+	if len(f.loading) >= utils.MaxLinkDepth {
+		return nil, fmt.Errorf("link %q: groups nested more than %d deep", name, utils.MaxLinkDepth)
+	}
+	if f.loads++; f.loads > f.maxLoads {
+		if f.loadErr == nil {
+			f.loadErr = fmt.Errorf("more than %d objects to load: the file is damaged", f.maxLoads)
+		}
+		return nil, f.loadErr
+	}
+	f.loading[address] = true
+	return func() { delete(f.loading, address) }, nil
 }

@@ -283,6 +283,10 @@ func (a *Attribute) ReadValue() (interface{}, error) {
 
 		stringSize := uint64(a.Datatype.Size)
 		paddingType := a.Datatype.GetStringPadding()
+		// laa fork: the data must hold totalElements before they are allocated.
+		if err := utils.CheckElements(totalElements, stringSize, len(a.Data), "string attribute"); err != nil {
+			return nil, err
+		}
 		values := make([]string, totalElements)
 
 		for i := uint64(0); i < totalElements; i++ {
@@ -327,15 +331,22 @@ func (a *Attribute) ReadValue() (interface{}, error) {
 		}
 
 		values := make([]string, totalElements)
+		heaps := map[uint64]*GlobalHeapCollection{} // laa fork: each collection read once
+		var total uint64
 		for i := uint64(0); i < totalElements; i++ {
 			offset := i * refSize
 			elementData := a.Data[offset : offset+refSize]
 
-			str, err := a.readVariableLengthString(elementData)
+			str, err := a.readVariableLengthString(elementData, heaps)
 			if err != nil {
 				return nil, fmt.Errorf("failed to read variable-length string element %d: %w", i, err)
 			}
 			values[i] = str
+			// laa fork: the strings together cannot be larger than the file.
+			total += uint64(len(str))
+			if err := utils.CheckFileBytes(a.reader, total, "variable-length string attribute"); err != nil {
+				return nil, err
+			}
 		}
 
 		if isScalar {
@@ -355,7 +366,9 @@ func (a *Attribute) ReadValue() (interface{}, error) {
 //   - Object Index (4 bytes): Index of the object within the collection
 //
 // Reference: HDF5 Format Specification III.E (Global Heap), H5Tvlen.c.
-func (a *Attribute) readVariableLengthString(data []byte) (string, error) {
+//
+// laa fork: heaps caches the collections read (was read again for each string).
+func (a *Attribute) readVariableLengthString(data []byte, heaps map[uint64]*GlobalHeapCollection) (string, error) {
 	// Expected size: 4 (length) + offsetSize (heap address) + 4 (object index)
 	expectedSize := 4 + a.offsetSize + 4
 	if len(data) < expectedSize {
@@ -378,9 +391,14 @@ func (a *Attribute) readVariableLengthString(data []byte) (string, error) {
 	}
 
 	// Read the global heap collection.
-	collection, err := ReadGlobalHeapCollection(a.reader, ref.HeapAddress, a.offsetSize)
-	if err != nil {
-		return "", fmt.Errorf("failed to read global heap collection at 0x%X: %w", ref.HeapAddress, err)
+	collection, ok := heaps[ref.HeapAddress] // laa fork: cached
+	if !ok {
+		var err error
+		collection, err = ReadGlobalHeapCollection(a.reader, ref.HeapAddress, a.offsetSize)
+		if err != nil {
+			return "", fmt.Errorf("failed to read global heap collection at 0x%X: %w", ref.HeapAddress, err)
+		}
+		heaps[ref.HeapAddress] = collection
 	}
 
 	// Get the object from the collection.
@@ -506,11 +524,17 @@ func readDenseAttributes(r io.ReaderAt, attrInfo *AttributeInfoMessage, sb *Supe
 
 	// Step 4: For each heap ID, read attribute from heap
 	attributes := make([]*Attribute, 0, len(heapIDs))
+	var total uint64
 	for i, heapID := range heapIDs {
 		// Parse heap ID to get offset and length
 		offset, length, err := parseHeapID(heapID, heapHeader)
 		if err != nil {
 			return nil, fmt.Errorf("failed to parse heap ID %d: %w", i, err)
+		}
+		// laa fork: the objects together cannot be larger than the file.
+		total += length
+		if err := utils.CheckFileBytes(r, total, "dense attributes"); err != nil {
+			return nil, err
 		}
 
 		// Read object from direct block
@@ -641,6 +665,10 @@ func readBTreeV2LeafRecords(r io.ReaderAt, addr uint64, numRecords uint16, _ *Su
 	// Header: 4 (sig) + 1 (ver) + 1 (type) = 6 bytes
 	// Checksum: 4 bytes
 	bufSize := 6 + int(numRecords)*11 + 4
+	// laa fork: the records must lie inside the file before they are allocated.
+	if err := utils.CheckRead(r, addr, uint64(bufSize), "B-tree v2 leaf node"); err != nil {
+		return nil, err
+	}
 	buf := make([]byte, bufSize)
 
 	//nolint:gosec // G115: HDF5 addresses fit in int64 for io.ReaderAt interface
@@ -921,6 +949,10 @@ func readHeapObject(r io.ReaderAt, blockAddr, offset, length uint64, sb *Superbl
 	} else {
 		//nolint:gosec // G115: headerOffset bounded by header size specification
 		objectAddr = blockAddr + uint64(headerOffset) + relativeOffset
+	}
+	// laa fork: the object must lie inside the file before it is allocated.
+	if err := utils.CheckRead(r, objectAddr, length, "fractal heap object"); err != nil {
+		return nil, err
 	}
 	objectData := make([]byte, length)
 

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/scigolib/hdf5/internal/utils"
 )
 
 // BTreeV1Node represents a B-tree version 1 node.
@@ -101,6 +103,10 @@ func ParseBTreeV1Node(r io.ReaderAt, address uint64, offsetSize uint8, ndims int
 	entrySize := keySize + childSize
 	dataSize := int(node.EntriesUsed)*entrySize + keySize // +keySize for final key.
 
+	// laa fork: the node's entries must lie inside the file before they are allocated.
+	if err := utils.CheckRead(r, address+uint64(headerSize), uint64(dataSize), "B-tree node"); err != nil {
+		return nil, err
+	}
 	data := make([]byte, dataSize)
 	//nolint:gosec // G115: HDF5 addresses fit in int64 for io.ReaderAt interface
 	if _, err := r.ReadAt(data, int64(address)+int64(headerSize)); err != nil {
@@ -188,6 +194,10 @@ func (node *BTreeV1Node) FindChunk(r io.ReaderAt, coords []uint64, offsetSize ui
 	if err != nil {
 		return 0, err
 	}
+	// laa fork: levels must go down by one, which bounds the recursion.
+	if childNode.NodeLevel != node.NodeLevel-1 {
+		return 0, fmt.Errorf("B-tree node at 0x%X has level %d below a node of level %d", childAddr, childNode.NodeLevel, node.NodeLevel)
+	}
 
 	return childNode.FindChunk(r, coords, offsetSize, chunkDims)
 }
@@ -247,6 +257,23 @@ type ChunkEntry struct {
 // CollectAllChunks recursively collects all chunks from B-tree.
 // This handles both leaf and non-leaf nodes.
 func (node *BTreeV1Node) CollectAllChunks(r io.ReaderAt, offsetSize uint8, chunkDims []uint64) ([]ChunkEntry, error) {
+	return node.collectAllChunks(r, offsetSize, chunkDims, &btreeWalk{seen: map[uint64]bool{}})
+}
+
+// btreeWalk holds the nodes a walk of a B-tree has read: a node reached
+// twice (a cycle or shared subtree) is an error, and the nodes together
+// cannot be larger than the file.
+//
+// laa fork: new type.
+type btreeWalk struct {
+	seen  map[uint64]bool
+	bytes uint64
+}
+
+// collectAllChunks is CollectAllChunks with the walk's state.
+//
+// laa fork: was CollectAllChunks.
+func (node *BTreeV1Node) collectAllChunks(r io.ReaderAt, offsetSize uint8, chunkDims []uint64, walk *btreeWalk) ([]ChunkEntry, error) {
 	ndims := len(chunkDims)
 	var chunks []ChunkEntry
 
@@ -267,13 +294,28 @@ func (node *BTreeV1Node) CollectAllChunks(r io.ReaderAt, offsetSize uint8, chunk
 		childAddr := node.Children[i]
 
 		// Parse child node.
+		// laa fork: each node once, and no more nodes than the file holds.
+		if walk.seen[childAddr] {
+			return nil, fmt.Errorf("B-tree node at 0x%X is reached twice", childAddr)
+		}
+		walk.seen[childAddr] = true
+
 		childNode, err := ParseBTreeV1Node(r, childAddr, offsetSize, ndims, chunkDims)
 		if err != nil {
 			return nil, fmt.Errorf("failed to parse child node at 0x%x: %w", childAddr, err)
 		}
 
+		// laa fork: levels must go down by one, which bounds the recursion.
+		if childNode.NodeLevel != node.NodeLevel-1 {
+			return nil, fmt.Errorf("B-tree node at 0x%X has level %d below a node of level %d", childAddr, childNode.NodeLevel, node.NodeLevel)
+		}
+		walk.bytes += (uint64(childNode.EntriesUsed) + 1) * uint64(8+8*ndims+int(offsetSize))
+		if err := utils.CheckFileBytes(r, walk.bytes, "B-tree nodes"); err != nil {
+			return nil, err
+		}
+
 		// Recursively collect chunks from child.
-		childChunks, err := childNode.CollectAllChunks(r, offsetSize, chunkDims)
+		childChunks, err := childNode.collectAllChunks(r, offsetSize, chunkDims, walk)
 		if err != nil {
 			return nil, fmt.Errorf("failed to collect chunks from child at 0x%x: %w", childAddr, err)
 		}

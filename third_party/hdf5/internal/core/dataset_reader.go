@@ -82,7 +82,12 @@ func ReadDatasetFloat64(r io.ReaderAt, header *ObjectHeader, sb *Superblock) ([]
 
 	case layout.IsContiguous():
 		// Data is stored contiguously at specific address.
-		dataSize := totalElements * uint64(datatype.Size)
+		// laa fork: the data must lie inside the file before they are allocated
+		// (and the product must not wrap around).
+		dataSize := utils.MulSaturate(totalElements, uint64(datatype.Size))
+		if err := utils.CheckRead(r, layout.DataAddress, dataSize, "contiguous data"); err != nil {
+			return nil, err
+		}
 		rawData = make([]byte, dataSize)
 
 		//nolint:gosec // G115: HDF5 addresses fit in int64 for io.ReaderAt interface
@@ -117,6 +122,10 @@ func ConvertToFloat64(rawData []byte, datatype *DatatypeMessage, numElements uin
 
 // convertToFloat64 converts raw bytes to float64 array based on datatype.
 func convertToFloat64(rawData []byte, datatype *DatatypeMessage, numElements uint64) ([]float64, error) {
+	// laa fork: the data must hold numElements before they are allocated.
+	if err := utils.CheckElements(numElements, uint64(datatype.Size), len(rawData), "data"); err != nil {
+		return nil, err
+	}
 	result := make([]float64, numElements)
 	byteOrder := datatype.GetByteOrder()
 
@@ -308,14 +317,20 @@ func readChunkedData(r io.ReaderAt, layout *DataLayoutMessage, dataspace *Datasp
 		return nil, fmt.Errorf("dataset too large: %w", err)
 	}
 
-	// Allocate output buffer.
-	rawData := make([]byte, totalBytes)
-
 	// Collect all chunks from B-tree (handles both leaf and non-leaf nodes).
+	// laa fork: collected before the output is allocated (was after), to
+	// bound the output by what the chunks can hold.
 	chunks, err := btree.CollectAllChunks(r, sb.OffsetSize, layout.ChunkSize)
 	if err != nil {
 		return nil, fmt.Errorf("failed to collect chunks: %w", err)
 	}
+	chunkBytes, err := checkChunks(r, chunks, layout, dataspace, elementSize, totalBytes, filterPipeline)
+	if err != nil {
+		return nil, err
+	}
+
+	// Allocate output buffer.
+	rawData := make([]byte, totalBytes)
 
 	// Read each chunk and copy to correct position.
 	for _, chunk := range chunks {
@@ -337,7 +352,8 @@ func readChunkedData(r io.ReaderAt, layout *DataLayoutMessage, dataspace *Datasp
 
 		// Apply filters (decompression, etc) if present.
 		if filterPipeline != nil {
-			chunkData, err = filterPipeline.ApplyFilters(chunkData)
+			// laa fork: decoded no larger than a chunk (was ApplyFilters, unbounded).
+			chunkData, err = filterPipeline.ApplyFiltersMax(chunkData, chunkBytes)
 			if err != nil {
 				return nil, fmt.Errorf("failed to apply filters to chunk at 0x%x: %w", chunkAddr, err)
 			}
@@ -463,4 +479,67 @@ func copyNDChunkRecursive(chunkData, fullData []byte, indices []uint64, dim int,
 	}
 
 	return nil
+}
+
+// maxFilterExpansion bounds how many decoded bytes one stored byte of a
+// filtered chunk can give: deflate's largest ratio is about 1032 to 1. A
+// chunk that claims more (a compression bomb, or damaged sizes) is refused.
+//
+// laa fork: new constant.
+const maxFilterExpansion = 1032
+
+// checkChunks checks a chunked data set's chunks before its output of
+// totalBytes is allocated and returns the decoded size of one chunk: the
+// chunk dimensions must cover the data set's rank, every chunk must lie
+// inside the file and inside the data set, the chunks together cannot be
+// larger than the file, and the data set cannot be larger than its chunks
+// decode to (filtered chunks at most maxFilterExpansion times their stored
+// size). Data sets with unwritten chunks (read as fill values) are refused
+// when larger than the chunks written.
+//
+// laa fork: new function.
+func checkChunks(r io.ReaderAt, chunks []ChunkEntry, layout *DataLayoutMessage, dataspace *DataspaceMessage,
+	elementSize, totalBytes uint64, filters *FilterPipelineMessage) (uint64, error) {
+	rank := len(dataspace.Dimensions)
+	if len(layout.ChunkSize) < rank || elementSize == 0 {
+		return 0, fmt.Errorf("chunked layout: %d chunk dimensions and %d-byte elements for a %d-dimensional data set",
+			len(layout.ChunkSize), elementSize, rank)
+	}
+	chunkBytes := elementSize
+	for _, d := range layout.ChunkSize[:rank] {
+		if d == 0 {
+			return 0, errors.New("chunked layout: a chunk dimension is zero")
+		}
+		chunkBytes = utils.MulSaturate(chunkBytes, d)
+	}
+	if err := utils.ValidateBufferSize(chunkBytes, utils.MaxChunkSize, "chunk"); err != nil {
+		return 0, err
+	}
+	var stored, decoded uint64
+	for _, c := range chunks {
+		n := uint64(c.Key.Nbytes)
+		if err := utils.CheckRead(r, c.Address, n, "chunk"); err != nil {
+			return 0, err
+		}
+		if len(c.Key.Scaled) < rank {
+			return 0, fmt.Errorf("chunk at 0x%X: %d coordinates for a %d-dimensional data set", c.Address, len(c.Key.Scaled), rank)
+		}
+		for i, d := range dataspace.Dimensions {
+			if utils.MulSaturate(c.Key.Scaled[i], layout.ChunkSize[i]) >= d {
+				return 0, fmt.Errorf("chunk at 0x%X starts outside the data set (dimension %d)", c.Address, i)
+			}
+		}
+		stored += n // each n fits in the file, and so does their sum (checked below)
+		if err := utils.CheckFileBytes(r, stored, "chunks"); err != nil {
+			return 0, err
+		}
+		if filters != nil && len(filters.Filters) > 0 {
+			n = utils.MulSaturate(n, maxFilterExpansion)
+		}
+		decoded += min(n, chunkBytes)
+	}
+	if totalBytes > decoded {
+		return 0, fmt.Errorf("chunked data set of %d bytes, but its %d chunks hold at most %d", totalBytes, len(chunks), decoded)
+	}
+	return chunkBytes, nil
 }

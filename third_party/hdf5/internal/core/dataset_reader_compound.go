@@ -92,7 +92,12 @@ func ReadDatasetCompound(r io.ReaderAt, header *ObjectHeader, sb *Superblock) ([
 		rawData = layout.CompactData
 
 	case layout.IsContiguous():
-		dataSize := totalElements * uint64(datatype.Size)
+		// laa fork: the data must lie inside the file before they are allocated
+		// (and the product must not wrap around).
+		dataSize := utils.MulSaturate(totalElements, uint64(datatype.Size))
+		if err := utils.CheckRead(r, layout.DataAddress, dataSize, "contiguous data"); err != nil {
+			return nil, err
+		}
 		rawData = make([]byte, dataSize)
 		//nolint:gosec // G115: HDF5 addresses fit in int64 for io.ReaderAt interface
 		_, err := r.ReadAt(rawData, int64(layout.DataAddress))
@@ -116,8 +121,12 @@ func ReadDatasetCompound(r io.ReaderAt, header *ObjectHeader, sb *Superblock) ([
 
 // parseCompoundData parses raw bytes into array of compound values.
 func parseCompoundData(rawData []byte, compoundType *CompoundType, numElements uint64, r io.ReaderAt, sb *Superblock) ([]CompoundValue, error) {
-	result := make([]CompoundValue, numElements)
 	structSize := uint64(compoundType.Size)
+	// laa fork: the data must hold numElements before they are allocated.
+	if err := utils.CheckElements(numElements, structSize, len(rawData), "compound data"); err != nil {
+		return nil, err
+	}
+	result := make([]CompoundValue, numElements)
 
 	for i := uint64(0); i < numElements; i++ {
 		structOffset := i * structSize

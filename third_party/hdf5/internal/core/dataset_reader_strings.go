@@ -76,7 +76,12 @@ func ReadDatasetStrings(r io.ReaderAt, header *ObjectHeader, sb *Superblock) ([]
 
 	case layout.IsContiguous():
 		// Data is stored contiguously at specific address.
-		dataSize := totalElements * uint64(datatype.Size)
+		// laa fork: the data must lie inside the file before they are allocated
+		// (and the product must not wrap around).
+		dataSize := utils.MulSaturate(totalElements, uint64(datatype.Size))
+		if err := utils.CheckRead(r, layout.DataAddress, dataSize, "contiguous data"); err != nil {
+			return nil, err
+		}
 		rawData = make([]byte, dataSize)
 
 		//nolint:gosec // G115: HDF5 addresses fit in int64 for io.ReaderAt interface
@@ -114,6 +119,10 @@ func ReadDatasetStrings(r io.ReaderAt, header *ObjectHeader, sb *Superblock) ([]
 
 // convertToStrings converts raw bytes to string array based on string datatype.
 func convertToStrings(rawData []byte, datatype *DatatypeMessage, numElements uint64) ([]string, error) {
+	// laa fork: the data must hold numElements before they are allocated.
+	if err := utils.CheckElements(numElements, uint64(datatype.Size), len(rawData), "string data"); err != nil {
+		return nil, err
+	}
 	result := make([]string, numElements)
 
 	//nolint:gocritic // ifElseChain: method call conditions, not suitable for switch

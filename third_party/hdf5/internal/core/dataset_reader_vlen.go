@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/scigolib/hdf5/internal/utils"
 )
 
 // ReadDatasetVLenBytes reads a variable-length dataset and returns values as [][]byte.
@@ -80,7 +82,12 @@ func ReadDatasetVLenBytes(r io.ReaderAt, header *ObjectHeader, sb *Superblock) (
 		rawData = layout.CompactData
 
 	case layout.IsContiguous():
-		dataSize := totalElements * uint64(datatype.Size)
+		// laa fork: the data must lie inside the file before they are allocated
+		// (and the product must not wrap around).
+		dataSize := utils.MulSaturate(totalElements, uint64(datatype.Size))
+		if err := utils.CheckRead(r, layout.DataAddress, dataSize, "contiguous data"); err != nil {
+			return nil, err
+		}
 		rawData = make([]byte, dataSize)
 
 		//nolint:gosec // G115: HDF5 addresses fit in int64 for io.ReaderAt interface
@@ -114,6 +121,10 @@ func ReadDatasetVLenBytes(r io.ReaderAt, header *ObjectHeader, sb *Superblock) (
 	// 7. Dereference global heap IDs to retrieve actual data.
 	offsetSize := int(sb.OffsetSize)
 	heapIDSize := uint64(datatype.Size) // Typically 16 bytes.
+	// laa fork: the data must hold totalElements before they are allocated.
+	if err := utils.CheckElements(totalElements, heapIDSize, len(rawData), "variable-length data"); err != nil {
+		return nil, err
+	}
 	result := make([][]byte, totalElements)
 
 	// Cache global heap collections to avoid re-reading the same collection.

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+
+	"github.com/scigolib/hdf5/internal/utils"
 )
 
 // DataspaceType represents the type of dataspace.
@@ -34,7 +36,7 @@ type DataspaceMessage struct {
 
 // ParseDataspaceMessage parses a dataspace message from header message data.
 func ParseDataspaceMessage(data []byte) (*DataspaceMessage, error) {
-	if len(data) < 2 {
+	if len(data) < 3 { // laa fork: data[2] is read below (was < 2)
 		return nil, errors.New("dataspace message too short")
 	}
 
@@ -148,7 +150,7 @@ func (ds *DataspaceMessage) TotalElements() uint64 {
 
 	total := uint64(1)
 	for _, dim := range ds.Dimensions {
-		total *= dim
+		total = utils.MulSaturate(total, dim) // laa fork: was total *= dim, which wraps around
 	}
 	return total
 }

@@ -3,6 +3,8 @@ package core
 import (
 	"fmt"
 	"io"
+
+	"github.com/scigolib/hdf5/internal/utils"
 )
 
 // ReadDenseHeapObjects walks a v2 B-tree whose leaf records reference managed
@@ -45,10 +47,16 @@ func ReadDenseHeapObjects(r io.ReaderAt, btreeAddr, heapAddr uint64, sb *Superbl
 	}
 
 	out := make([][]byte, 0, len(heapIDs))
+	var total uint64
 	for i, hid := range heapIDs {
 		off, length, err := parseHeapID(hid, heapHeader)
 		if err != nil {
 			return nil, fmt.Errorf("heap id %d: %w", i, err)
+		}
+		// laa fork: the objects together cannot be larger than the file.
+		total += length
+		if err := utils.CheckFileBytes(r, total, "dense links"); err != nil {
+			return nil, err
 		}
 		data, err := readHeapObject(r, heapHeader.RootBlockAddress, off, length, sb, heapHeader)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 )
 
 // FilterID represents HDF5 filter identifiers.
@@ -161,6 +162,16 @@ func ParseFilterPipelineMessage(data []byte) (*FilterPipelineMessage, error) {
 
 // ApplyFilters applies filter pipeline to decompress/decode chunk data.
 func (fp *FilterPipelineMessage) ApplyFilters(data []byte) ([]byte, error) {
+	return fp.ApplyFiltersMax(data, math.MaxUint64) // laa fork: see ApplyFiltersMax
+}
+
+// ApplyFiltersMax is ApplyFilters with the decoded chunk bounded by
+// maxOut bytes: each filter's output may not exceed maxOut or its input,
+// whichever is larger, and a chunk that decodes to more is an error.
+//
+// laa fork: new method (the body is upstream's ApplyFilters, with the limit
+// passed to the filters).
+func (fp *FilterPipelineMessage) ApplyFiltersMax(data []byte, maxOut uint64) ([]byte, error) {
 	if fp == nil || len(fp.Filters) == 0 {
 		return data, nil
 	}
@@ -176,7 +187,7 @@ func (fp *FilterPipelineMessage) ApplyFilters(data []byte) ([]byte, error) {
 		// Skip optional filters if they fail.
 		isOptional := (filter.Flags & 0x0001) != 0
 
-		result, err = applyFilter(filter, result)
+		result, err = applyFilter(filter, result, max(maxOut, uint64(len(result)))) // laa fork: limit
 		if err != nil {
 			if isOptional {
 				// Optional filter - log and continue.
@@ -191,6 +202,9 @@ func (fp *FilterPipelineMessage) ApplyFilters(data []byte) ([]byte, error) {
 		// This can happen with sparse chunks or chunks at dataset boundaries.
 		if filter.ID == FilterLZF && len(filter.ClientData) >= 3 && filter.ClientData[2] > 0 {
 			expectedSize := int(filter.ClientData[2])
+			if uint64(expectedSize) > max(maxOut, uint64(len(result))) { // laa fork
+				return nil, fmt.Errorf("LZF filter: declared size %d larger than the chunk (%d bytes)", expectedSize, maxOut)
+			}
 			if len(result) < expectedSize {
 				// Pad with zeros to match expected size
 				padded := make([]byte, expectedSize)
@@ -204,10 +218,10 @@ func (fp *FilterPipelineMessage) ApplyFilters(data []byte) ([]byte, error) {
 }
 
 // applyFilter applies a single filter.
-func applyFilter(filter Filter, data []byte) ([]byte, error) {
+func applyFilter(filter Filter, data []byte, limit uint64) ([]byte, error) { // laa fork: limit
 	switch filter.ID {
 	case FilterDeflate:
-		return applyDeflate(data)
+		return applyDeflate(data, limit)
 
 	case FilterShuffle:
 		return applyShuffle(data, filter.ClientData)
@@ -217,7 +231,7 @@ func applyFilter(filter Filter, data []byte) ([]byte, error) {
 		return applyFletcher32(data)
 
 	case FilterBZIP2:
-		return applyBZIP2(data)
+		return applyBZIP2(data, limit)
 
 	case FilterLZF:
 		// LZF filter: check if data is actually uncompressed.
@@ -230,7 +244,7 @@ func applyFilter(filter Filter, data []byte) ([]byte, error) {
 				return data, nil
 			}
 		}
-		return applyLZF(data)
+		return applyLZF(data, limit)
 
 	case FilterSZIP:
 		return applySZIP(data)
@@ -246,7 +260,7 @@ func applyFilter(filter Filter, data []byte) ([]byte, error) {
 // Compatibility fallback: releases of this library up to v0.14 wrote
 // gzip-wrapped (RFC 1952) streams instead of zlib (RFC 1950). Sniff the
 // gzip magic so those files stay readable.
-func applyDeflate(data []byte) ([]byte, error) {
+func applyDeflate(data []byte, limit uint64) ([]byte, error) { // laa fork: limit
 	var reader io.ReadCloser
 	var err error
 	if len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b {
@@ -264,7 +278,7 @@ func applyDeflate(data []byte) ([]byte, error) {
 	defer func() { _ = reader.Close() }()
 
 	// Read all decompressed data.
-	decompressed, err := io.ReadAll(reader)
+	decompressed, err := readAllMax(reader, limit) // laa fork: was io.ReadAll
 	if err != nil {
 		return nil, fmt.Errorf("deflate decompression failed: %w", err)
 	}
@@ -323,12 +337,12 @@ func applyFletcher32(data []byte) ([]byte, error) {
 // applyBZIP2 decompresses BZIP2-compressed data.
 // BZIP2 is a high-compression algorithm providing better compression than GZIP.
 // Uses stdlib compress/bzip2 for decompression.
-func applyBZIP2(data []byte) ([]byte, error) {
+func applyBZIP2(data []byte, limit uint64) ([]byte, error) { // laa fork: limit
 	reader := bzip2.NewReader(io.NopCloser(io.NewSectionReader(
 		&bytesReaderAt{data}, 0, int64(len(data)))))
 
 	// Read all decompressed data.
-	decompressed, err := io.ReadAll(reader)
+	decompressed, err := readAllMax(reader, limit) // laa fork: was io.ReadAll
 	if err != nil {
 		return nil, fmt.Errorf("bzip2 decompression failed: %w", err)
 	}
@@ -338,12 +352,12 @@ func applyBZIP2(data []byte) ([]byte, error) {
 
 // applyLZF decompresses LZF-compressed data.
 // LZF is a very fast compression algorithm used by PyTables and h5py.
-func applyLZF(data []byte) ([]byte, error) {
+func applyLZF(data []byte, limit uint64) ([]byte, error) { // laa fork: limit
 	if len(data) == 0 {
 		return data, nil
 	}
 
-	decompressed, err := lzfDecompress(data)
+	decompressed, err := lzfDecompress(data, limit)
 	if err != nil {
 		return nil, fmt.Errorf("lzf decompression failed: %w", err)
 	}
@@ -370,7 +384,7 @@ func applySZIP(_ []byte) ([]byte, error) {
 //   - Literal run (000LLLLL): L+1 bytes of uncompressed data
 //   - Short backref (RRROXXXX XXXXXXXX): 3-8 bytes from offset 1-8192
 //   - Long backref (111OXXXX XXXXXXXX RRRRRRRR): 9-264 bytes from offset 1-8192
-func lzfDecompress(input []byte) ([]byte, error) {
+func lzfDecompress(input []byte, limit uint64) ([]byte, error) { // laa fork: limit
 	inLen := len(input)
 	if inLen == 0 {
 		return input, nil
@@ -394,6 +408,9 @@ func lzfDecompress(input []byte) ([]byte, error) {
 				return nil, errors.New("lzf: truncated literal run")
 			}
 
+			if uint64(len(output)+runLen) > limit { // laa fork
+				return nil, fmt.Errorf("lzf: output larger than the chunk (%d bytes)", limit)
+			}
 			output = append(output, input[inPos:inPos+runLen]...)
 			inPos += runLen
 		} else {
@@ -432,6 +449,9 @@ func lzfDecompress(input []byte) ([]byte, error) {
 
 			// Copy from earlier position in output.
 			srcPos := len(output) - offset
+			if uint64(len(output)+runLen) > limit { // laa fork
+				return nil, fmt.Errorf("lzf: output larger than the chunk (%d bytes)", limit)
+			}
 			for i := 0; i < runLen; i++ {
 				output = append(output, output[srcPos+i])
 			}
@@ -479,4 +499,21 @@ func (b *bytesReaderAt) ReadAt(p []byte, off int64) (n int, err error) {
 		err = io.EOF
 	}
 	return n, err
+}
+
+// readAllMax reads r to its end, refusing more than limit bytes.
+//
+// laa fork: new function.
+func readAllMax(r io.Reader, limit uint64) ([]byte, error) {
+	if limit == math.MaxUint64 {
+		return io.ReadAll(r)
+	}
+	b, err := io.ReadAll(io.LimitReader(r, int64(min(limit, math.MaxInt64-1))+1))
+	if err != nil {
+		return nil, err
+	}
+	if uint64(len(b)) > limit {
+		return nil, fmt.Errorf("decoded data larger than the chunk (%d bytes)", limit)
+	}
+	return b, nil
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/scigolib/hdf5/internal/utils"
 )
 
 // GlobalHeapSignature is the magic signature for global heap collections (4 bytes ASCII "GCOL").
@@ -85,6 +87,11 @@ func ReadGlobalHeapCollection(r io.ReaderAt, address uint64, offsetSize int) (*G
 		return nil, fmt.Errorf("invalid collection size: %d (too small)", collectionSize)
 	}
 
+	// laa fork: the collection must lie inside the file before it is allocated.
+	if err := utils.CheckRead(r, address, collectionSize, "global heap collection"); err != nil {
+		return nil, err
+	}
+
 	// Read entire collection into memory for easier parsing.
 	collectionData := make([]byte, collectionSize)
 	//nolint:gosec // G115: HDF5 addresses fit in int64 for io.ReaderAt interface
@@ -123,6 +130,15 @@ func ReadGlobalHeapCollection(r io.ReaderAt, address uint64, offsetSize int) (*G
 			objSize = binary.LittleEndian.Uint64(collectionData[offset+8 : offset+16])
 		} else {
 			objSize = uint64(binary.LittleEndian.Uint32(collectionData[offset+8 : offset+12]))
+		}
+
+		// laa fork: an object must end inside the collection (the int
+		// arithmetic below could overflow with a larger size).
+		if objSize > uint64(len(collectionData)-offset-objHeaderSize) {
+			if objID == 0 {
+				break // the free space runs to the end of the collection
+			}
+			return nil, fmt.Errorf("object %d of %d bytes extends beyond collection", objID, objSize)
 		}
 
 		// Object ID 0 is the free space object, skip it.

@@ -256,6 +256,10 @@ func parseV2Header(r io.ReaderAt, headerAddr uint64, flags uint8, sb *Superblock
 	// chunk_size in file = message data ONLY (does not include checksum).
 	// The 4-byte Jenkins lookup3 checksum follows immediately after the messages.
 	end := current + chunkSize
+	// laa fork: the chunk must lie inside the file.
+	if err := utils.CheckRead(r, current, chunkSize, "object header chunk"); err != nil {
+		return nil, "", err
+	}
 
 	// Determine message header size based on flags.
 	// V2 message format: Type (1) + Size (2) + Flags (1) = 4 bytes
@@ -294,7 +298,13 @@ func parseV2Header(r io.ReaderAt, headerAddr uint64, flags uint8, sb *Superblock
 			continue
 		}
 
-		data := utils.GetBuffer(int(msgSize))
+		// laa fork: a message must end inside its chunk.
+		if current+msgHeaderSize+uint64(msgSize) > end {
+			return nil, "", fmt.Errorf("object header message of %d bytes at 0x%X runs past the end of its chunk", msgSize, current)
+		}
+		// laa fork: exact size (was utils.GetBuffer, whose pooled buffers hold at
+		// least 4 KB: each message kept in the header cost 4 KB, however small).
+		data := make([]byte, msgSize)
 		//nolint:gosec // G115: HDF5 addresses fit in int64 for io.ReaderAt interface
 		if _, err := r.ReadAt(data, int64(current+msgHeaderSize)); err != nil {
 			utils.ReleaseBuffer(data)
@@ -320,10 +330,14 @@ func parseV2Header(r io.ReaderAt, headerAddr uint64, flags uint8, sb *Superblock
 	// message data (address + size), but V2 OCHK blocks have a different layout.
 	if sb != nil {
 		continuations := findContinuations(messages, sb)
+		blocks := newContinuationBudget(chunkSize) // laa fork
 		for len(continuations) > 0 {
 			cont := continuations[0]
 			continuations = continuations[1:]
 
+			if err := blocks.add(r, cont); err != nil { // laa fork
+				return nil, "", err
+			}
 			contMessages, contName, err := parseV2ContinuationBlock(r, cont.Address, cont.Size, flags, isBE)
 			if err != nil {
 				return nil, "", utils.WrapError("V2 continuation block parse failed", err)
@@ -408,7 +422,13 @@ func parseV2ContinuationBlock(r io.ReaderAt, blockAddr, blockSize uint64, flags 
 			continue
 		}
 
-		data := utils.GetBuffer(int(msgSize))
+		// laa fork: a message must end inside its block.
+		if current+msgHeaderSize+uint64(msgSize) > msgEnd {
+			return nil, "", fmt.Errorf("object header message of %d bytes at 0x%X runs past the end of its block", msgSize, current)
+		}
+		// laa fork: exact size (was utils.GetBuffer, whose pooled buffers hold at
+		// least 4 KB: each message kept in the header cost 4 KB, however small).
+		data := make([]byte, msgSize)
 		//nolint:gosec // G115: HDF5 addresses fit in int64 for io.ReaderAt interface
 		if _, err := r.ReadAt(data, int64(current+msgHeaderSize)); err != nil {
 			utils.ReleaseBuffer(data)
@@ -466,4 +486,31 @@ func (oh *ObjectHeader) DecrementReferenceCount() uint32 {
 //   - >1: Object has multiple hard links
 func (oh *ObjectHeader) GetReferenceCount() uint32 {
 	return oh.ReferenceCount
+}
+
+// continuationBudget follows the continuation blocks of one object header:
+// each block is read once (a block seen again is a cycle) and all blocks
+// together cannot be larger than the file.
+//
+// laa fork: new type.
+type continuationBudget struct {
+	seen  map[uint64]bool
+	total uint64
+}
+
+func newContinuationBudget(first uint64) *continuationBudget {
+	return &continuationBudget{seen: map[uint64]bool{}, total: first}
+}
+
+// add checks the next continuation block before it is read.
+func (b *continuationBudget) add(r io.ReaderAt, c continuationInfo) error {
+	if b.seen[c.Address] {
+		return fmt.Errorf("object header continuation block at 0x%X is reached twice (a cycle)", c.Address)
+	}
+	b.seen[c.Address] = true
+	if err := utils.CheckRead(r, c.Address, c.Size, "object header continuation block"); err != nil {
+		return err
+	}
+	b.total += c.Size // both fit in the file, so no overflow
+	return utils.CheckFileBytes(r, b.total, "object header with its continuation blocks")
 }

@@ -71,10 +71,14 @@ func parseV1Header(r io.ReaderAt, headerAddr uint64, sb *Superblock) ([]*HeaderM
 	// Process continuation messages
 	// We need to iterate through messages and follow any continuations
 	continuations := findContinuations(messages, sb)
+	blocks := newContinuationBudget(uint64(headerSize)) // laa fork
 	for len(continuations) > 0 {
 		cont := continuations[0]
 		continuations = continuations[1:]
 
+		if err := blocks.add(r, cont); err != nil { // laa fork
+			return nil, "", 0, err
+		}
 		// Parse continuation block
 		contMessages, contName, err := parseV1ContinuationBlock(r, cont.Address, cont.Size, sb)
 		if err != nil {
@@ -235,7 +239,9 @@ func parseV1MessagesInBlock(r io.ReaderAt, start, end uint64, maxMessages uint16
 		}
 
 		// Read message data.
-		data := utils.GetBuffer(int(msgSize))
+		// laa fork: exact size (was utils.GetBuffer, whose pooled buffers hold at
+		// least 4 KB: each message kept in the header cost 4 KB, however small).
+		data := make([]byte, msgSize)
 		//nolint:gosec // G115: HDF5 addresses fit in int64 for io.ReaderAt interface
 		if _, err := r.ReadAt(data, int64(current+8)); err != nil {
 			utils.ReleaseBuffer(data)

@@ -74,7 +74,11 @@ func ReadGroupBTreeEntries(r io.ReaderAt, address uint64, sb *core.Superblock) (
 	// Pattern: Key[0], Child[0], Key[1], Child[1], ..., Key[entriesUsed], (last child if internal node)
 	// For leaf nodes with N children: N+1 keys and N children
 	// But we read as pairs: (key, child) repeated
-	dataSize := int(entriesUsed) * 2 * int(sb.OffsetSize)  // entriesUsed children + keys interleaved
+	dataSize := int(entriesUsed) * 2 * int(sb.OffsetSize) // entriesUsed children + keys interleaved
+	// laa fork: the entries must lie inside the file before they are allocated.
+	if err := utils.CheckRead(r, address+uint64(headerSize), uint64(dataSize)+uint64(sb.OffsetSize), "group B-tree node"); err != nil {
+		return nil, err
+	}
 	data := utils.GetBuffer(dataSize + int(sb.OffsetSize)) // +1 key at end
 	defer utils.ReleaseBuffer(data)
 
@@ -102,11 +106,24 @@ func ReadGroupBTreeEntries(r io.ReaderAt, address uint64, sb *core.Superblock) (
 
 	// Parse each SNOD to collect entries
 	var allEntries []BTreeEntry
+	seen := map[uint64]bool{} // laa fork: each node once, and no more than the file holds
+	var snodBytes uint64
 	for _, snodAddr := range snodAddresses {
+		if seen[snodAddr] {
+			return nil, fmt.Errorf("symbol table node at 0x%X is listed twice", snodAddr)
+		}
+		seen[snodAddr] = true
+
 		snodNode, err := ParseSymbolTableNode(r, snodAddr, sb)
 		if err != nil {
 			// Skip invalid SNODs
 			continue
+		}
+
+		// laa fork: the nodes together cannot be larger than the file.
+		snodBytes += 8 + uint64(len(snodNode.Entries))*uint64(2*int(sb.OffsetSize)+24)
+		if err := utils.CheckFileBytes(r, snodBytes, "symbol table nodes"); err != nil {
+			return nil, err
 		}
 
 		// Convert SNOD entries to BTreeEntry format

@@ -90,6 +90,11 @@ func LoadLocalHeap(r io.ReaderAt, address uint64, sb *core.Superblock) (*LocalHe
 		HeaderSize: uint64(headerSize),
 	}
 
+	// laa fork: the data segment must lie inside the file before it is allocated.
+	if err := utils.CheckRead(r, dataSegmentAddr, dataSegmentSize, "local heap data segment"); err != nil {
+		return nil, err
+	}
+
 	// Allocate and read data segment from the ACTUAL address in the header
 	heap.Data = make([]byte, dataSegmentSize)
 	if _, err := r.ReadAt(heap.Data, int64(dataSegmentAddr)); err != nil {

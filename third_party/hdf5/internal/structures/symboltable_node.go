@@ -46,6 +46,10 @@ func ParseSymbolTableNode(r io.ReaderAt, address uint64, sb *core.Superblock) (*
 	}
 
 	numSymbols := sb.Endianness.Uint16(header[6:8])
+	// laa fork: the entries must lie inside the file before they are allocated.
+	if err := utils.CheckRead(r, address+8, uint64(numSymbols)*uint64(2*int(sb.OffsetSize)+24), "symbol table node"); err != nil {
+		return nil, err
+	}
 
 	// Note: Symbol table nodes have a fixed capacity of 2*K entries.
 	// Per C reference (H5Fprivate.h:200): default K=4, so capacity=8.
