@@ -12,5 +12,5 @@ import (
 
 func main() {
 	cli.ExitOnSignal(os.Stderr)
-	os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
+	cli.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
 }

@@ -59,11 +59,11 @@ folder must not hold an input with a name the report may write (` + reportWhat +
 			if err != nil {
 				return err
 			}
-			if err := checks(posteriorBudget("diagnose", len(m.Names), opt.Draws, opt.Sims, "held-out simulations"), cmp.budget("diagnose", m)); err != nil {
-				return err
-			}
 			test, err := e.readSet(data)
 			if err != nil {
+				return err
+			}
+			if err := checks(posteriorBudget("diagnose", len(m.Names), opt.Draws, min(opt.Sims, test.N), "held-out simulations"), cmp.budget("diagnose", m)); err != nil {
 				return err
 			}
 			if err := checkProtocol("diagnose", m, modelPath, test, data); err != nil {

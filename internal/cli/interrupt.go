@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"sync"
 	"sync/atomic"
 	"syscall"
 
@@ -20,6 +21,13 @@ const (
 )
 
 var (
+	// exitMu is held by whichever ends the process first: Exit, or the
+	// signal handler (which never releases it).
+	exitMu sync.Mutex
+	// interrupting is set once a signal arrived: an error that follows
+	// (a write refused by atomicfile.Abandon) is the signal's doing, and
+	// Main leaves the exit to the handler.
+	interrupting atomic.Bool
 	// interruptNote, when set, says what an interrupted command leaves
 	// behind (which outputs are complete, how to resume).
 	interruptNote atomic.Pointer[func() string]
@@ -36,7 +44,19 @@ var (
 func ExitOnSignal(stderr io.Writer) {
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
-	go func() { os.Exit(interrupted(<-ch, stderr)) }()
+	go func() {
+		sig := <-ch
+		interrupting.Store(true)
+		exitMu.Lock() // never released: the process ends here, or has ended in Exit
+		os.Exit(interrupted(sig, stderr))
+	}()
+}
+
+// Exit ends the process with code, unless a signal is being handled (the
+// handler then ends it). A program using ExitOnSignal ends through it.
+func Exit(code int) {
+	exitMu.Lock()
+	os.Exit(code)
 }
 
 // interrupted removes the temporary files, prints the message and returns

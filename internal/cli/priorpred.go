@@ -26,7 +26,7 @@ func (e *env) priorPredictiveCmd() *cobra.Command {
 1000) and plots their traces over the stimulus as <o>.png and <o>.svg,
 creating -o's folder if needed. Existing images there are replaced; any other
 kind of file is refused.` + outputRules,
-		Args:  cobra.NoArgs,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checks(positive("prior-predictive", "-n", n), atMost("prior-predictive", "-n", n, MaxPlotTraces, "MaxPlotTraces")); err != nil {
 				return err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -16,6 +17,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
 	if err := root.Execute(); err != nil {
+		for interrupting.Load() { // the error is the interrupt's doing; its handler ends the process
+			time.Sleep(time.Second)
+		}
 		fmt.Fprintln(stderr, "laa:", err)
 		return 1
 	}
@@ -35,7 +39,12 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Amortized Bayesian inference of LAA neuron membrane parameters",
 		Long: `laa simulates the Leaky Adaptive Activation neuron, trains a neural posterior
 estimator on the simulations, checks its calibration, and infers the membrane
-parameters (C_m, g_L, E_L, k, V_thr) of recorded voltage traces in milliseconds.`,
+parameters (C_m, g_L, E_L, k, V_thr) of recorded voltage traces in milliseconds.
+
+Ctrl-C (SIGINT) or SIGTERM ends any command with one line saying what it
+left (exit status 130, or 143 for SIGTERM): temporary files are removed,
+every output is complete or untouched, and train's model file holds the last
+completed epoch, from which 'laa train --resume' continues.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       Version(),
