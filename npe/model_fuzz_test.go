@@ -1,6 +1,9 @@
 package npe_test
 
 import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"math"
 	"os"
@@ -10,9 +13,10 @@ import (
 	"github.com/laa-neuro/laa/npe"
 )
 
-// FuzzLoadModel decodes arbitrary bytes as a model file, with the CRC
-// recomputed first (fix: a crafted file, so the fuzzer gets past the
-// checksum) or as they are. Decoding must refuse or load without a panic
+// FuzzLoadModel decodes arbitrary bytes as a model file, as they are or
+// fixed up first as a crafted file would be (fix: the header length set to
+// the JSON value the header holds, the CRC recomputed), so that the fuzzer
+// gets past the checksum and its edits of the header reach the checks. Decoding must refuse or load without a panic
 // (not even one its last guard catches) and a loaded model must run on a
 // trace or refuse it. Seeds: the tiny test model, the defects of the
 // bad-inputs list made small (a negative array length, a stimulus naming
@@ -32,7 +36,7 @@ func FuzzLoadModel(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte, fix bool) {
 		if fix {
-			data = fixCRC(data)
+			data = fixup(data)
 		}
 		m, _, err := npe.Decode(data)
 		if errors.Is(err, npe.ErrUnchecked) {
@@ -47,4 +51,18 @@ func FuzzLoadModel(f *testing.F) {
 		}
 		exercise(t, m, trace, "fuzzed file")
 	})
+}
+
+// fixup returns b with the header length set to that of the JSON value
+// after it (when there is one) and the CRC recomputed.
+func fixup(b []byte) []byte {
+	if len(b) >= 20 && bytes.HasPrefix(b, []byte("LAAMODEL")) {
+		dec := json.NewDecoder(bytes.NewReader(b[16 : len(b)-4]))
+		var v json.RawMessage
+		if dec.Decode(&v) == nil {
+			b = bytes.Clone(b)
+			binary.LittleEndian.PutUint32(b[12:], uint32(dec.InputOffset()))
+		}
+	}
+	return fixCRC(b)
 }
