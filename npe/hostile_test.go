@@ -406,3 +406,52 @@ func TestWeightCountMatchesNetwork(t *testing.T) {
 		}
 	}
 }
+
+// TestSaveRefusesWhatLoadRefuses checks that Save never writes a file Load
+// would refuse, and that extra state comes back as saved.
+func TestSaveRefusesWhatLoadRefuses(t *testing.T) {
+	t.Parallel()
+	_, m, _ := tinyFile(t)
+	n := nn.NumValues(m.Params())
+	per := func(v float32) []float32 {
+		a := make([]float32, n)
+		for i := range a {
+			a[i] = v * float32(i)
+		}
+		return a
+	}
+	for name, c := range map[string]struct {
+		extra npe.Extra
+		want  string
+	}{
+		"short extra":   {npe.Extra{Arrays: map[string][]float32{"adam_m": per(1)[:n-1]}}, "the model"},
+		"reserved name": {npe.Extra{Arrays: map[string][]float32{"params": per(1)}}, "reserved"},
+		"bad name":      {npe.Extra{Arrays: map[string][]float32{"Adam M": per(1)}}, "lower-case identifier"},
+		"too many":      {npe.Extra{Arrays: map[string][]float32{"a": per(1), "b": per(1), "c": per(1), "d": per(1), "e": per(1)}}, "MaxExtraArrays"},
+		"invalid JSON":  {npe.Extra{Training: json.RawMessage("{")}, "JSON"},
+	} {
+		if _, err := npe.Encode(m, c.extra); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want an error mentioning %q", name, err, c.want)
+		}
+	}
+	extra := npe.Extra{Training: json.RawMessage(`{"epoch":3}`), Arrays: map[string][]float32{"adam_m": per(1), "adam_v": per(2)}}
+	b, err := npe.Encode(m, extra)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, back, err := npe.Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(back.Training) != `{"epoch":3}` || len(back.Arrays) != 2 || back.Arrays["adam_v"][n-1] != 2*float32(n-1) {
+		t.Errorf("extra state %s, %d arrays came back, want %s and 2", back.Training, len(back.Arrays), extra.Training)
+	}
+
+	p := m.Params()[0]
+	old := p.Value.Data[3]
+	p.Value.Data[3] = float32(math.Inf(1))
+	defer func() { p.Value.Data[3] = old }()
+	if _, err := npe.Encode(m, npe.Extra{}); err == nil || !strings.Contains(err.Error(), "dense0.W[3] is +Inf") {
+		t.Errorf("a model with an infinite weight: %v", err)
+	}
+}
