@@ -65,7 +65,7 @@ parameters may not exceed MaxPosteriorValues (2^25).` + outputRules,
 			}
 			plan := (&ioPlan{cmd: "compare"}).in("--model", modelPath).in("--data", data).in("--references", opt.References).folder("-o", out, "", nil)
 			for _, name := range compareFiles {
-				plan.outIn("-o", filepath.Join(out, name), compareKinds[filepath.Ext(name)])
+				plan.outIn("-o", filepath.Join(out, name), kindOfExt[filepath.Ext(name)])
 			}
 			if err := plan.check(); err != nil {
 				return err
@@ -85,6 +85,7 @@ parameters may not exceed MaxPosteriorValues (2^25).` + outputRules,
 			if err := checkProtocol("compare", m, modelPath, test, data); err != nil {
 				return err
 			}
+			noteFolder(out)
 			opt.Progress = e.progress("compare", "posteriors")
 			opt.TestSet = filepath.Base(data)
 			c, err := validation.Compare(m, test, opt)
@@ -222,6 +223,7 @@ converge) x parameters may not exceed MaxPosteriorValues (2^25).` + outputRules,
 			if err := mcmcBudget("reference", len(names), chains, opt.Iterations); err != nil {
 				return err
 			}
+			noteOutput(out)
 			o, err := readObserved(trace, cfg, rec)
 			if err != nil {
 				return err
@@ -270,12 +272,8 @@ converge) x parameters may not exceed MaxPosteriorValues (2^25).` + outputRules,
 	return cmd
 }
 
-// compareFiles are the files compare writes into its folder, and the kind
-// of each extension.
-var (
-	compareFiles = []string{"compare.json", "compare.csv", "marginals.png", "marginals.svg"}
-	compareKinds = map[string]fileKind{".json": kindText, ".csv": kindText, ".png": kindPNG, ".svg": kindSVG}
-)
+// compareFiles are the files compare writes into its folder.
+var compareFiles = []string{"compare.json", "compare.csv", "marginals.png", "marginals.svg"}
 
 // mcmcBudget refuses MCMC runs whose draws (chains x iterations, extended
 // up to 4 x, x parameters) exceed MaxPosteriorValues; 0 iterations are

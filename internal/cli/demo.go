@@ -50,8 +50,8 @@ a file of another kind where the demo writes one is refused.` + outputRules,
 				return err
 			}
 			plan := (&ioPlan{cmd: "demo"}).folder("-o", dir, "", nil)
-			for name, kind := range demoFiles {
-				plan.outIn("-o", filepath.Join(dir, name), kind)
+			for _, name := range demoFiles {
+				plan.outIn("-o", filepath.Join(dir, name), kindOfExt[filepath.Ext(name)])
 			}
 			if err := plan.folder("-o", filepath.Join(dir, "report"), "", nil).check(); err != nil {
 				return err
@@ -59,6 +59,7 @@ a file of another kind where the demo writes one is refused.` + outputRules,
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return fmt.Errorf("demo: %w", err)
 			}
+			noteFolder(dir)
 			path := func(name string) string { return filepath.Join(dir, name) }
 			cfg := neuron.Default()
 			fmt.Fprintf(e.stdout, "[1/4] simulating %d training and %d held-out pairs\n", nTrain, nTest)
@@ -138,10 +139,9 @@ a file of another kind where the demo writes one is refused.` + outputRules,
 	return cmd
 }
 
-// demoFiles are the files the demo writes into its folder (besides the
-// report/ and posterior/ folders), with their kinds.
-var demoFiles = map[string]fileKind{"train.npz": kindDataSet, "test.npz": kindDataSet, "model.laa": kindModel,
-	"model.history.json": kindText, "example_trace.csv": kindText, "hh_subthreshold.csv": kindText, "hh_spiking.csv": kindText}
+// demoFiles are the files the demo writes into its folder, besides the
+// report/ and posterior/ folders.
+var demoFiles = []string{"train.npz", "test.npz", "model.laa", "model.history.json", "example_trace.csv", "hh_subthreshold.csv", "hh_spiking.csv"}
 
 // demoInfer writes held-out trace 0 as a CSV, as a user's recording would
 // come, and runs inference on it from the file with the exact correction

@@ -69,6 +69,7 @@ folder must not hold an input with a name the report may write (` + reportWhat +
 			if err := checkProtocol("diagnose", m, modelPath, test, data); err != nil {
 				return err
 			}
+			noteFolder(out)
 			res, err := e.assess(m, test, opt)
 			if err != nil {
 				return err

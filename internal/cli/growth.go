@@ -65,7 +65,12 @@ prints the table, and warns where contraction falls as the recording grows.
 			if err := checks(positive("growth", "--draws", draws), zeroOrMore("growth", "--epochs", epochs, "the preset's")); err != nil {
 				return err
 			}
-			longest, err := validation.Sweeps(neuron.Default(), ks[len(ks)-1])
+			base := neuron.Default()
+			if maxK := neuron.MaxSamplesPerTrace / base.NumSamples(); ks[len(ks)-1] > maxK {
+				return fmt.Errorf("growth: --sweeps %d: %d sweeps of %d samples exceed neuron.MaxSamplesPerTrace (%d samples per trace): at most %d sweeps",
+					ks[len(ks)-1], ks[len(ks)-1], base.NumSamples(), neuron.MaxSamplesPerTrace, maxK)
+			}
+			longest, err := validation.Sweeps(base, ks[len(ks)-1])
 			if err != nil {
 				return fmt.Errorf("growth: --sweeps %d: %w", ks[len(ks)-1], err)
 			}
@@ -78,7 +83,7 @@ prints the table, and warns where contraction falls as the recording grows.
 			}
 			plan := (&ioPlan{cmd: "growth"}).folder("-o", dir, "", nil)
 			for _, name := range []string{"contraction.png", "contraction.svg", "growth.csv", "growth.json"} {
-				plan.outIn("-o", filepath.Join(dir, name), compareKinds[filepath.Ext(name)])
+				plan.outIn("-o", filepath.Join(dir, name), kindOfExt[filepath.Ext(name)])
 			}
 			for _, k := range ks {
 				plan.outIn("-o", filepath.Join(dir, fmt.Sprintf("model_k%d.laa", k)), kindModel)
@@ -89,6 +94,7 @@ prints the table, and warns where contraction falls as the recording grows.
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return fmt.Errorf("growth: %w", err)
 			}
+			noteFolder(dir)
 			var (
 				points []validation.GrowthPoint
 				runs   []growthRun

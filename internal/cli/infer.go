@@ -169,6 +169,7 @@ func (e *env) inferWith(m *npe.Model, obs []observed, opt inferOptions) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return fmt.Errorf("infer: %w", err)
 	}
+	noteFolder(out)
 	prepared := make([]npe.Observation, len(obs))
 	for i, o := range obs {
 		var err error

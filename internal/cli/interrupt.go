@@ -123,3 +123,9 @@ func noteOutput(path string) {
 	w := watchFile(path)
 	onInterrupt(w.untouched)
 }
+
+// noteFolder makes the interrupt message say that a folder output may be
+// incomplete.
+func noteFolder(dir string) {
+	onInterrupt(func() string { return dir + " may hold part of the outputs (each file there is complete)" })
+}

@@ -50,6 +50,7 @@ func TestCountsRefused(t *testing.T) {
 		{[]string{"demo", "--epochs", "-1", "-o", o}, "--epochs must not be negative"},
 		{[]string{"growth", "--draws", "0", "-o", o}, "growth: --draws must be positive, got 0"},
 		{[]string{"growth", "--epochs", "-1", "-o", o}, "--epochs must not be negative"},
+		{[]string{"growth", "--sweeps", "1,1000000000", "-o", o}, "exceed neuron.MaxSamplesPerTrace (1000000 samples per trace): at most 1666 sweeps"},
 	} {
 		code, out := run(c.args...)
 		if code != 1 || !strings.Contains(out, c.want) {

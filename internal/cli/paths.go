@@ -37,6 +37,10 @@ const (
 	kindFolder  fileKind = "folder"
 )
 
+// kindOfExt is the kind of file laa writes under each extension.
+var kindOfExt = map[string]fileKind{".npz": kindDataSet, ".laa": kindModel, ".npy": kindNPY, ".png": kindPNG, ".svg": kindSVG,
+	".csv": kindText, ".json": kindText, ".html": kindText}
+
 // pathArg is a path a command reads, with the flag that named it.
 type pathArg struct{ flag, path string }
 
