@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 )
@@ -96,13 +95,14 @@ func detectDelimiter(line string) rune {
 // or "t_s,v_V,i_pA"), then one row per sample. The delimiter (comma, tab or
 // semicolon) is taken from the header line; with semicolons a decimal comma
 // is accepted. Lines starting with # are comments, other columns are ignored,
-// and an empty cell is a missing sample.
+// and an empty cell is a missing sample. Only a regular file of at most
+// MaxCSVBytes bytes and MaxCSVRows rows is read.
 func ReadCSV(path string, opt Options) (Recording, error) {
-	b, err := os.ReadFile(path)
+	b, err := readRegular(path, MaxCSVBytes, "MaxCSVBytes")
 	if err != nil {
 		return Recording{}, fmt.Errorf("recording: %w", err)
 	}
-	rec, err := parseCSV(b, opt)
+	rec, err := parseCSV(b, opt, MaxCSVRows)
 	if err != nil {
 		return Recording{}, fmt.Errorf("recording: %s: %w", path, err)
 	}
@@ -113,15 +113,17 @@ func ReadCSV(path string, opt Options) (Recording, error) {
 	return rec, nil
 }
 
-// parseCSV does ReadCSV's work on the file's bytes.
-func parseCSV(b []byte, opt Options) (Recording, error) {
+// parseCSV does ReadCSV's work on the file's bytes, reading at most
+// maxRows data rows.
+func parseCSV(b []byte, opt Options, maxRows int) (Recording, error) {
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark
 	var headerLine string
-	for _, l := range strings.Split(string(b), "\n") {
-		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
-			headerLine = l
-			break
+	for rest := b; len(rest) > 0 && headerLine == ""; {
+		l, next, _ := bytes.Cut(rest, []byte("\n"))
+		if l = bytes.TrimSpace(l); len(l) > 0 && l[0] != '#' {
+			headerLine = string(l)
 		}
+		rest = next
 	}
 	if headerLine == "" {
 		return Recording{}, errors.New("no header and no data")
@@ -131,7 +133,7 @@ func parseCSV(b []byte, opt Options) (Recording, error) {
 	r.Comma, r.Comment, r.TrimLeadingSpace, r.ReuseRecord = delim, '#', true, true
 	header, err := r.Read()
 	if err != nil {
-		return Recording{}, err
+		return Recording{}, csvError(err)
 	}
 	header = append([]string(nil), header...)
 	numeric := true
@@ -155,12 +157,15 @@ func parseCSV(b []byte, opt Options) (Recording, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := r.FieldPos(0)
 		if pe := (*csv.ParseError)(nil); errors.As(err, &pe) && errors.Is(err, csv.ErrFieldCount) {
 			return Recording{}, fmt.Errorf("line %d has %d fields, the header has %d (truncated file?)", pe.Line, len(row), len(header))
 		}
 		if err != nil {
-			return Recording{}, err
+			return Recording{}, csvError(err)
+		}
+		line, _ := r.FieldPos(0) // only after a row was read: it panics after an error
+		if len(cols[0]) == maxRows {
+			return Recording{}, fmt.Errorf("line %d: more than MaxCSVRows = %d data rows", line, maxRows)
 		}
 		for q := range cols {
 			s := strings.TrimSpace(row[idx[q]])
@@ -193,6 +198,21 @@ func parseCSV(b []byte, opt Options) (Recording, error) {
 		}
 	}
 	return Recording{TimeMs: cols[qTime], VoltageMV: cols[qVoltage], Current: cols[qCurrent], CurrentUnit: units[qCurrent].current}, nil
+}
+
+// csvError rewords an error of encoding/csv, naming the line and what is
+// wrong there (never the line's text).
+func csvError(err error) error {
+	var pe *csv.ParseError
+	switch {
+	case !errors.As(err, &pe):
+		return err
+	case errors.Is(err, csv.ErrBareQuote):
+		return fmt.Errorf("line %d, column %d: a quote (\") inside a field that does not start with one; remove it, or quote the whole field", pe.Line, pe.Column)
+	case errors.Is(err, csv.ErrQuote):
+		return fmt.Errorf("line %d: a quote (\") opens a field that is never closed properly (a stray quote?)", pe.StartLine)
+	}
+	return fmt.Errorf("line %d: %w", pe.Line, pe.Err)
 }
 
 // mapColumns finds the time, voltage and current columns of a header and

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"os"
 	"reflect"
 	"strings"
 
@@ -42,7 +41,7 @@ func withHDF5(path string, fn func(*hdf5.File) error) (err error) {
 // checkHDF5Size compares the file's size with the end-of-file address that
 // its superblock records, which catches truncated files before any parsing.
 func checkHDF5Size(path string) error {
-	f, err := os.Open(path)
+	f, err := openRegular(path, -1, "")
 	if err != nil {
 		return err
 	}

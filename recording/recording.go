@@ -18,8 +18,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -59,13 +59,16 @@ var hdf5Signature = []byte("\x89HDF\r\n\x1a\n")
 // Read reads a recording, choosing the reader by content and extension:
 // HDF5 files (and .nwb, .h5, .hdf5) are read as NWB, .abf is refused, and
 // anything else is read as delimited text (CSV, TSV or semicolon-separated).
+// Only regular files are read.
 func Read(path string, opt Options) (Recording, error) {
 	head := make([]byte, len(hdf5Signature))
-	if f, err := os.Open(path); err == nil {
-		n, _ := f.Read(head)
-		head = head[:n]
-		f.Close()
+	f, err := openRegular(path, -1, "")
+	if err != nil {
+		return Recording{}, fmt.Errorf("recording: %w", err)
 	}
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	f.Close()
 	switch ext := strings.ToLower(filepath.Ext(path)); {
 	case bytes.Equal(head, hdf5Signature) || ext == ".nwb" || ext == ".h5" || ext == ".hdf5":
 		return ReadNWB(path, opt)

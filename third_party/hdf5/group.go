@@ -567,6 +567,9 @@ func (g *Group) loadChildren() error {
 
 func loadObject(file *File, address uint64, name string) (Object, error) {
 	leave, err := file.enter(address, name) // laa fork
+	if errors.Is(err, errCycle) {
+		return &Group{file: file, name: name, address: address}, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -693,6 +696,9 @@ func loadObject(file *File, address uint64, name string) (Object, error) {
 // in the parent SNOD entry (CacheType=1, H5G_CACHED_STAB).
 func loadGroupWithCachedSymbolTable(file *File, address uint64, name string, btreeAddr, heapAddr uint64) (*Group, error) {
 	leave, err := file.enter(address, name) // laa fork
+	if errors.Is(err, errCycle) {
+		return &Group{file: file, name: name, address: address}, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -717,13 +723,21 @@ func loadGroupWithCachedSymbolTable(file *File, address uint64, name string, btr
 	return group, nil
 }
 
-// enter refuses cycles, deep nesting and more objects than the file can
-// name before an object is loaded (see File.loading); leave ends it.
+// errCycle marks a link back to a group being loaded. HDF5 allows such
+// cycles; as upstream does for symbol-table groups (visitedBTrees), the
+// group is then listed without its children, which are being loaded above.
+//
+// laa fork: new variable.
+var errCycle = errors.New("link makes a cycle")
+
+// enter refuses cycles (errCycle), deep nesting and more objects than the
+// file can name before an object is loaded (see File.loading); leave ends
+// it.
 //
 // laa fork: new function.
 func (f *File) enter(address uint64, name string) (leave func(), err error) {
 	if f.loading[address] {
-		return nil, fmt.Errorf("link %q to object at 0x%X makes a cycle", name, address)
+		return nil, fmt.Errorf("link %q to object at 0x%X: %w", name, address, errCycle)
 	}
 	if len(f.loading) >= utils.MaxLinkDepth {
 		return nil, fmt.Errorf("link %q: groups nested more than %d deep", name, utils.MaxLinkDepth)

@@ -271,6 +271,11 @@ func parseV2Header(r io.ReaderAt, headerAddr uint64, flags uint8, sb *Superblock
 	}
 
 	for current < end {
+		// laa fork: fewer bytes than a message header left are a gap, which
+		// ends the chunk (was read as a message of garbage).
+		if end-current < msgHeaderSize {
+			break
+		}
 		// Always read 6 bytes - enough for either 4-byte or 6-byte header
 		headerBuf := utils.GetBuffer(6)
 		//nolint:gosec // G115: HDF5 addresses fit in int64 for io.ReaderAt interface
@@ -401,6 +406,11 @@ func parseV2ContinuationBlock(r io.ReaderAt, blockAddr, blockSize uint64, flags 
 	current := msgStart
 
 	for current < msgEnd {
+		// laa fork: fewer bytes than a message header left are a gap, which
+		// ends the block (was read as a message of garbage).
+		if msgEnd-current < msgHeaderSize {
+			break
+		}
 		headerBuf := utils.GetBuffer(6)
 		//nolint:gosec // G115: HDF5 addresses fit in int64 for io.ReaderAt interface
 		if _, err := r.ReadAt(headerBuf, int64(current)); err != nil {
