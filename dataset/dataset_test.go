@@ -217,6 +217,10 @@ print(repr(float(traces[1, 599])))
 	if s.N != 2 || s.P != 5 || s.T != 600 || s.Theta[5+3] != 3.0 || s.Stimulus[100] != 1 {
 		t.Fatalf("read N=%d P=%d T=%d theta=%v", s.N, s.P, s.T, s.Theta)
 	}
+	// Without meta, the protocol is the stimulus array's: a step of 1 from 50 to 500 ms.
+	if st := s.Meta.Config.Stimulus; st.Kind != neuron.StimStep || st.Start != 50 || st.End != 500 || st.Amplitude != 1 || len(s.Warnings) != 1 {
+		t.Fatalf("protocol without meta: %+v, warnings %q", st, s.Warnings)
+	}
 	if got := fmtFloat(float64(s.Traces[1*600+599])); got != strings.TrimSpace(string(out)) {
 		t.Fatalf("traces[1,599] = %s, numpy wrote %s", got, out)
 	}

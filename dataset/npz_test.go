@@ -108,6 +108,12 @@ func tiny(t testing.TB) (*Set, []byte) {
 func tinyEntries(t testing.TB) []zipEntry {
 	t.Helper()
 	_, b := tiny(t)
+	return entriesOf(t, b)
+}
+
+// entriesOf returns the entries of an archive.
+func entriesOf(t testing.TB, b []byte) []zipEntry {
+	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
 		t.Fatal(err)

@@ -220,15 +220,16 @@ func readSet(z *NPZ) (*Set, error) {
 		s.Meta.Names, _ = cfg.Inferred()
 		s.Warnings = append(s.Warnings, "no meta: the protocol was taken from the arrays time_ms and stimulus: "+desc+"; the rest of the configuration is the default")
 	}
-	if z.Has("stats") && s.S() > 0 {
+	switch {
+	case s.S() > 0 && !z.Has("stats"):
+		return nil, fmt.Errorf("%s: the metadata names %d statistics but there is no stats array", path, s.S())
+	case s.S() > 0:
 		if s.Stats, shape, err = z.Float32s("stats"); err != nil {
 			return nil, err
 		}
 		if len(shape) != 2 || shape[0] != s.N || shape[1] != s.S() {
 			return nil, fmt.Errorf("%s: stats have shape %s, want (%d, %d)", path, shapeString(shape), s.N, s.S())
 		}
-	} else {
-		s.Meta.StatNames = nil
 	}
 	if err := s.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
