@@ -419,6 +419,10 @@ func configEqual(a, b neuron.Config) bool {
 	return string(x) == string(y)
 }
 
+// statsTol is the relative difference allowed between statistics computed
+// from float32 and from float64 traces.
+const statsTol = 1e-3
+
 // TestReadWithoutMeta reads numpy users' data sets (no meta): the trace
 // length comes from traces and the protocol from time_ms and stimulus.
 func TestReadWithoutMeta(t *testing.T) {
@@ -432,6 +436,16 @@ func TestReadWithoutMeta(t *testing.T) {
 	if !configEqual(s.Meta.Config, neuron.Default()) || s.Meta.Total != 3 || len(s.Warnings) != 1 ||
 		!strings.Contains(s.Warnings[0], "no meta: the protocol was taken from the arrays time_ms and stimulus: 600 samples every 1 ms (600 ms), the default staircase") {
 		t.Fatalf("default protocol: %+v %q", s.Meta, s.Warnings)
+	}
+	// The hand-made statistics are computed from the (float32) traces as
+	// Simulate computes them from the float64 ones.
+	if !slices.Equal(s.Meta.StatNames, good.Meta.StatNames) || len(s.Stats) != len(good.Stats) {
+		t.Fatalf("statistics %v, want %v", s.Meta.StatNames, good.Meta.StatNames)
+	}
+	for i, v := range s.Stats {
+		if w := good.Stats[i]; math.Abs(float64(v-w)) > statsTol*max(1, math.Abs(float64(w))) {
+			t.Errorf("statistic %s of trace %d: %v from the float32 traces, %v from the simulation", s.Meta.StatNames[i%s.S()], i/s.S(), v, w)
+		}
 	}
 	// 900 samples of a 3 uA/cm2 step.
 	T := 900

@@ -219,8 +219,14 @@ func readSet(z *NPZ) (*Set, error) {
 		s.Meta = Meta{Format: FormatName, Version: FormatVersion, Total: s.N, Config: cfg}
 		s.Meta.Names, _ = cfg.Inferred()
 		s.Warnings = append(s.Warnings, "no meta: the protocol was taken from the arrays time_ms and stimulus: "+desc+"; the rest of the configuration is the default")
+		if err := s.computeStats(); err != nil {
+			s.Warnings = append(s.Warnings, "no hand-made summary statistics (only the lstm and cnn summary networks can train on this set): "+err.Error())
+		}
+	} else if s.S() == 0 && z.Has("stats") {
+		return nil, fmt.Errorf("%s: there is a stats array but the metadata names no statistics", path)
 	}
 	switch {
+	case !hasMeta: // statistics computed above; a stats array of unknown layout is ignored
 	case s.S() > 0 && !z.Has("stats"):
 		return nil, fmt.Errorf("%s: the metadata names %d statistics but there is no stats array", path, s.S())
 	case s.S() > 0:
@@ -235,6 +241,28 @@ func readSet(z *NPZ) (*Set, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return s, nil
+}
+
+// computeStats fills the hand-made summary statistics of a set read
+// without meta from its traces, as Simulate does for simulated ones.
+func (s *Set) computeStats() error {
+	sim, err := neuron.NewSimulator(s.Meta.Config)
+	if err != nil {
+		return err
+	}
+	layout, err := FeatureLayout(sim)
+	if err != nil {
+		return err
+	}
+	stats := make([]float32, s.N*layout.Len()) // no overflow: N rows of traces are in memory, Len is small
+	if err := ComputeStats(layout, s.Traces, stats, 0); err != nil {
+		return err
+	}
+	if err := checkFinite("stats", stats, []int{s.N, layout.Len()}); err != nil {
+		return err
+	}
+	s.Meta.StatNames, s.Stats = layout.Names(), stats
+	return nil
 }
 
 // Slice returns rows [lo, hi) as a new set sharing no memory with s.

@@ -81,10 +81,11 @@ func paramString(names []string, theta []float64) string {
 }
 
 // ComputeStats fills stats (N x layout.Len()) from traces (N x T), in parallel.
-func ComputeStats(layout *features.Layout, traces []float64, stats []float32, workers int) error {
+// A statistic too large for float32 is an error naming the trace.
+func ComputeStats[V float32 | float64](layout *features.Layout, traces []V, stats []float32, workers int) error {
 	T, S, names := layout.Samples(), layout.Len(), layout.Names()
-	n := len(traces) / T
-	if len(traces) != n*T || len(stats) != n*S {
+	n := len(traces) / max(T, 1)
+	if T <= 0 || len(traces) != n*T || len(stats) != n*S {
 		return fmt.Errorf("dataset: %d trace values and %d statistics for traces of %d samples and %d statistics", len(traces), len(stats), T, S)
 	}
 	if workers <= 0 {
@@ -97,8 +98,19 @@ func ComputeStats(layout *features.Layout, traces []float64, stats []float32, wo
 		go func() {
 			defer wg.Done()
 			out := make([]float64, S)
+			var buf []float64 // float32 traces are converted one at a time
 			for i := w; i < n; i += workers {
-				if err := layout.Compute(traces[i*T:(i+1)*T], out); err != nil {
+				v, ok := any(traces[i*T : (i+1)*T]).([]float64)
+				if !ok {
+					if buf == nil {
+						buf = make([]float64, T)
+					}
+					for j, x := range traces[i*T : (i+1)*T] {
+						buf[j] = float64(x)
+					}
+					v = buf
+				}
+				if err := layout.Compute(v, out); err != nil {
 					errs[w] = fmt.Errorf("statistics of trace %d: %w", i, err)
 					return
 				}
