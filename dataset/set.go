@@ -1,5 +1,14 @@
 // Package dataset stores simulated (parameter, trace) pairs as .npz archives
 // that numpy.load opens directly, and splits, shards and merges them.
+//
+// Its .npy and .npz readers trust no size a file declares: a header is
+// parsed as numpy parses it (at most MaxNPYHeaderBytes), an array is
+// allocated only once the entry is known to hold its data, entries are
+// checked against their declared sizes and checksums, a deflated entry may
+// not expand more than MaxInflateRatio times beyond MinBombBytes, a string
+// holds at most MaxStringChars characters, and two entries of one name are
+// refused. Fortran-ordered and big-endian arrays are read as numpy reads
+// them.
 package dataset
 
 import (
