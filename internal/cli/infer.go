@@ -62,9 +62,9 @@ them under "posterior". The draws files hold the corrected draws; the neural
 <name> is the trace file's name without its extension, with "_<sweep>" for
 an NWB sweep; characters other than letters, digits, '.', '_' and '-'
 become '_', leading dots too, and it is cut to MaxNameBytes (100). Traces
-whose names coincide (a/obs.csv and b/obs.csv) are told apart in the order
-given: the first keeps the name, the next get "-2", "-3" (obs, obs-2), and
-infer prints where each one's results go. -n draws x parameters x traces may
+whose names coincide, ignoring case (a/obs.csv and b/obs.csv), are told
+apart in the order given: the first keeps the name, the next get "-2", "-3"
+(obs, obs-2), and infer prints where each one's results go. -n draws x parameters x traces may
 not exceed MaxPosteriorValues (2^25).` + outputRules,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -15,6 +15,7 @@ import (
 
 // outputRules is the help text on outputs every writing command shares.
 const outputRules = `
+
 Outputs are checked before any work starts: an output that is one of the
 inputs (the same file by any path, hard link or symbolic link), a folder
 output that would overwrite an input inside it, a missing or read-only
