@@ -18,12 +18,22 @@ import (
 // the JSON value the header holds, the CRC recomputed), so that the fuzzer
 // gets past the checksum and its edits of the header reach the checks. Decoding must refuse or load without a panic
 // (not even one its last guard catches) and a loaded model must run on a
-// trace or refuse it. Seeds: the tiny test model, the defects of the
+// trace or refuse it. Seeds: the tiny test model, a small hybrid one with
+// spline couplings, the defects of the
 // bad-inputs list made small (a negative array length, a stimulus naming
 // /dev/zero) and the old model files of testdata.
 func FuzzLoadModel(f *testing.F) {
-	b, _, _ := tinyFile(f)
-	for _, seed := range [][]byte{b, craftedNegLen(f, b), craftedStimulus(f, b, "/dev/zero")} {
+	b, _, d := tinyFile(f)
+	hybrid, err := npe.New(npe.Config{Summary: npe.SummaryConfig{Kind: npe.SummaryHybrid, Out: 3, Hidden: 4, Layers: 1, Pool: 30,
+		Channels: []int{2, 3}, Kernel: 3, Stride: 2}, Flow: npe.FlowConfig{Layers: 1, Hidden: 4, Coupling: "spline", Bins: 3}}, d, 1)
+	if err != nil {
+		f.Fatal(err)
+	}
+	conv, err := npe.Encode(hybrid, npe.Extra{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range [][]byte{b, conv, craftedNegLen(f, b), craftedStimulus(f, b, "/dev/zero")} {
 		f.Add(seed, true)
 		f.Add(seed, false)
 	}
