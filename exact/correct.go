@@ -38,6 +38,7 @@ const (
 	streamResample = 0x72657361
 	streamMCMC     = 0x6d636d63
 	streamAdapt    = 0x61646170
+	streamInit     = 0x696e6974
 )
 
 // Target is an unnormalized log density evaluated in batches: out[i] is the
@@ -245,6 +246,13 @@ func Correct(target Target, prop Proposal, mcmc Sampler, opt Options) (*Result, 
 	res.Route, res.Reason = MCMC, why+": fell back to MCMC started from the neural draws"
 	res.Warnings = append(res.Warnings, "importance sampling unreliable ("+why+"); the draws come from MCMC")
 	init := draws[:min(len(draws), mcmcInit)]
+	if len(init) < mcmcInit { // few draws wanted: top the chains' starts up from the proposal
+		extra, _, err := prop.Sample(mcmcInit-len(init), rand.New(rand.NewPCG(opt.Seed, streamInit)))
+		if err != nil {
+			return nil, fmt.Errorf("exact: MCMC fallback: starting points: %w", err)
+		}
+		init = append(init[:len(init):len(init)], extra...)
+	}
 	ref, err := mcmc(init, opt.MCMC)
 	if err != nil {
 		return nil, fmt.Errorf("exact: MCMC fallback: %w", err)

@@ -138,6 +138,12 @@ func TestMissedModeFallsBack(t *testing.T) {
 	if res.Route != MCMC || res.KHat() <= res.PSIS.Threshold || gotInit != mcmcInit {
 		t.Fatalf("route %q, k-hat %.3f (threshold %.3f), %d initial rows", res.Route, res.KHat(), res.PSIS.Threshold, gotInit)
 	}
+	// Few draws wanted (3 x 20 proposals, fewer than the chains need): the
+	// starts are topped up from the proposal, so MCMC still gets mcmcInit.
+	gotInit = 0
+	if few, err := Correct(bimodal, prop, fake, Options{Draws: 20, Seed: 2, NoAdapt: true}); err != nil || few.Route != MCMC || gotInit != mcmcInit {
+		t.Fatalf("20 draws: %v, %d initial rows, want %d", err, gotInit, mcmcInit)
+	}
 	if res.ESS() != 123 || len(res.Warnings) != 2 || !strings.Contains(res.Warnings[1], "chains disagree") {
 		t.Errorf("ESS %v, warnings %q", res.ESS(), res.Warnings)
 	}
