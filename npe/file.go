@@ -42,7 +42,7 @@ const (
 )
 
 // Limits on model files, beside the network's (MaxParams and the others in
-// summary.go).
+// limits.go).
 const (
 	// MaxHeaderBytes bounds the JSON header. A default model's is 5 KB; the
 	// room is for an experiment whose stimulus, read from a recording, holds

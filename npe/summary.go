@@ -38,27 +38,6 @@ type SummaryConfig struct {
 	Stride   int   `json:"stride,omitempty"`   // cnn, hybrid: stride of every convolution (default 2)
 }
 
-// Limits on a model's architecture. A model file's header, or the options
-// of a new model, asking for more is refused before anything is allocated:
-// they bound what a crafted file can make laa allocate. Each is far above
-// the networks laa trains (the default model has 154,368 parameters, widths
-// up to 128, six coupling blocks).
-const (
-	// MaxWidth bounds every width: the summary vector (Out), hidden layers
-	// (Hidden, the flow's Hidden) and each convolution's channels.
-	MaxWidth = 4096
-	// MaxDepth bounds every count of layers: the summary's Layers, the number
-	// of convolutions, the flow's Layers and HiddenLayers.
-	MaxDepth = 64
-	// MaxKernel bounds the convolutions' kernel size and stride.
-	MaxKernel = 64
-	// MaxPool bounds the input pooling stride (Pool).
-	MaxPool = 1024
-	// MaxParams bounds the number of trainable weights (64 MiB of float32,
-	// 128 MiB with their gradients): 100 times the default model.
-	MaxParams = 1 << 24
-)
-
 // conv reports whether the kind is a convolutional one.
 func (c SummaryConfig) conv() bool { return c.Kind == SummaryCNN || c.Kind == SummaryHybrid }
 
@@ -128,55 +107,6 @@ func (c SummaryConfig) withDefaults() (SummaryConfig, error) {
 	}
 	return c, nil
 }
-
-// numParams returns the number of weights newSummary builds for nStats
-// statistics and traces of steps samples, or MaxParams+1 when it would be
-// more than MaxParams. c must have passed withDefaults.
-func (c SummaryConfig) numParams(nStats, steps int) int {
-	n := 0
-	dense := func(in, out int) { n = capAdd(n, capAdd(capMul(in, out), out)) }
-	mlp := func(in int) {
-		for range c.Layers {
-			dense(in, c.Hidden)
-			in = c.Hidden
-		}
-		dense(in, c.Out)
-	}
-	switch c.Kind {
-	case SummaryMLP:
-		mlp(nStats)
-	case SummaryLSTM:
-		in := 2
-		for range c.Layers { // Wx, Wh and b of each layer
-			n = capAdd(n, capAdd(capMul(in+c.Hidden, 4*c.Hidden), 4*c.Hidden))
-			in = c.Hidden
-		}
-		dense(c.Hidden, c.Out)
-	default: // cnn, hybrid
-		in, T := 2, (steps+c.Pool-1)/c.Pool
-		for _, ch := range c.Channels {
-			dense(capMul(c.Kernel, in), ch)
-			in, T = ch, (T+c.Stride-1)/c.Stride
-		}
-		if c.Kind == SummaryCNN {
-			nStats = 0
-		}
-		mlp(capAdd(capMul(T, in), nStats))
-	}
-	return n
-}
-
-// capMul returns a*b for a, b >= 0, or MaxParams+1 when that is larger, so
-// that counting the weights of a crafted configuration cannot overflow.
-func capMul(a, b int) int {
-	if a != 0 && b > (MaxParams+1)/a {
-		return MaxParams + 1
-	}
-	return min(a*b, MaxParams+1)
-}
-
-// capAdd returns a+b for 0 <= a, b <= MaxParams+1, capped at MaxParams+1.
-func capAdd(a, b int) int { return min(a+b, MaxParams+1) }
 
 // chain applies layers in order; it is itself an nn.Layer.
 type chain []nn.Layer
