@@ -36,6 +36,9 @@ func Sweeps(cfg neuron.Config, k int) (neuron.Config, error) {
 	if k == 1 {
 		return cfg, nil
 	}
+	if float64(k)*float64(cfg.NumSamples()) > neuron.MaxSamplesPerTrace {
+		return neuron.Config{}, fmt.Errorf("validation: sweeps: %d sweeps of %d samples exceed neuron.MaxSamplesPerTrace = %d", k, cfg.NumSamples(), neuron.MaxSamplesPerTrace)
+	}
 	times, levels, err := breakpoints(cfg.Stimulus, cfg.DurationMs)
 	if err != nil {
 		return neuron.Config{}, fmt.Errorf("validation: sweeps: %w", err)

@@ -100,6 +100,10 @@ func TestSweepsDefault(t *testing.T) {
 func TestSweepsOtherProtocols(t *testing.T) {
 	t.Parallel()
 	base := neuron.Default()
+	// A count past the samples limit is refused before any breakpoint is copied.
+	if _, err := validation.Sweeps(base, 1<<40); err == nil || !strings.Contains(err.Error(), "MaxSamplesPerTrace") {
+		t.Errorf("2^40 sweeps: error %v, want one naming MaxSamplesPerTrace", err)
+	}
 	for name, s := range map[string]neuron.Stimulus{
 		"step inside":        {Kind: neuron.StimStep, Start: 100, End: 300, Amplitude: 1},
 		"step to the end":    {Kind: neuron.StimStep, Start: 100, End: 600, Amplitude: 1},
