@@ -113,9 +113,10 @@ func New(cfg Config, train *dataset.Set, seed uint64) (*Model, error) {
 // init builds the networks and derived state from Config (its Summary
 // with defaults filled in), Experiment and Seed. The flow's permutations are
 // not stored in model files: they are drawn again here from Seed. Before
-// allocating any weight it checks the architecture against the limits and
-// counts its weights: more than MaxParams, or a count other than want (when
-// want >= 0: the weights a model file holds), is an error.
+// it allocates anything (the simulator's arrays, the weights) it checks the
+// architecture against the limits, the experiment, and the weight count:
+// more than MaxParams, or a count other than want (when want >= 0: the
+// weights a model file holds), is an error.
 func (m *Model) init(want int) error {
 	var err error
 	if m.Config.Summary, err = m.Config.Summary.withDefaults(); err != nil {
@@ -124,16 +125,29 @@ func (m *Model) init(want int) error {
 	if err := m.Config.Flow.validate(); err != nil {
 		return err
 	}
-	rng := rand.New(rand.NewPCG(m.Seed, 0x6d6f64656c))
-	sim, err := neuron.NewSimulator(m.Experiment)
-	if err != nil {
+	if err := m.Experiment.Validate(); err != nil {
 		return fmt.Errorf("npe: experiment: %w", err)
 	}
 	names, priors := m.Experiment.Inferred()
 	if !slices.Equal(names, m.Names) {
 		return fmt.Errorf("npe: parameter names %v do not match the experiment's %v", m.Names, names)
 	}
-	m.priors, m.samples, m.stimulus = priors, sim.NumSamples(), sim.StimulusAtSamples()
+	if (m.Config.Summary.Kind == SummaryMLP || m.Config.Summary.Kind == SummaryHybrid) && len(m.StatNames) == 0 {
+		return fmt.Errorf("npe: no summary statistics (the data set has none) for the %s summary network", m.Config.Summary.Kind)
+	}
+	m.priors, m.samples = priors, m.Experiment.NumSamples()
+	n := m.numParams()
+	switch {
+	case n > MaxParams:
+		return fmt.Errorf("npe: the network would have more than MaxParams = %d weights", MaxParams)
+	case want >= 0 && n != want:
+		return fmt.Errorf("npe: the network the header describes has %d weights, the file holds %d", n, want)
+	}
+	sim, err := neuron.NewSimulator(m.Experiment)
+	if err != nil {
+		return fmt.Errorf("npe: experiment: %w", err)
+	}
+	m.stimulus = sim.StimulusAtSamples()
 	if m.layout, err = dataset.FeatureLayout(sim); err != nil {
 		return err
 	}
@@ -142,16 +156,7 @@ func (m *Model) init(want int) error {
 			return fmt.Errorf("npe: %w", err)
 		}
 	}
-	if (m.Config.Summary.Kind == SummaryMLP || m.Config.Summary.Kind == SummaryHybrid) && len(m.StatNames) == 0 {
-		return fmt.Errorf("npe: no summary statistics (the data set has none) for the %s summary network", m.Config.Summary.Kind)
-	}
-	n := m.numParams()
-	switch {
-	case n > MaxParams:
-		return fmt.Errorf("npe: the network would have more than MaxParams = %d weights", MaxParams)
-	case want >= 0 && n != want:
-		return fmt.Errorf("npe: the network the header describes has %d weights, the file holds %d", n, want)
-	}
+	rng := rand.New(rand.NewPCG(m.Seed, 0x6d6f64656c))
 	m.summary = newSummary(m.Config.Summary, len(m.StatNames), m.samples, rng)
 	m.flow, err = flow.New(m.Config.Flow.flowConfig(len(m.Names), m.Config.Summary.Out), rng)
 	return err
