@@ -242,7 +242,7 @@ func TestHostileInputs(t *testing.T) {
 			check: func(t *testing.T, dir string) { sameData(t, base, filepath.Join(dir, "merged.npz")) }},
 		{name: "fortran-order traces train",
 			prep: func(t *testing.T, dir string) { rewriteNPZ(t, base, filepath.Join(dir, "fortran.npz"), fortranTraces) },
-			args: []string{"train", "--data", "fortran.npz", "--summary", "lstm", "--epochs", "1", "-o", "f.laa"}, outs: []string{"f.laa"}},
+			args: []string{"train", "--data", "fortran.npz", "--summary", "lstm", "--epochs", "1", "-o", "f.laa"}, outs: []string{"f.laa", "f.history.json"}},
 		{name: "header keys in another order read right",
 			prep: func(t *testing.T, dir string) {
 				rewriteNPZ(t, base, filepath.Join(dir, "reordered.npz"), reorderHeaders)
@@ -280,7 +280,7 @@ func TestHostileInputs(t *testing.T) {
 			args: []string{"info", "neg.laa"}, code: 1},
 		{name: "data set without meta, 900 samples per trace",
 			prep: func(t *testing.T, dir string) { numpyUser(t, base, filepath.Join(dir, "np900.npz"), 900, nil) },
-			args: []string{"train", "--data", "np900.npz", "--summary", "lstm", "--epochs", "1", "-o", "x.laa"}, outs: []string{"x.laa"},
+			args: []string{"train", "--data", "np900.npz", "--summary", "lstm", "--epochs", "1", "-o", "x.laa"}, outs: []string{"x.laa", "x.history.json"},
 			check: func(t *testing.T, dir string) {
 				m, _, err := npe.Load(filepath.Join(dir, "x.laa"))
 				if err != nil {
@@ -299,11 +299,11 @@ func TestHostileInputs(t *testing.T) {
 					return 0
 				})
 			},
-			args: []string{"train", "--data", "other.npz", "--summary", "lstm", "--epochs", "1", "-o", "o.laa"}, outs: []string{"o.laa"},
+			args: []string{"train", "--data", "other.npz", "--summary", "lstm", "--epochs", "1", "-o", "o.laa"}, outs: []string{"o.laa", "o.history.json"},
 			check: func(t *testing.T, dir string) {
 				r := runLaa(t, dir, 2*time.Minute, "infer", "--model", "o.laa", "--trace", "obs.csv", "-n", "50", "--exact=false", "-o", "o")
 				checkSane(t, r, "infer on another protocol")
-				if r.code != 0 || !strings.Contains(r.stderr, "protocol") {
+				if r.code != 0 || !strings.Contains(r.stdout+r.stderr, "stimulus differs from the protocol") {
 					t.Errorf("infer of a default-protocol recording with a model of a 3 uA/cm2 step: exit %d, no protocol warning:\n%s", r.code, tail(r.stderr))
 				}
 			}},
