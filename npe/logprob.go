@@ -158,6 +158,9 @@ func (m *Model) SampleScaled(obs Observation, n int, scale float64, rng *rand.Ra
 	if n <= 0 {
 		return Posterior{}, fmt.Errorf("npe: number of draws must be positive, got %d", n)
 	}
+	if n > MaxDraws {
+		return Posterior{}, fmt.Errorf("npe: %d draws exceed the limit MaxDraws = %d", n, MaxDraws)
+	}
 	if !(scale > 0) || math.IsInf(scale, 0) {
 		return Posterior{}, fmt.Errorf("npe: base scale %v; want a positive number", scale)
 	}

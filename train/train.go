@@ -100,6 +100,9 @@ func Resume(data *dataset.Set, path string, progress Progress) (*npe.Model, Hist
 // loop runs epochs st.Epoch+1 .. Options.Epochs.
 func loop(m *npe.Model, adam *nn.Adam, data *dataset.Set, st *state, best []float32, path string, progress Progress) (*npe.Model, History, error) {
 	opt := st.Options
+	if err := m.CheckSet(data); err != nil {
+		return nil, st.History, fmt.Errorf("train: %w", err)
+	}
 	trainIdx, valIdx := split(data.N, opt.ValFraction, opt.Seed)
 	if len(trainIdx) < opt.BatchSize {
 		return nil, st.History, fmt.Errorf("train: %d training simulations, fewer than one batch of %d", len(trainIdx), opt.BatchSize)
@@ -223,7 +226,7 @@ func batch(data *dataset.Set, idx []int) ([]npe.Observation, []float64) {
 	obs := make([]npe.Observation, len(idx))
 	theta := make([]float64, 0, len(idx)*data.P)
 	for b, i := range idx {
-		obs[b] = npe.FromSet(data, i)
+		obs[b] = npe.FromSet(data, i) // loop checked the set against the model
 		theta = append(theta, data.Theta[i*data.P:(i+1)*data.P]...)
 	}
 	return obs, theta

@@ -102,6 +102,9 @@ type Result struct {
 // diagnostic.
 func Assess(m *npe.Model, test *dataset.Set, opt Options) (*Result, error) {
 	opt = opt.withDefaults(test.N)
+	if err := m.CheckSet(test); err != nil {
+		return nil, fmt.Errorf("validation: %w", err)
+	}
 	if test.T != m.Samples() {
 		return nil, fmt.Errorf("validation: test traces have %d samples, the model expects %d", test.T, m.Samples())
 	}

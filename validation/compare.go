@@ -122,6 +122,9 @@ const (
 // References, the runs come from and go to that directory; with Exact, the
 // exact correction is compared too.
 func Compare(m *npe.Model, test *dataset.Set, opt CompareOptions) (*Comparison, error) {
+	if err := m.CheckSet(test); err != nil {
+		return nil, fmt.Errorf("validation: %w", err)
+	}
 	if opt.Obs <= 0 {
 		opt.Obs = 20
 	}

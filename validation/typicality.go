@@ -33,6 +33,9 @@ func Reference(m *npe.Model, test *dataset.Set, seed uint64) (*diagnose.Referenc
 	if n < 50 {
 		return nil, nil, fmt.Errorf("validation: typicality needs at least 51 test simulations, got %d", test.N)
 	}
+	if err := m.CheckSet(test); err != nil {
+		return nil, nil, fmt.Errorf("validation: %w", err)
+	}
 	obs := make([]npe.Observation, n)
 	for i := range obs {
 		obs[i] = npe.FromSet(test, i+1)
