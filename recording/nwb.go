@@ -49,10 +49,15 @@ func NWBSweeps(path string) (sweeps []NWBSweep, err error) {
 // the current stays in that unit unless opt.Membrane is given. Time runs
 // from 0 at the sweep's first sample.
 //
-// The HDF5 reader is pure Go (github.com/scigolib/hdf5). It reads the
-// layouts that h5py, pynwb and the HDF5 1.8 format write (contiguous,
-// compact, chunked with gzip); chunked data sets indexed the HDF5 1.10+
-// way (files written with libver="latest") fail with a B-tree error.
+// The data and timestamps must be one-dimensional; other shapes are
+// refused, naming the series and its shape.
+//
+// The HDF5 reader is pure Go: a fork of github.com/scigolib/hdf5 in
+// third_party/hdf5 that bounds what a damaged file can make it allocate by
+// the file's size (docs/hdf5-fork.md). It reads the layouts that h5py,
+// pynwb and the HDF5 1.8 format write (contiguous, compact, chunked with
+// gzip); chunked data sets indexed the HDF5 1.10+ way (files written with
+// libver="latest") fail with a B-tree error.
 func ReadNWB(path string, opt Options) (rec Recording, err error) {
 	err = withHDF5(path, func(f *hdf5.File) error {
 		acq, stim, err := nwbIndex(f)

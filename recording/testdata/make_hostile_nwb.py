@@ -10,14 +10,13 @@ cycle_latest.nwb  the same with new-style groups (link messages).
 deep.nwb          groups nested 300 deep under /general (new-style groups).
 ts2d.nwb          sweep_1 timed by 2-D timestamps, shape (200, 2).
 stim2d.nwb        stim_1's data 2-D, shape (100, 2).
+tiny.nwb          only the sweep and its stimulus, 20 samples each, in
+                  new-style groups: a small seed for FuzzReadNWB.
 """
 import h5py
 import numpy as np
 
-N = 200
-
-
-def sweep(f, ts2d=False, stim2d=False):
+def sweep(f, ts2d=False, stim2d=False, N=200):
     f.attrs["nwb_version"] = "2.5.0"
     for path, typ, data, unit in [
         ("acquisition/sweep_1", "CurrentClampSeries", np.full(N, -0.065), "volts"),
@@ -50,6 +49,8 @@ def main():
         sweep(f, ts2d=True)
     with h5py.File("stim2d.nwb", "w", libver="earliest") as f:
         sweep(f, stim2d=True)
+    with h5py.File("tiny.nwb", "w", libver="latest") as f:
+        sweep(f, N=20)
 
 
 if __name__ == "__main__":

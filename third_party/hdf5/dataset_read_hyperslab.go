@@ -284,6 +284,17 @@ func (d *Dataset) readHyperslab(selection *HyperslabSelection, header *core.Obje
 		return nil, err
 	}
 
+	// laa fork: the selection cannot hold more than the file can (filtered
+	// chunks at most MaxFilterExpansion times the file), checked before the
+	// readers below allocate it.
+	out := utils.MulSaturate(calculateHyperslabOutputSize(selection), uint64(parsedMsgs.datatype.Size))
+	if parsedMsgs.filterPipeline != nil {
+		out /= utils.MaxFilterExpansion
+	}
+	if err := utils.CheckFileBytes(d.file.osFile, out, "hyperslab selection"); err != nil {
+		return nil, err
+	}
+
 	// Dispatch to appropriate layout reader
 	return d.dispatchHyperslabReader(selection, parsedMsgs)
 }
@@ -480,8 +491,12 @@ func (d *Dataset) readContiguousOptimized(
 		startOffset := selection.Start[0] * elementSize
 		byteCount := outputElements * elementSize
 
-		rawData := make([]byte, byteCount)
 		fileOffset := layout.DataAddress + startOffset
+		// laa fork: the data must lie inside the file before they are allocated.
+		if err := utils.CheckRead(d.file.osFile, fileOffset, byteCount, "contiguous data"); err != nil {
+			return nil, err
+		}
+		rawData := make([]byte, byteCount)
 
 		//nolint:gosec // G115: HDF5 addresses fit in int64 for io.ReaderAt interface
 		_, err := d.file.osFile.ReadAt(rawData, int64(fileOffset))
@@ -555,9 +570,13 @@ func (d *Dataset) readContiguousRowByRow(
 	}
 
 	// Read bounding box
-	rawData := make([]byte, boundingElements*elementSize)
 	startOffset := calculateLinearOffset(minCoords, dims) * elementSize
 	fileOffset := layout.DataAddress + startOffset
+	// laa fork: the data must lie inside the file before they are allocated.
+	if err := utils.CheckRead(d.file.osFile, fileOffset, utils.MulSaturate(boundingElements, elementSize), "contiguous data"); err != nil {
+		return nil, err
+	}
+	rawData := make([]byte, boundingElements*elementSize)
 
 	//nolint:gosec // G115: HDF5 addresses fit in int64 for io.ReaderAt interface
 	_, err := d.file.osFile.ReadAt(rawData, int64(fileOffset))
@@ -827,6 +846,10 @@ func (d *Dataset) extractFromChunk(
 
 	elementSize := uint64(datatype.Size)
 
+	// laa fork: the chunk must lie inside the file before it is allocated.
+	if err := utils.CheckRead(d.file.osFile, chunkInfo.address, chunkInfo.nbytes, "chunk"); err != nil {
+		return err
+	}
 	// Read chunk data (use nbytes from index)
 	chunkData := make([]byte, chunkInfo.nbytes)
 	//nolint:gosec // G115: HDF5 addresses fit in int64 for io.ReaderAt interface
@@ -837,7 +860,12 @@ func (d *Dataset) extractFromChunk(
 
 	// Decompress if needed (using existing FilterPipelineMessage.ApplyFilters)
 	if filterPipeline != nil {
-		chunkData, err = filterPipeline.ApplyFilters(chunkData)
+		// laa fork: decoded no larger than a chunk (was ApplyFilters, unbounded).
+		chunkBytes := elementSize
+		for _, n := range chunkDims[:min(len(chunkDims), len(datasetDims))] {
+			chunkBytes = utils.MulSaturate(chunkBytes, n)
+		}
+		chunkData, err = filterPipeline.ApplyFiltersMax(chunkData, chunkBytes)
 		if err != nil {
 			return fmt.Errorf("failed to apply filters: %w", err)
 		}

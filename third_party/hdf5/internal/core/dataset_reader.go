@@ -481,19 +481,12 @@ func copyNDChunkRecursive(chunkData, fullData []byte, indices []uint64, dim int,
 	return nil
 }
 
-// maxFilterExpansion bounds how many decoded bytes one stored byte of a
-// filtered chunk can give: deflate's largest ratio is about 1032 to 1. A
-// chunk that claims more (a compression bomb, or damaged sizes) is refused.
-//
-// laa fork: new constant.
-const maxFilterExpansion = 1032
-
 // checkChunks checks a chunked data set's chunks before its output of
 // totalBytes is allocated and returns the decoded size of one chunk: the
 // chunk dimensions must cover the data set's rank, every chunk must lie
 // inside the file and inside the data set, the chunks together cannot be
 // larger than the file, and the data set cannot be larger than its chunks
-// decode to (filtered chunks at most maxFilterExpansion times their stored
+// decode to (filtered chunks at most utils.MaxFilterExpansion times their stored
 // size). Data sets with unwritten chunks (read as fill values) are refused
 // when larger than the chunks written.
 //
@@ -534,7 +527,7 @@ func checkChunks(r io.ReaderAt, chunks []ChunkEntry, layout *DataLayoutMessage, 
 			return 0, err
 		}
 		if filters != nil && len(filters.Filters) > 0 {
-			n = utils.MulSaturate(n, maxFilterExpansion)
+			n = utils.MulSaturate(n, utils.MaxFilterExpansion)
 		}
 		decoded += min(n, chunkBytes)
 	}

@@ -109,18 +109,19 @@ func ReadGroupBTreeEntries(r io.ReaderAt, address uint64, sb *core.Superblock) (
 	seen := map[uint64]bool{} // laa fork: each node once, and no more than the file holds
 	var snodBytes uint64
 	for _, snodAddr := range snodAddresses {
-		if seen[snodAddr] {
-			return nil, fmt.Errorf("symbol table node at 0x%X is listed twice", snodAddr)
-		}
-		seen[snodAddr] = true
-
 		snodNode, err := ParseSymbolTableNode(r, snodAddr, sb)
 		if err != nil {
 			// Skip invalid SNODs
 			continue
 		}
 
-		// laa fork: the nodes together cannot be larger than the file.
+		// laa fork: a valid node listed twice would list its entries twice
+		// (and damaged nodes could multiply them); the nodes together
+		// cannot be larger than the file.
+		if seen[snodAddr] {
+			return nil, fmt.Errorf("symbol table node at 0x%X is listed twice", snodAddr)
+		}
+		seen[snodAddr] = true
 		snodBytes += 8 + uint64(len(snodNode.Entries))*uint64(2*int(sb.OffsetSize)+24)
 		if err := utils.CheckFileBytes(r, snodBytes, "symbol table nodes"); err != nil {
 			return nil, err

@@ -20,6 +20,12 @@ const MaxLinkDepth = 256
 // MaxBTreeDepth bounds the levels of a v1 B-tree (its level is one byte).
 const MaxBTreeDepth = 255
 
+// MaxFilterExpansion bounds how many decoded bytes one stored byte of a
+// filtered (compressed) chunk can give: deflate's largest ratio is about
+// 1032 to 1. A chunk or selection that claims more (a compression bomb, or
+// damaged sizes) is refused.
+const MaxFilterExpansion = 1032
+
 // ReaderSize returns the number of bytes behind r when r can tell (an
 // *os.File, a *bytes.Reader, an *io.SectionReader, ...).
 func ReaderSize(r io.ReaderAt) (uint64, bool) {
