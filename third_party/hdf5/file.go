@@ -63,12 +63,9 @@ func Open(filename string) (*File, error) {
 		osFile:        f,
 		sb:            sb,
 		visitedBTrees: make(map[uint64]bool),
-		// laa fork: every object loaded is reached through a link (a link
-		// message or a symbol table entry) of at least 8 bytes, so a file
-		// cannot name more objects than this; more means shared subtrees
-		// multiplied by a damaged file.
+		// laa fork: see File.loading and utils.MaxObjects.
 		loading:  make(map[uint64]bool),
-		maxLoads: int(fileSize/8) + 64,
+		maxLoads: utils.MaxObjects(fileSize),
 	}
 
 	// Validate root group address.

@@ -17,8 +17,17 @@ import (
 // bound a chain of links could exhaust the goroutine stack (a fatal error).
 const MaxLinkDepth = 256
 
-// MaxBTreeDepth bounds the levels of a v1 B-tree (its level is one byte).
-const MaxBTreeDepth = 255
+// MinLinkBytes is the fewest bytes a link (a link message or a symbol
+// table entry) takes in a file. A file of n bytes names at most
+// n/MinLinkBytes + 64 objects (MaxObjects); loading more means that a damaged
+// file multiplies shared subtrees.
+const MinLinkBytes = 8
+
+// MaxObjects is the most objects that opening a file of fileSize bytes
+// loads.
+func MaxObjects(fileSize int64) int {
+	return int(max(fileSize, 0)/MinLinkBytes) + 64
+}
 
 // MaxFilterExpansion bounds how many decoded bytes one stored byte of a
 // filtered (compressed) chunk can give: deflate's largest ratio is about
