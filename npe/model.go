@@ -332,7 +332,7 @@ func (m *Model) Sample(obs []Observation, n int, rng *rand.Rand) ([]Posterior, e
 	if n > MaxDraws/len(obs) {
 		return nil, fmt.Errorf("npe: %d draws for each of %d observations exceed the limit MaxDraws = %d", n, len(obs), MaxDraws)
 	}
-	ctx := m.summary.Forward(m.input(obs))
+	ctx := m.summarize(obs)
 	out := make([]Posterior, len(obs))
 	need := n
 	for round := 0; round < 10 && need > 0; round++ {
@@ -370,7 +370,28 @@ func (m *Model) Summaries(obs []Observation) (*nn.Mat, error) {
 	if err := m.checkObs(obs); err != nil {
 		return nil, err
 	}
-	return m.summary.Forward(m.input(obs)).Clone(), nil
+	return m.summarize(obs), nil
+}
+
+// summaryChunk is the most observations one forward pass of the summary
+// network takes outside training: the layers keep their activations for a
+// backward pass, which for an LSTM over 1,000 traces of 600 samples is more
+// than 500 MB, so inference runs in chunks (rows are independent, so the
+// result does not depend on the chunking).
+const summaryChunk = 64
+
+// summarize returns the summary network's output for obs (checked by
+// checkObs), computed in chunks of summaryChunk observations.
+func (m *Model) summarize(obs []Observation) *nn.Mat {
+	var out *nn.Mat
+	for lo := 0; lo < len(obs); lo += summaryChunk {
+		part := m.summary.Forward(m.input(obs[lo:min(lo+summaryChunk, len(obs))]))
+		if out == nil {
+			out = nn.NewMat(len(obs), part.Cols)
+		}
+		copy(out.Data[lo*part.Cols:], part.Data)
+	}
+	return out
 }
 
 // Replica returns a model that shares m's weights but has its own
