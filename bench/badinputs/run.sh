@@ -21,11 +21,11 @@ row() { # name, command
   cp -r "$BAD"/. "$work"/
   local t0 rc rss
   t0=$(date +%s.%N)
-  (cd "$work" && timeout 300 /usr/bin/time -f "MAXRSS %M" bash -c "$cmd" >out.txt 2>err.txt) && rc=0 || rc=$?
-  rc=$(grep -o 'exited with non-zero status [0-9]*' "$work/err.txt" | awk '{print $NF}' | tail -1)
-  rss=$(grep MAXRSS "$work/err.txt" | awk '{print $2}' | sort -n | tail -1)
+  (cd "$work" && timeout 300 /usr/bin/time -f "MAXRSS %M" bash -c "$cmd" >out.txt 2>err.txt) || true
+  rc=$(grep -o 'exited with non-zero status [0-9]*' "$work/err.txt" | awk '{print $NF}' | tail -1 || true)
+  rss=$(grep MAXRSS "$work/err.txt" | awk '{print $2}' | sort -n | tail -1 || true)
   local last
-  last=$(grep -v -e MAXRSS -e 'exited with non-zero' "$work/err.txt" | grep -v '^\s*$' | tail -1 | tr '|' '/' | cut -c1-140)
+  last=$(cat "$work/out.txt" "$work/err.txt" | grep -v -e MAXRSS -e 'exited with non-zero' -e '^\s*$' -e '% |' | tail -1 | tr '|' '/' | cut -c1-140 || true)
   printf '| %s | `%s` | %s | %d MB | %.1f s | %s |\n' "$name" "$cmd" "${rc:-0}" $((rss / 1024)) \
     "$(echo "$(date +%s.%N) - $t0" | bc)" "$last"
   rm -rf "$work"
