@@ -267,7 +267,7 @@ func TestReadNPYFiles(t *testing.T) {
 	if _, _, err := ReadNPY(path); err == nil || !strings.Contains(err.Error(), "row 1, column 0 is NaN") {
 		t.Fatalf("NaN: %v", err)
 	}
-	if _, _, err := ReadNPY(dir); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+	if _, _, err := ReadNPY(dir); err == nil || !strings.Contains(err.Error(), "only a regular file is read") {
 		t.Fatalf("a directory: %v", err)
 	}
 	if _, _, err := ReadNPY(filepath.Join("testdata", "missing.npy")); err == nil {

@@ -3,13 +3,13 @@ package dataset
 import (
 	"bufio"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/laa-neuro/laa/inputfile"
 )
 
 // ReadNPY reads a .npy file holding a float32 or float64 array (either byte
@@ -18,15 +18,12 @@ import (
 // must fit in the file before anything is allocated; bytes after the data
 // are ignored, as numpy ignores them. Non-finite values are an error.
 func ReadNPY(path string) ([]float64, []int, error) {
-	f, err := os.Open(path)
+	f, err := inputfile.Open(path, -1, "")
 	if err != nil {
 		return nil, nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
-	if err == nil && !st.Mode().IsRegular() {
-		err = errors.New("not a regular file")
-	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("read %s: %w", path, err)
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/laa-neuro/laa/atomicfile"
+	"github.com/laa-neuro/laa/inputfile"
 )
 
 // Array is one named array of an .npz archive: Data is []float64,
@@ -72,14 +73,11 @@ type NPZ struct {
 // "x", or "x" and "x.npy") are refused: numpy would read one of them and
 // laa another.
 func OpenNPZ(path string) (*NPZ, error) {
-	f, err := os.Open(path)
+	f, err := inputfile.Open(path, -1, "")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	st, err := f.Stat()
-	if err == nil && !st.Mode().IsRegular() {
-		err = errors.New("not a regular file")
-	}
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/laa-neuro/laa/inputfile"
 )
 
 // Config is the whole experiment: priors, protocol, noise and numerics. Its
@@ -91,7 +93,7 @@ const MaxConfigBytes = 2 << 20
 // current directory) with ReadStimulusFile and embedded, unless the file
 // already embeds its breakpoints (times_ms and levels), which then win.
 func Load(path string) (Config, error) {
-	f, err := openRegular(path, MaxConfigBytes, "MaxConfigBytes")
+	f, err := inputfile.Open(path, MaxConfigBytes, "MaxConfigBytes")
 	if err != nil {
 		return Config{}, fmt.Errorf("load config: %w", err)
 	}

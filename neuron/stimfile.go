@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
-	"syscall"
+
+	"github.com/laa-neuro/laa/inputfile"
 )
 
 // Limits of a stimulus file. A stimulus is a list of piecewise-constant
@@ -31,7 +31,7 @@ const (
 // most MaxStimulusFileBytes and MaxStimulusRows rows. Any bad row is an
 // error naming its line and what is wrong with it, never its text.
 func ReadStimulusFile(path string) (times, levels []float64, err error) {
-	f, err := openRegular(path, MaxStimulusFileBytes, "MaxStimulusFileBytes")
+	f, err := inputfile.Open(path, MaxStimulusFileBytes, "MaxStimulusFileBytes")
 	if err != nil {
 		return nil, nil, fmt.Errorf("stimulus file: %w", err)
 	}
@@ -128,55 +128,4 @@ func number(field string) (float64, error) {
 		return 0, errors.New("is infinite")
 	}
 	return x, nil
-}
-
-// openRegular opens path for reading if it is a regular file (after
-// symbolic links) of at most maxBytes bytes (the limit named limit). Devices, pipes, sockets and
-// directories are refused before they are opened, so /dev/zero or a FIFO is
-// never read and never blocks; the open file is checked again against a
-// swap between the check and the open.
-func openRegular(path string, maxBytes int64, limit string) (*os.File, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := regular(path, fi, maxBytes, limit); err != nil {
-		return nil, err
-	}
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
-	}
-	if fi, err = f.Stat(); err == nil {
-		err = regular(path, fi, maxBytes, limit)
-	}
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	return f, nil
-}
-
-// regular checks that fi describes a regular file of at most maxBytes bytes.
-func regular(path string, fi os.FileInfo, maxBytes int64, limit string) error {
-	m := fi.Mode()
-	kind := ""
-	switch {
-	case m.IsRegular():
-		if fi.Size() > maxBytes {
-			return fmt.Errorf("%q holds %d bytes, more than %s = %d", path, fi.Size(), limit, maxBytes)
-		}
-		return nil
-	case m.IsDir():
-		kind = "a directory"
-	case m&os.ModeNamedPipe != 0:
-		kind = "a named pipe"
-	case m&os.ModeSocket != 0:
-		kind = "a socket"
-	case m&os.ModeDevice != 0:
-		kind = "a device"
-	default:
-		kind = "not a regular file"
-	}
-	return fmt.Errorf("%q is %s; only a regular file is read", path, kind)
 }

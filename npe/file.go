@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"io"
 	"maps"
 	"math"
 	"os"
 	"slices"
 
 	"github.com/laa-neuro/laa/atomicfile"
+	"github.com/laa-neuro/laa/inputfile"
 	"github.com/laa-neuro/laa/nn"
 )
 
@@ -163,7 +163,7 @@ func encode(m *Model, extra Extra) ([]byte, error) {
 // file by path only: Load then reads it (see
 // neuron.Config.EmbedLegacyStimulus) and says so in the model's Warnings.
 func Load(path string) (*Model, Extra, error) {
-	b, err := readModelFile(path)
+	b, err := inputfile.ReadAll(path, MaxFileBytes, "MaxFileBytes")
 	if err != nil {
 		return nil, Extra{}, fmt.Errorf("load model: %w", err)
 	}
@@ -172,33 +172,6 @@ func Load(path string) (*Model, Extra, error) {
 		return nil, Extra{}, fmt.Errorf("load model %s: %w", path, err)
 	}
 	return m, extra, nil
-}
-
-// readModelFile reads a regular file of at most MaxFileBytes.
-func readModelFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file (%v)", path, fi.Mode().Type())
-	}
-	if fi.Size() > MaxFileBytes {
-		return nil, fmt.Errorf("%s: %d bytes exceed the limit MaxFileBytes = %d of a model file", path, fi.Size(), MaxFileBytes)
-	}
-	b, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	if len(b) > MaxFileBytes {
-		return nil, fmt.Errorf("%s grew past the limit MaxFileBytes = %d while read", path, MaxFileBytes)
-	}
-	return b, nil
 }
 
 var errTruncated = errors.New("file is truncated or corrupt")

@@ -242,7 +242,7 @@ func TestLoadReadsLegacyStimulusWithBounds(t *testing.T) {
 		t.Errorf("a model naming /dev/zero as its stimulus: %v, want a refusal of a file that is not regular", err)
 	}
 	for _, p := range []string{"/dev/zero", dir} {
-		if _, _, err := npe.Load(p); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		if _, _, err := npe.Load(p); err == nil || !strings.Contains(err.Error(), "only a regular file is read") {
 			t.Errorf("load %s: %v, want a refusal of a file that is not regular", p, err)
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/laa-neuro/laa/inputfile"
 )
 
 // Column names that the CSV reader recognizes (compared without case).
@@ -98,7 +100,7 @@ func detectDelimiter(line string) rune {
 // and an empty cell is a missing sample. Only a regular file of at most
 // MaxCSVBytes bytes and MaxCSVRows rows is read.
 func ReadCSV(path string, opt Options) (Recording, error) {
-	b, err := readRegular(path, MaxCSVBytes, "MaxCSVBytes")
+	b, err := inputfile.ReadAll(path, MaxCSVBytes, "MaxCSVBytes")
 	if err != nil {
 		return Recording{}, fmt.Errorf("recording: %w", err)
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/scigolib/hdf5"
+
+	"github.com/laa-neuro/laa/inputfile"
 )
 
 // errHDF5Panic marks the error made from a panic of the HDF5 reader.
@@ -41,7 +43,7 @@ func withHDF5(path string, fn func(*hdf5.File) error) (err error) {
 // checkHDF5Size compares the file's size with the end-of-file address that
 // its superblock records, which catches truncated files before any parsing.
 func checkHDF5Size(path string) error {
-	f, err := openRegular(path, -1, "")
+	f, err := inputfile.Open(path, -1, "")
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/laa-neuro/laa/inputfile"
 )
 
 // Recording is one current-clamp sweep as read from a file.
@@ -62,7 +64,7 @@ var hdf5Signature = []byte("\x89HDF\r\n\x1a\n")
 // Only regular files are read.
 func Read(path string, opt Options) (Recording, error) {
 	head := make([]byte, len(hdf5Signature))
-	f, err := openRegular(path, -1, "")
+	f, err := inputfile.Open(path, -1, "")
 	if err != nil {
 		return Recording{}, fmt.Errorf("recording: %w", err)
 	}
