@@ -39,10 +39,10 @@ func TestOnlyRegularFilesWithinTheLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	for path, want := range map[string]string{
-		"/dev/zero": `"/dev/zero" is a device`,
-		link:        `zero" is a device`,
-		fifo:        `p" is a named pipe`,
-		dir:         "is a folder",
+		"/dev/zero":                   `"/dev/zero" is a device`,
+		link:                          `zero" is a device`,
+		fifo:                          `p" is a named pipe`,
+		dir:                           "is a folder",
 		filepath.Join(dir, "missing"): "no such file",
 	} {
 		if _, err := ReadAll(path, 1<<20, "MaxTest"); err == nil || !strings.Contains(err.Error(), want) {
