@@ -22,6 +22,11 @@ const MinInside90 = 0.75
 //	CRPS = (1/S) sum_s |X_s - y| - 1/(2 S^2) sum_s sum_t |X_s - X_t|.
 //
 // RMSE is the root mean square distance from y to the predictive median.
+//
+// Draws and Excluded are set by callers that simulate the predictive
+// sample: how many posterior draws were simulated and how many of them
+// were left out (a failed or unphysical simulation), so S = Draws -
+// Excluded.
 type PPC struct {
 	Q05      []float64 `json:"q05"`
 	Q25      []float64 `json:"q25"`
@@ -32,6 +37,8 @@ type PPC struct {
 	Inside90 float64   `json:"inside90"`
 	CRPS     float64   `json:"crps"`
 	RMSE     float64   `json:"rmse"`
+	Draws    int       `json:"draws"`
+	Excluded int       `json:"excluded"`
 	Warning  string    `json:"warning,omitempty"`
 }
 

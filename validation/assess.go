@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/laa-neuro/laa/dataset"
@@ -244,12 +246,33 @@ func example(m *npe.Model, test *dataset.Set, res *Result, i int, opt Options, r
 	return ex, err
 }
 
+// The physical voltage range of a posterior predictive simulation. A
+// membrane potential below MinPhysicalMV or above MaxPhysicalMV (mV) is
+// not a neuron's: no reversal potential lies beyond it, so a simulated
+// trace that leaves it comes from parameters the data cannot support (a
+// network extrapolating far from its training data, a posterior far
+// outside the prior), and its values would swamp the predictive bands and
+// scores of the draws that stay inside.
+const (
+	MinPhysicalMV = -250
+	MaxPhysicalMV = 150
+)
+
+// MinPredictiveDraws is the fewest usable draws a posterior predictive
+// check is computed from.
+const MinPredictiveDraws = 10
+
 // Predictive simulates n noisy traces from posterior draws (the first n,
-// cycling if fewer) and compares the observed trace with them. Draws whose
-// simulation blows up (absurd parameters, as a network extrapolating far
-// from its training data can give) are left out and counted in the
-// warning; fewer than ten usable draws is an error.
+// cycling if fewer; draw k uses noise stream neuron.Stream(seed, k)) and
+// compares the observed trace with them. Draws whose simulation fails
+// (invalid or absurd parameters) or leaves [MinPhysicalMV, MaxPhysicalMV]
+// are left out: the check is that of the kept draws alone, PPC.Draws is
+// n, PPC.Excluded the number left out, and Warning says what fraction.
+// Fewer than MinPredictiveDraws kept draws is an error that says why.
 func Predictive(exp neuron.Config, observed []float64, draws [][]float64, n int, seed uint64) (diagnose.PPC, error) {
+	if n <= 0 || len(draws) == 0 {
+		return diagnose.PPC{}, fmt.Errorf("validation: posterior predictive check needs draws (got %d draws, %d simulations)", len(draws), n)
+	}
 	sim, err := neuron.NewSimulator(exp)
 	if err != nil {
 		return diagnose.PPC{}, err
@@ -262,32 +285,67 @@ func Predictive(exp neuron.Config, observed []float64, draws [][]float64, n int,
 		rngs[k] = neuron.Stream(seed, uint64(k))
 	}
 	flat := make([]float64, n*T)
-	var sims [][]float64
-	failed := 0
+	ok := make([]bool, n)
 	if err := sim.Simulate(ps, rngs, flat); err == nil {
-		for k := range n {
-			sims = append(sims, flat[k*T:(k+1)*T])
+		for k := range ok {
+			ok[k] = true
 		}
 	} else { // find the draws that fail, one at a time
 		for k := range n {
-			trace := flat[k*T : (k+1)*T]
-			if err := sim.Simulate(ps[k:k+1], []*rand.Rand{neuron.Stream(seed, uint64(k))}, trace); err != nil {
-				failed++
-				continue
-			}
+			ok[k] = sim.Simulate(ps[k:k+1], []*rand.Rand{neuron.Stream(seed, uint64(k))}, flat[k*T:(k+1)*T]) == nil
+		}
+	}
+	var sims [][]float64
+	failed, outside := 0, 0
+	for k := range n {
+		trace := flat[k*T : (k+1)*T]
+		switch {
+		case !ok[k]:
+			failed++
+		case !physical(trace):
+			outside++
+		default:
 			sims = append(sims, trace)
 		}
 	}
-	if len(sims) < 10 {
-		return diagnose.PPC{}, fmt.Errorf("validation: posterior predictive check: only %d of %d posterior draws simulate to finite traces", len(sims), n)
+	excluded := failed + outside
+	why := func() string {
+		var parts []string
+		if failed > 0 {
+			parts = append(parts, fmt.Sprintf("%d failed to simulate", failed))
+		}
+		if outside > 0 {
+			parts = append(parts, fmt.Sprintf("%d left the physical range [%d, %d] mV", outside, MinPhysicalMV, MaxPhysicalMV))
+		}
+		return strings.Join(parts, ", ")
+	}
+	if len(sims) < MinPredictiveDraws {
+		return diagnose.PPC{Draws: n, Excluded: excluded}, fmt.Errorf("validation: posterior predictive check: only %d of %d posterior draws simulate to a physical trace, fewer than %d (%s)",
+			len(sims), n, MinPredictiveDraws, why())
 	}
 	ppc, err := diagnose.PredictiveCheck(observed, sims)
-	if failed > 0 {
-		w := fmt.Sprintf("%d of %d posterior draws gave non-finite simulations and were left out of the predictive check", failed, n)
+	if err != nil {
+		return diagnose.PPC{}, fmt.Errorf("validation: posterior predictive check: %w", err)
+	}
+	ppc.Draws, ppc.Excluded = n, excluded
+	if excluded > 0 {
+		w := fmt.Sprintf("%d of %d posterior draws (%s %%) were left out of the predictive check (%s)",
+			excluded, n, strconv.FormatFloat(100*float64(excluded)/float64(n), 'g', 3, 64), why())
 		if ppc.Warning != "" {
 			w = ppc.Warning + "; " + w
 		}
 		ppc.Warning = w
 	}
-	return ppc, err
+	return ppc, nil
+}
+
+// physical reports whether every value of a simulated trace lies in
+// [MinPhysicalMV, MaxPhysicalMV] (NaN does not).
+func physical(trace []float64) bool {
+	for _, v := range trace {
+		if !(v >= MinPhysicalMV && v <= MaxPhysicalMV) {
+			return false
+		}
+	}
+	return true
 }
