@@ -23,7 +23,7 @@ func TestPredictiveLeavesOutDivergingDraws(t *testing.T) {
 		t.Fatal(err)
 	}
 	absurd := []float64{6.7e-76, 6.4e8, -42, 0.04, 16} // fails: the voltage leaves +-MaxAbsVoltageMV
-	unphysical := []float64{1, 0.1, -400, 6, -50}     // finite, but rests at -400 mV
+	unphysical := []float64{1, 0.1, -400, 6, -50}      // finite, but rests at -400 mV
 	draws := [][]float64{theta, {0.9, 0.11, -66, 6, -51}, {1, 0.1, -65, 5.5, -50}, {1.2, 0.1, -63, 6, -48}, absurd, unphysical}
 	const n, seed = 60, 7
 	ppc, err := Predictive(cfg, obs, draws, n, seed)
