@@ -184,3 +184,27 @@ func (p Prior) String() string {
 	}
 	return fmt.Sprintf("Prior(%q)", p.Dist)
 }
+
+// Widen returns the prior made factor times wider about the same centre:
+// a lognormal's sigma_log, a normal's sd and a uniform's half-width times
+// factor (the median, mean and midpoint stay). The result keeps Validate's
+// limits: sigma_log at most MaxPriorSigmaLog, every field within
+// MaxMagnitude. A uniform prior knows no support but its own bounds;
+// WidenPriors clips a parameter's widened uniform to its physical
+// support. A factor below 1 or not finite (CheckWidenFactor) returns p
+// unchanged.
+func (p Prior) Widen(factor float64) Prior {
+	if CheckWidenFactor(factor) != nil {
+		return p
+	}
+	switch p.Dist {
+	case DistLogNormal:
+		p.SigmaLog = min(p.SigmaLog*factor, MaxPriorSigmaLog)
+	case DistNormal:
+		p.SD = min(p.SD*factor, MaxMagnitude)
+	case DistUniform:
+		mid, half := p.Low/2+p.High/2, (p.High/2-p.Low/2)*factor
+		p.Low, p.High = max(mid-half, -MaxMagnitude), min(mid+half, MaxMagnitude)
+	}
+	return p
+}
