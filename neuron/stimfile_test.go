@@ -115,7 +115,7 @@ func TestEmbedLegacyStimulus(t *testing.T) {
 		t.Errorf("error %v, want it to name line 2 and the problem", err)
 	}
 	cfg.Stimulus = Stimulus{Kind: StimFile, File: dir}
-	if _, err := cfg.EmbedLegacyStimulus(); err == nil || !strings.Contains(err.Error(), "is a directory") {
+	if _, err := cfg.EmbedLegacyStimulus(); err == nil || !strings.Contains(err.Error(), "is a folder") {
 		t.Errorf("a directory: %v", err)
 	}
 	big := filepath.Join(dir, "big.csv")
