@@ -102,3 +102,65 @@ func TestPredictiveAllDivergingIsAnError(t *testing.T) {
 		t.Fatalf("counts %d/%d, bands %d long", ppc.Excluded, ppc.Draws, len(ppc.Q50))
 	}
 }
+
+// centreTrace simulates the default experiment at its priors' centre.
+func centreTrace(t *testing.T, cfg neuron.Config) []float64 {
+	t.Helper()
+	obs, err := simulateOne(cfg, []float64{1, 0.1, -65, 6, -50}, 11)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return obs
+}
+
+// TestPriorDataConflict: a trace from the prior's centre conflicts with
+// nothing; the same trace shifted to rest at -73 mV (10 mV lower: the
+// activation current holds the centre's rest 2 mV above E_L) against
+// E_L ~ N(-65, 3) gets a warning on its resting potential that names the
+// value and the range; priors widened 3 times accept it. With 4000
+// simulations the prior-predictive tail below -73 mV (at most
+// P(E_L < -73) = 0.0038, as the rest lies above E_L) is told from 0.005.
+func TestPriorDataConflict(t *testing.T) {
+	t.Parallel()
+	cfg := neuron.Default()
+	obs := centreTrace(t, cfg)
+	checks, err := PriorDataConflict(cfg, obs, 1000, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(checks) != 5 || checks[0].Feature != "resting potential" || !strings.HasPrefix(checks[1].Feature, "steady state at 0.5 uA/cm2 (50-200 ms)") {
+		t.Fatalf("features %+v", checks)
+	}
+	for _, c := range checks {
+		t.Logf("%s: %.4g in [%.4g, %.4g], q %.4g", c.Feature, c.Observed, c.Lo, c.Hi, c.Quantile)
+		if c.Warning != "" {
+			t.Errorf("centre trace: %s", c.Warning)
+		}
+	}
+	low := make([]float64, len(obs))
+	for i, v := range obs {
+		low[i] = v - 73 - checks[0].Observed
+	}
+	checks, err = PriorDataConflict(cfg, low, 4000, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range checks {
+		t.Logf("%s: %.4g in [%.4g, %.4g], q %.4g: %s", c.Feature, c.Observed, c.Lo, c.Hi, c.Quantile, c.Warning)
+	}
+	rest := checks[0]
+	if rest.Warning == "" || !strings.Contains(rest.Warning, "resting potential -73") || !strings.Contains(rest.Warning, "below the prior predictive's central 99 %") ||
+		!strings.Contains(rest.Warning, round(rest.Lo)+" to "+round(rest.Hi)+" mV") || !strings.Contains(rest.Warning, "--widen-priors") {
+		t.Fatalf("shifted trace: resting potential %+v", rest)
+	}
+	checks, err = PriorDataConflict(neuron.WidenPriors(cfg, 3), low, 4000, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range checks {
+		t.Logf("widened: %s: %.4g in [%.4g, %.4g], q %.4g", c.Feature, c.Observed, c.Lo, c.Hi, c.Quantile)
+		if c.Warning != "" {
+			t.Errorf("widened priors: %s", c.Warning)
+		}
+	}
+}
