@@ -109,6 +109,9 @@ func ReadCSV(path string, opt Options) (Recording, error) {
 		return Recording{}, fmt.Errorf("recording: %s: %w", path, err)
 	}
 	rec.Source = path + " (delimited text)"
+	if err := applyAssumed(&rec, opt); err != nil {
+		return Recording{}, fmt.Errorf("recording: %s: %w", path, err)
+	}
 	if err := finish(&rec, opt.Membrane); err != nil {
 		return Recording{}, fmt.Errorf("%w (in %s)", err, path)
 	}
@@ -170,6 +173,9 @@ func parseCSV(b []byte, opt Options, maxRows int) (Recording, error) {
 			return Recording{}, fmt.Errorf("line %d: more than MaxCSVRows = %d data rows", line, maxRows)
 		}
 		for q := range cols {
+			if idx[q] < 0 {
+				continue
+			}
 			s := strings.TrimSpace(row[idx[q]])
 			v := math.NaN()
 			if s != "" {
@@ -200,6 +206,19 @@ func parseCSV(b []byte, opt Options, maxRows int) (Recording, error) {
 		}
 	}
 	return Recording{TimeMs: cols[qTime], VoltageMV: cols[qVoltage], Current: cols[qCurrent], CurrentUnit: units[qCurrent].current}, nil
+}
+
+// applyAssumed uses opt.AssumeStimulus as the current of a recording read
+// without one, and notes that it was ignored when the file has a current.
+func applyAssumed(r *Recording, opt Options) error {
+	switch {
+	case opt.AssumeStimulus == nil:
+		return nil
+	case r.Current != nil:
+		r.Warnings = append(r.Warnings, "the file records the current; the assumed stimulus was ignored")
+		return nil
+	}
+	return assumeCurrent(r, *opt.AssumeStimulus)
 }
 
 // csvError rewords an error of encoding/csv, naming the line and what is
@@ -248,6 +267,9 @@ func mapColumns(header []string, opt Options) (idx [3]int, units [3]unit, err er
 	}
 	for q := range idx {
 		qq := quantity(q)
+		if idx[q] < 0 && qq == qCurrent && opt.AssumeStimulus != nil && optCol[q] == "" {
+			continue // the current is assumed
+		}
 		if idx[q] < 0 {
 			hint := map[quantity]string{qTime: "time_ms or t_s", qVoltage: "voltage_mV or v_V", qCurrent: "current_uA_per_cm2, i_pA or i_nA"}[qq]
 			what := ""

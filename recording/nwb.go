@@ -68,11 +68,14 @@ func ReadNWB(path string, opt Options) (rec Recording, err error) {
 		if err != nil {
 			return err
 		}
-		if s.Stimulus == "" {
-			return fmt.Errorf("sweep %s has no CurrentClampStimulusSeries under /stimulus/presentation to pair with (by sweep_number or name); the injected current is needed to fit the model", s.Name)
-		}
-		rec, err = readSweep(s, stim[s.Stimulus])
-		if err != nil {
+		if s.Stimulus == "" && opt.AssumeStimulus != nil {
+			rec, err = readVoltage(s)
+			if err != nil {
+				return fmt.Errorf("sweep %s: %w", s.Name, err)
+			}
+		} else if s.Stimulus == "" {
+			return fmt.Errorf("sweep %s has no CurrentClampStimulusSeries under /stimulus/presentation to pair with (by sweep_number or name); the injected current is needed to fit the model, or give one to assume", s.Name)
+		} else if rec, err = readSweep(s, stim[s.Stimulus]); err != nil {
 			return fmt.Errorf("sweep %s: %w", s.Name, err)
 		}
 		version, _ := attributes(f.Root()).str("nwb_version")
@@ -81,6 +84,9 @@ func ReadNWB(path string, opt Options) (rec Recording, err error) {
 	})
 	if err != nil {
 		return Recording{}, err
+	}
+	if err := applyAssumed(&rec, opt); err != nil {
+		return Recording{}, fmt.Errorf("recording: %s: sweep %s: %w", path, rec.Sweep, err)
 	}
 	if err := finish(&rec, opt.Membrane); err != nil {
 		return Recording{}, fmt.Errorf("%w (in %s, sweep %s)", err, path, rec.Sweep)
@@ -272,6 +278,22 @@ func readSweep(a, s nwbSeries) (Recording, error) {
 		}
 	}
 	return rec, nil
+}
+
+// readVoltage reads the voltage of a sweep without a stimulus series.
+func readVoltage(a nwbSeries) (Recording, error) {
+	v, vu, err := readData(a.g, qVoltage)
+	if err != nil {
+		return Recording{}, err
+	}
+	t, _, err := readTime(a.g, len(v))
+	if err != nil {
+		return Recording{}, err
+	}
+	for k := range v {
+		v[k] *= vu.scale
+	}
+	return Recording{TimeMs: t, VoltageMV: v, Sweep: a.Name}, nil
 }
 
 // readData reads a series' data set scaled to SI units by its conversion

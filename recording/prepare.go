@@ -57,6 +57,9 @@ type Prepared struct {
 	FineTimeMs, FineCurrent []float64
 	Source, Sweep           string
 	Warnings                []string
+	// CurrentAssumed is the recording's: the current was assumed, not
+	// recorded (see AssumedCurrentNote).
+	CurrentAssumed bool
 }
 
 // filterHalfWidth is FilterSinc's half-width in grid steps. With a
@@ -117,7 +120,7 @@ func Prepare(rec Recording, opt PrepareOptions) (Prepared, error) {
 	if dt := medianStep(t); dt > h*(1+1e-6) {
 		return Prepared{}, fmt.Errorf("recording: sampled every %g ms, coarser than the model's step of %g ms", dt, h)
 	}
-	p := Prepared{StartMs: opt.StartMs, DurationMs: T, RecordStepMs: h, Source: rec.Source, Sweep: rec.Sweep,
+	p := Prepared{StartMs: opt.StartMs, DurationMs: T, RecordStepMs: h, Source: rec.Source, Sweep: rec.Sweep, CurrentAssumed: rec.CurrentAssumed,
 		Warnings:  append([]string(nil), rec.Warnings...),
 		TimeMs:    make([]float64, n),
 		VoltageMV: make([]float64, n),

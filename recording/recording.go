@@ -25,6 +25,7 @@ import (
 	"strings"
 
 	"github.com/laa-neuro/laa/inputfile"
+	"github.com/laa-neuro/laa/neuron"
 )
 
 // Recording is one current-clamp sweep as read from a file.
@@ -37,6 +38,9 @@ type Recording struct {
 	Source       string      // the file and its format
 	Sweep        string      // the sweep's name; empty for single-sweep formats
 	Warnings     []string    // repairs made and things that look wrong
+	// CurrentAssumed is true when the file holds no current and Current is
+	// Options.AssumeStimulus, an assumed protocol (see AssumedCurrentNote).
+	CurrentAssumed bool
 }
 
 // Options tell the readers what a file does not say. The zero value reads
@@ -53,6 +57,35 @@ type Options struct {
 	Sweep string
 	// Membrane, when given, converts an absolute current to uA/cm2.
 	Membrane Membrane
+	// AssumeStimulus, when given, is used as the injected current (uA/cm2,
+	// times in ms from the recording's first sample) of a recording that
+	// holds none: a CSV without a current column or an NWB sweep without a
+	// stimulus series, which are otherwise refused. The recording is then
+	// marked CurrentAssumed. A recorded current always wins (with a warning).
+	AssumeStimulus *neuron.Stimulus
+}
+
+// AssumedCurrentNote says what an assumed current means for the fitted
+// parameters, for a recording whose current was not recorded.
+const AssumedCurrentNote = "the injected current was not recorded but assumed: C_m, g_L and G_act scale with the assumed current amplitude (and the membrane area it is divided by): a current twice as large gives values twice as large; E_L, k and V_thr do not depend on it"
+
+// assumeCurrent fills r.Current from the stimulus s (uA/cm2, time from
+// r's first sample) and marks r CurrentAssumed.
+func assumeCurrent(r *Recording, s neuron.Stimulus) error {
+	if len(r.TimeMs) == 0 {
+		return errors.New("no samples")
+	}
+	c, err := s.Compile()
+	if err != nil {
+		return fmt.Errorf("the assumed stimulus: %w", err)
+	}
+	r.Current = make([]float64, len(r.TimeMs))
+	for k, t := range r.TimeMs {
+		r.Current[k] = c.At(t - r.TimeMs[0])
+	}
+	r.CurrentUnit, r.CurrentAssumed = UnitDensity, true
+	r.Warnings = append(r.Warnings, "no current in the file: the given stimulus is assumed as the injected current ("+AssumedCurrentNote+")")
+	return nil
 }
 
 // hdf5Signature starts every HDF5 (and so NWB) file.
