@@ -164,3 +164,45 @@ func TestPriorDataConflict(t *testing.T) {
 		}
 	}
 }
+
+// TestPosteriorConflict: known draws whose medians lie 0, 2, 4 and 212
+// prior sds from the prior's centre: the last two conflict, the last is
+// far outside the prior, and farOutside (the trust rule) gives the same
+// sentence for it alone.
+func TestPosteriorConflict(t *testing.T) {
+	t.Parallel()
+	names, priors := neuron.Default().Inferred() // C_m LogNormal(1, 0.3), g_L LogNormal(0.1, 0.3), E_L N(-65, 3), k LogNormal(6, 0.5), V_thr N(-50, 4)
+	med := []float64{1, 0.1 * math.Exp(2*0.3), -65 - 4*3, 6, -50}
+	med[0] = math.Exp(-212 * 0.3) // C_m 212 sds below, in log coordinates
+	draws := make([][]float64, 101)
+	for i := range draws {
+		d := make([]float64, len(med))
+		for j, m := range med {
+			d[j] = m + 1e-9*float64(i-50)*math.Abs(m) // median exactly m
+		}
+		draws[i] = d
+	}
+	got := PosteriorConflict(names, priors, draws)
+	if len(got) != 2 {
+		t.Fatalf("conflicts %q, want C_m and E_L", got)
+	}
+	if !strings.HasPrefix(got[0], "C_m: posterior median 2.39e-28 uF/cm2 lies 212 prior sds below the prior's centre in the flow's coordinates (log)") ||
+		!strings.Contains(got[0], "far outside the prior") || !strings.Contains(got[0], "--widen-priors") {
+		t.Errorf("C_m: %q", got[0])
+	}
+	if !strings.HasPrefix(got[1], "E_L: posterior median -77 mV lies 4.0 prior sds below the prior's centre; the data conflict with the prior;") ||
+		strings.Contains(got[1], "far outside") {
+		t.Errorf("E_L: %q", got[1])
+	}
+	sum, err := diagnose.Summarize(draws, 0.9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	far := farOutside(names, priors, sum, PriorZ(priors, med))
+	if len(far) != 1 || far[0] != got[0] {
+		t.Fatalf("far outside %q, want the C_m conflict alone", far)
+	}
+	if got := PosteriorConflict(names, priors, [][]float64{{1, 0.1, -65, 6, -50}}); len(got) != 0 {
+		t.Fatalf("the prior's centre conflicts: %q", got)
+	}
+}

@@ -96,7 +96,9 @@ func AssessRecordingWith(m *npe.Model, ref *diagnose.Reference, name string, raw
 	}
 	r.PriorZ = PriorZ(r.Priors, medians)
 	r.FarOutside = farOutside(m.Names, r.Priors, r.Summary, r.PriorZ)
-	r.Warnings = append(r.Warnings, r.FarOutside...)
+	// Every conflict with the prior is a warning (PosteriorConflict); the
+	// ones far outside it (FarOutside, the same sentences) fail the trust rule.
+	r.Warnings = append(r.Warnings, PosteriorConflict(m.Names, r.Priors, r.Draws)...)
 	if r.PPC, err = Predictive(m.Experiment, p.VoltageMV, r.Draws, opt.PPCDraws, rng.Uint64()); err != nil {
 		// The page still shows the posterior and the typicality verdict.
 		r.Warnings = append(r.Warnings, fmt.Sprintf("no posterior predictive check: %v (the posterior is far outside anything simulated)", err))

@@ -3,6 +3,8 @@ package validation
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strconv"
 
 	"github.com/laa-neuro/laa/diagnose"
 	"github.com/laa-neuro/laa/neuron"
@@ -95,12 +97,42 @@ func priorCentre(p neuron.Prior) float64 {
 	return 0
 }
 
-// farOutside returns a sentence per parameter whose |z| exceeds
+// PosteriorConflictSDs is how many prior standard deviations (as PriorZ)
+// a posterior median may lie from the prior's centre before the data are
+// said to conflict with the prior: the prior puts 0.27 % of its mass
+// beyond 3 sds. Beyond FarOutsidePriorSDs the posterior is moreover far
+// outside the prior, and a recording's posterior is not trusted.
+const PosteriorConflictSDs = 3
+
+// PosteriorConflict returns, after inference, a warning per parameter
+// whose posterior median (of draws, S x P, columns as names and priors)
+// lies more than PosteriorConflictSDs prior sds from the prior's centre in
+// the prior's unconstrained coordinates (PriorZ), saying how far, which
+// way and what to do; none when the posterior agrees with the prior.
+func PosteriorConflict(names []string, priors []neuron.Prior, draws [][]float64) []string {
+	if len(draws) == 0 {
+		return nil
+	}
+	medians := make([]float64, len(priors))
+	col := make([]float64, len(draws))
+	for j := range medians {
+		for i, d := range draws {
+			col[i] = d[j]
+		}
+		slices.Sort(col)
+		medians[j] = diagnose.QuantileSorted(col, 0.5)
+	}
+	return conflicts(names, priors, medians, PriorZ(priors, medians), PosteriorConflictSDs)
+}
+
+// conflicts is the one rule behind PosteriorConflict and farOutside: a
+// sentence per parameter whose prior z (PriorZ of medians) exceeds limit
+// in absolute value, saying "far outside the prior" beyond
 // FarOutsidePriorSDs.
-func farOutside(names []string, priors []neuron.Prior, summary []diagnose.Summary, z []float64) []string {
+func conflicts(names []string, priors []neuron.Prior, medians, z []float64, limit float64) []string {
 	var out []string
 	for j, v := range z {
-		if math.Abs(v) <= FarOutsidePriorSDs {
+		if !(math.Abs(v) > limit) {
 			continue
 		}
 		where := map[bool]string{true: "above", false: "below"}[v > 0]
@@ -108,8 +140,27 @@ func farOutside(names []string, priors []neuron.Prior, summary []diagnose.Summar
 		if priors[j].Dist != neuron.DistNormal {
 			coords = " in the flow's coordinates (" + map[bool]string{true: "log", false: "logit"}[priors[j].Dist == neuron.DistLogNormal] + ")"
 		}
-		out = append(out, fmt.Sprintf("%s: posterior median %.3g %s is %.0f prior sds %s the prior's centre%s: far outside the prior",
-			names[j], summary[j].Median, neuron.Units[names[j]], math.Abs(v), where, coords))
+		verdict := "the data conflict with the prior"
+		if math.Abs(v) > FarOutsidePriorSDs {
+			verdict += ": far outside the prior, where the network extrapolates"
+		}
+		sds := fmt.Sprintf("%.1f", math.Abs(v))
+		if math.Abs(v) >= 10 {
+			sds = fmt.Sprintf("%.0f", math.Abs(v))
+		}
+		out = append(out, fmt.Sprintf("%s: posterior median %s %s lies %s prior sds %s the prior's centre%s; %s; widen the priors (laa fit --widen-priors 2) or check the recording's units and protocol",
+			names[j], strconv.FormatFloat(medians[j], 'g', 3, 64), neuron.Units[names[j]], sds, where, coords, verdict))
 	}
 	return out
+}
+
+// farOutside returns the sentence of conflicts per parameter whose |z|
+// exceeds FarOutsidePriorSDs: the parameters that make a recording's
+// posterior untrustworthy.
+func farOutside(names []string, priors []neuron.Prior, summary []diagnose.Summary, z []float64) []string {
+	medians := make([]float64, len(summary))
+	for j, sm := range summary {
+		medians[j] = sm.Median
+	}
+	return conflicts(names, priors, medians, z, FarOutsidePriorSDs)
 }
