@@ -62,6 +62,14 @@ type Prepared struct {
 	CurrentAssumed bool
 }
 
+// timeEps is the tolerance, relative to the grid step, within which a
+// sample time counts as on a grid time. Times computed from float64
+// timestamps in seconds (NWB) carry rounding errors of about 1e-13 s times
+// the timestamps' size, far above 1e-9 of a step for a session minutes
+// long; a tolerance of 1e-6 steps puts such a sample in the bin that a
+// CSV copy rounded to the microsecond puts it in.
+const timeEps = 1e-6
+
 // filterHalfWidth is FilterSinc's half-width in grid steps. With a
 // Blackman window the transition band is about 5.5 / (2 * 16) = 0.17 of the
 // grid rate wide, centred on its Nyquist frequency (measured in
@@ -114,7 +122,7 @@ func Prepare(rec Recording, opt PrepareOptions) (Prepared, error) {
 	t := rec.TimeMs
 	last := len(t) - 1
 	ws := t[0] + opt.StartMs
-	if need := ws + float64(n-1)*h; need > t[last]+1e-9*h {
+	if need := ws + float64(n-1)*h; need > t[last]+timeEps*h {
 		return Prepared{}, fmt.Errorf("recording: too short: the window of %g ms from %g ms needs samples up to %g ms, but the recording ends at %g ms", T, opt.StartMs, need-t[0], t[last]-t[0])
 	}
 	if dt := medianStep(t); dt > h*(1+1e-6) {
@@ -133,9 +141,9 @@ func Prepare(rec Recording, opt PrepareOptions) (Prepared, error) {
 		p.TimeMs[i] = float64(i) * h
 		p.VoltageMV[i] = resample(t, rec.VoltageMV, w, ti, h, opt.Filter)
 		// Current: median over [t_i, t_i + h), else the last value before t_i.
-		k0 := sort.SearchFloat64s(t, ti-1e-9*h)
+		k0 := sort.SearchFloat64s(t, ti-timeEps*h)
 		bin = bin[:0]
-		for k := k0; k <= last && t[k] < ti+h-1e-9*h; k++ {
+		for k := k0; k <= last && t[k] < ti+h-timeEps*h; k++ {
 			bin = append(bin, rec.Current[k])
 		}
 		if len(bin) == 0 {
@@ -143,8 +151,8 @@ func Prepare(rec Recording, opt PrepareOptions) (Prepared, error) {
 		}
 		p.Current[i] = median(bin)
 	}
-	k0 := sort.SearchFloat64s(t, ws-1e-9*h)
-	for k := k0; k <= last && t[k] < ws+T-1e-9*h; k++ {
+	k0 := sort.SearchFloat64s(t, ws-timeEps*h)
+	for k := k0; k <= last && t[k] < ws+T-timeEps*h; k++ {
 		p.FineTimeMs = append(p.FineTimeMs, t[k]-ws)
 		p.FineCurrent = append(p.FineCurrent, rec.Current[k])
 	}

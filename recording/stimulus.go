@@ -41,7 +41,7 @@ func StimulusFromRecording(p Prepared, dtMs, tol float64) (neuron.Stimulus, erro
 	if m < 1 || math.Abs(p.DurationMs/dtMs-float64(m)) > 1e-9 {
 		return neuron.Stimulus{}, fmt.Errorf("recording: RK4 step %g ms must divide the duration %g ms", dtMs, p.DurationMs)
 	}
-	eps := 1e-9 * dtMs
+	eps := timeEps * dtMs
 	// first[j] is the first sample at or after j dt; first[m] ends the window.
 	first := make([]int, m+1)
 	for j := range first {

@@ -111,6 +111,10 @@ func describe(t, current []float64, u CurrentUnit, hasCurrent bool) SweepInfo {
 		return info
 	}
 	dt := medianStep(t)
+	if n := len(t); n > 1 {
+		// The mean step follows timestamps better over a long sweep.
+		dt = (t[n-1] - t[0]) / float64(n-1)
+	}
 	info.RateHz = roundSig(1000/dt, 6)
 	info.DurationMs = roundSig(float64(len(t))*dt, 6)
 	if !hasCurrent {
@@ -160,7 +164,7 @@ func stepsText(t, x []float64, dt float64, unitName string) string {
 		times, levels = append(times, s.Times[j]), append(levels, l)
 	}
 	if len(levels) > maxListedSteps+1 {
-		return fmt.Sprintf("%d levels from %s to %s %s (not a simple step protocol)", len(levels), fmtSig(lo, 4), fmtSig(hi, 4), unitName)
+		return fmt.Sprintf("varies from %s to %s %s (not a simple step protocol)", fmtSig(lo, 4), fmtSig(hi, 4), unitName)
 	}
 	var b strings.Builder
 	unitShown := false
