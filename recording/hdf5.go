@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/scigolib/hdf5"
@@ -180,7 +181,12 @@ func (s attrSet) float(name string) (float64, bool) {
 		r = r.Index(0)
 	}
 	switch r.Kind() {
-	case reflect.Float32, reflect.Float64:
+	case reflect.Float32:
+		// The decimal the writer meant: NWB stores conversion, offset and
+		// rate as float32, and float32(1e-3) is 1.0000000474974513e-3.
+		v, err := strconv.ParseFloat(strconv.FormatFloat(r.Float(), 'g', -1, 32), 64)
+		return v, err == nil
+	case reflect.Float64:
 		return r.Float(), true
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return float64(r.Int()), true

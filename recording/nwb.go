@@ -248,7 +248,7 @@ func chooseSweep(acq []nwbSeries, want string) (nwbSeries, error) {
 
 // readSweep reads the voltage and current of a paired sweep.
 func readSweep(a, s nwbSeries) (Recording, error) {
-	v, vu, err := readData(a.g, qVoltage)
+	v, _, err := readData(a.g, qVoltage)
 	if err != nil {
 		return Recording{}, err
 	}
@@ -261,9 +261,6 @@ func readSweep(a, s nwbSeries) (Recording, error) {
 		return Recording{}, err
 	}
 	rec := Recording{TimeMs: t, VoltageMV: v, Current: i, CurrentUnit: iu.current, Sweep: a.Name}
-	for k := range v {
-		v[k] *= vu.scale
-	}
 	if _, srate, err := readTime(s.g, len(i)); err == nil && rate > 0 && srate > 0 && math.Abs(srate-rate) > 1e-6*rate {
 		return Recording{}, fmt.Errorf("the voltage is sampled at %g Hz but stimulus %s at %g Hz", rate, s.Name, srate)
 	}
@@ -282,7 +279,7 @@ func readSweep(a, s nwbSeries) (Recording, error) {
 
 // readVoltage reads the voltage of a sweep without a stimulus series.
 func readVoltage(a nwbSeries) (Recording, error) {
-	v, vu, err := readData(a.g, qVoltage)
+	v, _, err := readData(a.g, qVoltage)
 	if err != nil {
 		return Recording{}, err
 	}
@@ -290,15 +287,12 @@ func readVoltage(a nwbSeries) (Recording, error) {
 	if err != nil {
 		return Recording{}, err
 	}
-	for k := range v {
-		v[k] *= vu.scale
-	}
 	return Recording{TimeMs: t, VoltageMV: v, Sweep: a.Name}, nil
 }
 
-// readData reads a series' data set scaled to SI units by its conversion
-// and offset attributes, with the unit named by its unit attribute (volts
-// or amperes when it has none).
+// readData reads a series' data set scaled by its conversion and offset
+// attributes into the unit named by its unit attribute (volts or amperes
+// when it has none), then a voltage to mV; it returns that unit.
 func readData(g *hdf5.Group, q quantity) ([]float64, unit, error) {
 	d := h5dataset(g, "data")
 	if d == nil {
@@ -314,9 +308,6 @@ func readData(g *hdf5.Group, q quantity) ([]float64, unit, error) {
 		conv = 1
 	}
 	off, _ := attrs.float("offset")
-	for k := range x {
-		x[k] = x[k]*conv + off
-	}
 	us, ok := attrs.str("unit")
 	if !ok {
 		us = map[quantity]string{qVoltage: "volts", qCurrent: "amperes"}[q]
@@ -324,6 +315,16 @@ func readData(g *hdf5.Group, q quantity) ([]float64, unit, error) {
 	u, err := parseUnitOf(q, us)
 	if err != nil {
 		return nil, unit{}, fmt.Errorf("data: %w", err)
+	}
+	// One factor, so that mV stored with conversion 1e-3 come back as they
+	// were (1e-3 * 1000 is exactly 1), as a CSV of the same values reads.
+	scale := u.scale
+	if scale == 0 {
+		scale = 1
+	}
+	f, o := conv*scale, off*scale
+	for k := range x {
+		x[k] = x[k]*f + o
 	}
 	return x, u, nil
 }

@@ -119,14 +119,14 @@ func Prepare(rec Recording, opt PrepareOptions) (Prepared, error) {
 	if math.Abs(T/h-float64(n)) > 1e-9 || n < 1 {
 		return Prepared{}, fmt.Errorf("recording: step %g ms must divide duration %g ms", h, T)
 	}
-	t := rec.TimeMs
+	t := relativeTimes(rec.TimeMs)
 	last := len(t) - 1
-	ws := t[0] + opt.StartMs
+	ws := opt.StartMs
 	if need := ws + float64(n-1)*h; need > t[last]+timeEps*h {
-		return Prepared{}, fmt.Errorf("recording: too short: the window of %g ms from %g ms needs samples up to %g ms, but the recording ends at %g ms", T, opt.StartMs, need-t[0], t[last]-t[0])
+		return Prepared{}, fmt.Errorf("recording: too short: the window of %s ms from %s ms needs samples up to %s ms, but the recording ends at %s ms", fmtMs(T), fmtMs(opt.StartMs), fmtMs(need), fmtMs(t[last]))
 	}
 	if dt := medianStep(t); dt > h*(1+1e-6) {
-		return Prepared{}, fmt.Errorf("recording: sampled every %g ms, coarser than the model's step of %g ms", dt, h)
+		return Prepared{}, fmt.Errorf("recording: sampled every %s ms, coarser than the model's step of %s ms", fmtSig(dt, 6), fmtMs(h))
 	}
 	p := Prepared{StartMs: opt.StartMs, DurationMs: T, RecordStepMs: h, Source: rec.Source, Sweep: rec.Sweep, CurrentAssumed: rec.CurrentAssumed,
 		Warnings:  append([]string(nil), rec.Warnings...),
@@ -157,6 +157,37 @@ func Prepare(rec Recording, opt PrepareOptions) (Prepared, error) {
 		p.FineCurrent = append(p.FineCurrent, rec.Current[k])
 	}
 	return p, nil
+}
+
+// regularTol is how far, as a fraction of the sampling interval, sample
+// times may stray from a regular grid and still count as regularly
+// sampled: rounding errors of timestamps, not jitter.
+const regularTol = 1e-4
+
+// relativeTimes returns the sample times t from the first one. When they are
+// regular to within regularTol of an interval, it returns k / r, with the
+// rate r (per ms) to 9 significant digits: so a recording whose times come
+// from a rate (NWB starting_time), from float64 timestamps in seconds (NWB
+// timestamps far from 0) or from a CSV column in s or ms gives the same
+// times, and Prepare the same trace, whatever the file format.
+func relativeTimes(t []float64) []float64 {
+	n := len(t)
+	out := make([]float64, n)
+	for k := range t {
+		out[k] = t[k] - t[0]
+	}
+	if n < 3 || !(out[n-1] > 0) {
+		return out
+	}
+	rate := roundSig(float64(n-1)/out[n-1], 9)
+	reg := make([]float64, n)
+	for k := range reg {
+		reg[k] = float64(k) / rate
+		if math.Abs(reg[k]-out[k]) > regularTol/rate {
+			return out
+		}
+	}
+	return reg
 }
 
 // resample returns the filtered value of x(t) at ti.
