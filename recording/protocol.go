@@ -118,7 +118,7 @@ func ProtocolConfig(base neuron.Config, r Recording, opt ProtocolOptions) (neuro
 	if opt.MaxSamples < neuron.MinSamplesPerTrace || !(opt.Tol > 0) || math.IsInf(opt.Tol, 0) || !(opt.StartMs >= 0) || math.IsInf(opt.StartMs, 0) {
 		return base, fmt.Errorf("recording: protocol: need max samples >= %d, tolerance > 0 and start >= 0 (got %d, %g uA/cm2, %g ms)", neuron.MinSamplesPerTrace, opt.MaxSamples, opt.Tol, opt.StartMs)
 	}
-	t := relativeTimes(r.TimeMs) // as Prepare sees them
+	t := relativeTimes(r.TimeMs)        // as Prepare sees them
 	length := t[len(t)-1] - opt.StartMs // the last grid time may lie here
 	if !(length > 0) {
 		return base, fmt.Errorf("recording: protocol: the window starts at %s ms but the recording lasts %s ms", fmtMs(opt.StartMs), fmtMs(t[len(t)-1]))
