@@ -3,7 +3,6 @@ package recording
 import (
 	"fmt"
 	"math"
-	"strconv"
 )
 
 // NoiseEstimate is the observation noise of a prepared recording, as
@@ -170,28 +169,4 @@ func proj(x, b []float64) {
 	for i := range x {
 		x[i] -= dot / bb * b[i]
 	}
-}
-
-// fmtMs writes a time in ms rounded to its meaning (6 significant digits,
-// and no digits below a nanosecond).
-func fmtMs(ms float64) string {
-	return fmtNum(ms, 6, 1e-6)
-}
-
-// fmtNum writes v with at most sig significant digits, rounded to a
-// multiple of quantum, without trailing zeros.
-func fmtNum(v float64, sig int, quantum float64) string {
-	if quantum > 0 {
-		v = math.Round(v/quantum) * quantum
-	}
-	if v == 0 {
-		return "0"
-	}
-	s := fmt.Sprint(strconvG(v, sig))
-	return s
-}
-
-// strconvG formats v with 'g' and sig significant digits.
-func strconvG(v float64, sig int) string {
-	return strconv.FormatFloat(v, 'g', sig, 64)
 }

@@ -262,7 +262,7 @@ func readSweep(a, s nwbSeries) (Recording, error) {
 	}
 	rec := Recording{TimeMs: t, VoltageMV: v, Current: i, CurrentUnit: iu.current, Sweep: a.Name}
 	if _, srate, err := readTime(s.g, len(i)); err == nil && rate > 0 && srate > 0 && math.Abs(srate-rate) > 1e-6*rate {
-		return Recording{}, fmt.Errorf("the voltage is sampled at %g Hz but stimulus %s at %g Hz", rate, s.Name, srate)
+		return Recording{}, fmt.Errorf("the voltage is sampled at %s Hz but stimulus %s at %s Hz", fmtSig(rate, 6), s.Name, fmtSig(srate, 6))
 	}
 	if len(i) != len(v) {
 		n := min(len(i), len(v))

@@ -113,11 +113,11 @@ func Prepare(rec Recording, opt PrepareOptions) (Prepared, error) {
 		return Prepared{}, fmt.Errorf("recording: unknown filter %d", opt.Filter)
 	}
 	if !(h > 0) || !(T > 0) || math.IsInf(T, 0) || !(opt.StartMs >= 0) || math.IsInf(opt.StartMs, 0) {
-		return Prepared{}, fmt.Errorf("recording: need start >= 0, duration > 0 and step > 0 (got %g, %g, %g ms)", opt.StartMs, T, h)
+		return Prepared{}, fmt.Errorf("recording: need start >= 0, duration > 0 and step > 0 (got %s, %s, %s ms)", fmtMs(opt.StartMs), fmtMs(T), fmtMs(h))
 	}
 	n := int(math.Round(T / h))
 	if math.Abs(T/h-float64(n)) > 1e-9 || n < 1 {
-		return Prepared{}, fmt.Errorf("recording: step %g ms must divide duration %g ms", h, T)
+		return Prepared{}, fmt.Errorf("recording: step %s ms must divide duration %s ms", fmtMs(h), fmtMs(T))
 	}
 	t := relativeTimes(rec.TimeMs)
 	last := len(t) - 1

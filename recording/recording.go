@@ -132,7 +132,7 @@ func (r Recording) Validate() error {
 	}{{"voltage", r.VoltageMV}, {"current", r.Current}} {
 		for i, v := range ch.x {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("recording: %s is not finite (%v) at t = %g ms (sample %d)", ch.name, v, r.TimeMs[i], i)
+				return fmt.Errorf("recording: %s is not finite (%v) at t = %s ms (sample %d)", ch.name, v, fmtMs(r.TimeMs[i]), i)
 			}
 		}
 	}
@@ -155,7 +155,7 @@ func finish(r *Recording, m Membrane) error {
 			return err
 		}
 		if len(fixed) > 0 {
-			r.Warnings = append(r.Warnings, fmt.Sprintf("%s: %d isolated missing sample(s) interpolated from their neighbours (first at t = %g ms)", ch.name, len(fixed), r.TimeMs[fixed[0]]))
+			r.Warnings = append(r.Warnings, fmt.Sprintf("%s: %d isolated missing sample(s) interpolated from their neighbours (first at t = %s ms)", ch.name, len(fixed), fmtMs(r.TimeMs[fixed[0]])))
 		}
 	}
 	if err := r.Validate(); err != nil {
@@ -169,15 +169,15 @@ func finish(r *Recording, m Membrane) error {
 	med := dt[len(dt)/2]
 	r.SampleRateHz = 1000 / med
 	if dt[0] < med*(1-irregularTol) || dt[len(dt)-1] > med*(1+irregularTol) {
-		r.Warnings = append(r.Warnings, fmt.Sprintf("irregular sampling: intervals from %g to %g ms (median %g ms)", dt[0], dt[len(dt)-1], med))
+		r.Warnings = append(r.Warnings, fmt.Sprintf("irregular sampling: intervals from %s to %s ms (median %s ms)", fmtSig(dt[0], 4), fmtSig(dt[len(dt)-1], 4), fmtSig(med, 4)))
 	}
 	v := append([]float64(nil), r.VoltageMV...)
 	sort.Float64s(v)
 	switch mv := math.Abs(v[len(v)/2]); {
 	case mv < 1:
-		r.Warnings = append(r.Warnings, fmt.Sprintf("median voltage %g mV is implausibly small: is the voltage in V rather than mV?", v[len(v)/2]))
+		r.Warnings = append(r.Warnings, fmt.Sprintf("median voltage %s mV is implausibly small: is the voltage in V rather than mV?", fmtSig(v[len(v)/2], 4)))
 	case mv > 1000:
-		r.Warnings = append(r.Warnings, fmt.Sprintf("median voltage %g mV is implausibly large: is the voltage in uV rather than mV?", v[len(v)/2]))
+		r.Warnings = append(r.Warnings, fmt.Sprintf("median voltage %s mV is implausibly large: is the voltage in uV rather than mV?", fmtSig(v[len(v)/2], 4)))
 	}
 	if !m.IsZero() {
 		if r.CurrentUnit == UnitDensity {
@@ -204,7 +204,7 @@ func checkTime(t []float64) error {
 			return fmt.Errorf("recording: time is not finite (%v) at sample %d", v, i)
 		}
 		if i > 0 && !(v > t[i-1]) {
-			return fmt.Errorf("recording: time is not increasing: %g ms at sample %d follows %g ms", v, i, t[i-1])
+			return fmt.Errorf("recording: time is not increasing: %s ms at sample %d follows %s ms", fmtSig(v, 9), i, fmtSig(t[i-1], 9))
 		}
 	}
 	return nil
@@ -228,7 +228,7 @@ func fillGaps(name string, t, x []float64) (fixed []int, err error) {
 			for bad(j) {
 				j++
 			}
-			return nil, fmt.Errorf("recording: %s is missing (NaN, Inf or empty) at %d samples in a row from t = %g ms (sample %d): %w", name, j-i, t[i], i, errGap)
+			return nil, fmt.Errorf("recording: %s is missing (NaN, Inf or empty) at %d samples in a row from t = %s ms (sample %d): %w", name, j-i, fmtMs(t[i]), i, errGap)
 		}
 		switch {
 		case len(x) == 1:

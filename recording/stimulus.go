@@ -39,7 +39,7 @@ func StimulusFromRecording(p Prepared, dtMs, tol float64) (neuron.Stimulus, erro
 	}
 	m := int(math.Round(p.DurationMs / dtMs))
 	if m < 1 || math.Abs(p.DurationMs/dtMs-float64(m)) > 1e-9 {
-		return neuron.Stimulus{}, fmt.Errorf("recording: RK4 step %g ms must divide the duration %g ms", dtMs, p.DurationMs)
+		return neuron.Stimulus{}, fmt.Errorf("recording: RK4 step %s ms must divide the duration %s ms", fmtMs(dtMs), fmtMs(p.DurationMs))
 	}
 	eps := timeEps * dtMs
 	// first[j] is the first sample at or after j dt; first[m] ends the window.

@@ -189,25 +189,5 @@ func stepsText(t, x []float64, dt float64, unitName string) string {
 	return b.String()
 }
 
-// fmtSig writes v with at most sig significant digits ('g'), 0 as "0".
-func fmtSig(v float64, sig int) string {
-	if v == 0 {
-		return "0"
-	}
-	return strconvG(roundSig(v, sig), -1)
-}
-
-// roundSig rounds v to sig significant digits.
-func roundSig(v float64, sig int) float64 {
-	if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
-		return v
-	}
-	return clean(func() float64 {
-		e := math.Floor(math.Log10(math.Abs(v))) - float64(sig) + 1
-		q := math.Pow(10, e)
-		return math.Round(v/q) * q
-	}())
-}
-
 // roundTo rounds v to a multiple of q (and to 12 digits).
 func roundTo(v, q float64) float64 { return clean(math.Round(v/q) * q) }

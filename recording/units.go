@@ -128,7 +128,7 @@ func (m Membrane) Area() (areaCm2 float64, how string, err error) {
 		}
 		// C [pF] * 1e-12 F/pF / (c_m [uF/cm2] * 1e-6 F/uF) = area in cm2.
 		a := m.CapacitancePF * 1e-12 / (SpecificCapacitance * 1e-6)
-		return a, fmt.Sprintf("membrane area %g cm2 estimated from %g pF at %g uF/cm2", a, m.CapacitancePF, SpecificCapacitance), nil
+		return a, fmt.Sprintf("membrane area %s cm2 estimated from %s pF at %g uF/cm2", fmtSig(a, 4), fmtSig(m.CapacitancePF, 6), SpecificCapacitance), nil
 	}
 	return 0, "", fmt.Errorf("recording: no membrane area: %w", errNoMembrane)
 }
