@@ -86,7 +86,7 @@ func listNWB(path string) (out []SweepInfo, err error) {
 			} else {
 				rec, rerr = readVoltage(s)
 			}
-			info := SweepInfo{Name: s.Name, Number: s.Number, RateHz: s.RateHz, VoltageUnit: "mV"}
+			info := SweepInfo{Name: s.Name, Number: s.Number, RateHz: s.RateHz, VoltageUnit: "mV", HasCurrent: s.Stimulus != ""}
 			if rerr == nil {
 				rerr = checkTime(rec.TimeMs)
 			}

@@ -1,8 +1,11 @@
 package recording
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -90,5 +93,39 @@ func TestStepsText(t *testing.T) {
 	}
 	if got, want := stepsText(tm, x, 0.1, "pA"), "varies from 0 to 49 pA (not a simple step protocol)"; got != want {
 		t.Errorf("got %q; want %q", got, want)
+	}
+}
+
+// TestListSweepsHostile lists the damaged and unusual NWB files of
+// TestReadNWBHostile: no panic; a sweep that cannot be read is listed with
+// the reason, and the readable ones are described.
+func TestListSweepsHostile(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		file string
+		want string // in the error or the sweep's Steps
+	}{
+		{"heap_1byte.nwb", "local heap data segment"},
+		{"globalheap_fatal.nwb", "global heap collection"},
+		{"dims_1e12.nwb", "unreadable: data: contiguous data: 4000000000000 bytes"},
+		{"data2d.nwb", "unreadable: data has shape (7000, 2)"},
+		{"ts2d.nwb", "unreadable: timestamps has shape (200, 2)"},
+		{"stim2d.nwb", "unreadable: stimulus stim_1: data has shape (100, 2)"},
+		{"cycle.nwb", "constant 100 pA"},
+		{"cycle_latest.nwb", "constant 100 pA"},
+		{"deep.nwb", "constant 100 pA"},
+	} {
+		got, err := ListSweeps(filepath.Join("testdata", c.file), Options{})
+		if errors.Is(err, errHDF5Panic) {
+			t.Errorf("%s: the HDF5 reader panicked: %v", c.file, err)
+			continue
+		}
+		text := fmt.Sprint(err)
+		for _, s := range got {
+			text += "\n" + s.Steps
+		}
+		if !strings.Contains(text, c.want) {
+			t.Errorf("%s: got %q (%+v); want %q", c.file, text, got, c.want)
+		}
 	}
 }
