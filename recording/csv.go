@@ -274,7 +274,7 @@ func mapColumns(header []string, opt Options) (idx [3]int, units [3]unit, err er
 			hint := map[quantity]string{qTime: "time_ms or t_s", qVoltage: "voltage_mV or v_V", qCurrent: "current_uA_per_cm2, i_pA or i_nA"}[qq]
 			what := ""
 			if qq == qCurrent {
-				what = "; the injected current (stimulus) is needed to fit the model"
+				what = "; the injected current (stimulus) is needed to fit the model, or a protocol to assume in its place"
 			}
 			if optCol[q] != "" {
 				return idx, units, fmt.Errorf("no column %q (header: %s)", optCol[q], strings.Join(header, ", "))

@@ -74,7 +74,7 @@ func ReadNWB(path string, opt Options) (rec Recording, err error) {
 				return fmt.Errorf("sweep %s: %w", s.Name, err)
 			}
 		} else if s.Stimulus == "" {
-			return fmt.Errorf("sweep %s has no CurrentClampStimulusSeries under /stimulus/presentation to pair with (by sweep_number or name); the injected current is needed to fit the model, or give one to assume", s.Name)
+			return fmt.Errorf("sweep %s has no CurrentClampStimulusSeries under /stimulus/presentation to pair with (by sweep_number or name); the injected current is needed to fit the model, or a protocol to assume in its place", s.Name)
 		} else if rec, err = readSweep(s, stim[s.Stimulus]); err != nil {
 			return fmt.Errorf("sweep %s: %w", s.Name, err)
 		}
