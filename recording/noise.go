@@ -45,9 +45,11 @@ const (
 // This is the value to give the model's sigma_obs for that grid.
 //
 // The baseline is the trace before the first change of the prepared
-// current by more than 0.02 uA/cm2 (the whole trace when it never changes),
-// leaving out the first grid samples whose filter kernel the recording's
-// start cuts short (their noise is larger). It is cut into blocks of about
+// current by more than 0.02 uA/cm2 (the whole trace when it never changes).
+// With FilterSinc on a recording sampled finer than the grid, it leaves out
+// the grid samples within the kernel's half-width (16 steps) of the
+// recording's start, and of the window's end when the baseline reaches it,
+// whose kernel the recording's ends (may) cut short: their noise is larger. It is cut into blocks of about
 // 32 samples; a cubic is fitted to each by least squares, so a slow drift
 // or the membrane's own relaxation is not taken for noise, and
 // SD = sqrt(sum of squared residuals / (samples - fitted coefficients)),
@@ -70,11 +72,14 @@ func EstimateNoise(p Prepared) (NoiseEstimate, error) {
 		}
 	}
 	begin := 0
-	if h := p.RecordStepMs; h > 0 && len(p.FineTimeMs) > 1 && medianStep(p.FineTimeMs) < h*(1-1e-6) {
+	if h := p.RecordStepMs; p.Filter == FilterSinc && h > 0 && len(p.FineTimeMs) > 1 && medianStep(p.FineTimeMs) < h*(1-1e-6) {
 		// Grid samples within the kernel's half-width of the recording's
-		// start see a kernel cut short.
+		// start see a kernel cut short, and so may the last ones.
 		for begin < end && p.StartMs+p.TimeMs[begin] < filterHalfWidth*h-1e-9*h {
 			begin++
+		}
+		if end == n {
+			end = max(begin, n-filterHalfWidth)
 		}
 	}
 	m := end - begin

@@ -186,3 +186,37 @@ func TestEstimateNoiseShortBaseline(t *testing.T) {
 		t.Fatal("no error for an empty prepared recording")
 	}
 }
+
+// TestEstimateNoiseWholeTrace: without a current change the whole trace is
+// the baseline; at 100 kHz on a 0.1 ms grid, less the 16 grid samples at
+// each end whose kernel is cut short (none with the boxcar).
+func TestEstimateNoiseWholeTrace(t *testing.T) {
+	t.Parallel()
+	fine := stepConfig(0.01, 0.01)
+	fine.Stimulus.Amplitude = 0
+	rec := simulated(t, fine, 1, 6)
+	for _, c := range []struct {
+		filter  Filter
+		samples int
+		from    float64
+		want    float64
+	}{{FilterSinc, 1468, 1.6, gridNoiseFactor(10)}, {FilterBoxcar, 1500, 0, 1 / math.Sqrt(10)}} {
+		g := GridOf(stepConfig(0.1, 0.1), 0)
+		g.Filter = c.filter
+		p, err := Prepare(rec, g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		est, err := EstimateNoise(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if est.Samples != c.samples || math.Abs(est.FromMs-c.from) > 1e-9 {
+			t.Errorf("filter %d: %d samples from %g ms; want %d from %g", c.filter, est.Samples, est.FromMs, c.samples, c.from)
+		}
+		if e := math.Abs(est.SD/c.want - 1); e > noiseTol {
+			t.Errorf("filter %d: estimate %g mV; want %g within %g", c.filter, est.SD, c.want, noiseTol)
+		}
+		t.Logf("filter %d: whole trace, %d samples: estimate %.4g mV, expected %.4g", c.filter, est.Samples, est.SD, c.want)
+	}
+}

@@ -60,6 +60,8 @@ type Prepared struct {
 	// CurrentAssumed is the recording's: the current was assumed, not
 	// recorded (see AssumedCurrentNote).
 	CurrentAssumed bool
+	// Filter is the filter that brought the voltage to the grid.
+	Filter Filter
 }
 
 // timeEps is the tolerance, relative to the grid step, within which a
@@ -128,7 +130,7 @@ func Prepare(rec Recording, opt PrepareOptions) (Prepared, error) {
 	if dt := medianStep(t); dt > h*(1+1e-6) {
 		return Prepared{}, fmt.Errorf("recording: sampled every %s ms, coarser than the model's step of %s ms", fmtSig(dt, 6), fmtMs(h))
 	}
-	p := Prepared{StartMs: opt.StartMs, DurationMs: T, RecordStepMs: h, Source: rec.Source, Sweep: rec.Sweep, CurrentAssumed: rec.CurrentAssumed,
+	p := Prepared{StartMs: opt.StartMs, DurationMs: T, RecordStepMs: h, Source: rec.Source, Sweep: rec.Sweep, CurrentAssumed: rec.CurrentAssumed, Filter: opt.Filter,
 		Warnings:  append([]string(nil), rec.Warnings...),
 		TimeMs:    make([]float64, n),
 		VoltageMV: make([]float64, n),
