@@ -1,0 +1,89 @@
+package fit
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/neuron"
+	"github.com/laa-neuro/laa/recording"
+	"github.com/laa-neuro/laa/validation"
+)
+
+// infer checks the model on held-out simulations (the report's
+// calibration section and the typicality reference), fits the recording
+// with the exact correction where the likelihood is tractable, and adds
+// the posterior's conflicts with the prior.
+func infer(raw recording.Recording, p recording.Prepared, opt Options, res *Result) error {
+	m := res.Model
+	sim, err := neuron.NewSimulator(m.Experiment)
+	if err != nil {
+		return fmt.Errorf("fit: %w", err)
+	}
+	t0 := time.Now()
+	test, err := dataset.Simulate(sim, dataset.SimulateOptions{Seed: opt.Seed ^ streamHeldOut, N: opt.HeldOut})
+	if err != nil {
+		return fmt.Errorf("fit: held-out simulations: %w", err)
+	}
+	a, err := validation.Assess(m, test, validation.Options{Sims: opt.HeldOut, Draws: opt.HeldOutDraws, Seed: opt.Seed})
+	if err != nil {
+		return fmt.Errorf("fit: held-out check: %w", err)
+	}
+	ref, _, err := validation.Reference(m, test, opt.Seed)
+	if err != nil {
+		return fmt.Errorf("fit: %w", err)
+	}
+	t1 := time.Now()
+	r, err := validation.AssessRecordingWith(m, ref, res.Name, raw, p, recordingOptions(opt))
+	if err != nil {
+		return fmt.Errorf("fit: %w", err)
+	}
+	fmt.Fprintf(opt.Log, "held-out check of the model: %.1f s; posterior (%s): %.1f s, of which the correction %.1f s\n", t1.Sub(t0).Seconds(), validation.RouteLabel(r.Correction), time.Since(t1).Seconds(), r.Correction.Seconds)
+	// The page and the result carry every warning once: the fit's own
+	// (noise, prior-data conflict), the recording's, the posterior's
+	// distance from the prior and an assumed current.
+	w := append(append([]string(nil), res.Warnings...), r.Warnings...)
+	w = append(w, validation.PosteriorConflict(m.Names, r.Priors, r.Draws)...)
+	if raw.CurrentAssumed {
+		w = append(w, recording.AssumedCurrentNote)
+	}
+	r.Warnings = unique(w)
+	res.Warnings = r.Warnings
+	res.Recording = r
+	a.Recordings = append(a.Recordings, r)
+	res.Assessment = a
+	return nil
+}
+
+// unique returns ws without repeats, in order.
+func unique(ws []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, w := range ws {
+		if !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// The MCMC fallback of fit's exact correction: MCMCChains chains of
+// MCMCBurnin burn-in and MCMCIterations sampling iterations, fixed length
+// (22,400 simulations). A recording with little noise gives a posterior
+// far narrower than a network trained in minutes can propose, so the
+// importance weights degenerate and the draws come from MCMC, started from
+// the neural draws; half of validation's 64 chains keep a repeated fit
+// within seconds (docs/fit.md).
+const (
+	MCMCChains     = 48
+	MCMCBurnin     = 500
+	MCMCIterations = 300
+)
+
+// recordingOptions are the settings of the recording's posterior.
+func recordingOptions(opt Options) validation.RecordingOptions {
+	ro := validation.RecordingOptions{Draws: opt.Draws, Seed: opt.Seed}
+	ro.Exact.MCMC.Chains, ro.Exact.MCMC.Burnin, ro.Exact.MCMC.Iterations = MCMCChains, MCMCBurnin, MCMCIterations
+	return ro
+}

@@ -1,0 +1,101 @@
+package fit
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/laa-neuro/laa/atomicfile"
+	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/report"
+	"github.com/laa-neuro/laa/validation"
+)
+
+// OutputSuffixes are the endings of the files Run writes into Options.Out:
+// the report (index.html, figures, metrics) and <name>.draws.npy,
+// <name>.draws.csv, <name>.summary.json.
+var OutputSuffixes = []string{".html", ".csv", ".json", ".png", ".svg", ".npy"}
+
+// write puts the report page, the draws and the summary into opt.Out.
+func write(opt Options, res *Result) error {
+	if err := os.MkdirAll(opt.Out, 0o755); err != nil {
+		return fmt.Errorf("fit: %w", err)
+	}
+	r := res.Recording
+	cache := "trained now"
+	if res.CacheHit {
+		cache = "cached"
+	}
+	info := validation.Info{Model: res.ModelPath, Data: fmt.Sprintf("%d simulations from the model's prior (held out)", res.Assessment.Sims),
+		Version: opt.Version, Experiment: res.Config, Extra: []report.KV{
+			{Key: "recording", Value: r.Source},
+			{Key: "observation noise", Value: res.NoiseNote},
+			{Key: "model", Value: cache + ", cache key " + res.Key},
+		}}
+	for _, c := range res.PriorChecks {
+		info.Extra = append(info.Extra, report.KV{Key: "prior check: " + c.Feature,
+			Value: fmt.Sprintf("observed %s, prior predictive 99 %% range %s to %s, quantile %s", fmtG(c.Observed), fmtG(c.Lo), fmtG(c.Hi), fmtG(c.Quantile))})
+	}
+	if err := validation.WriteReport(res.Assessment, info, opt.Out); err != nil {
+		return fmt.Errorf("fit: report: %w", err)
+	}
+	res.Report = filepath.Join(opt.Out, "index.html")
+	base := filepath.Join(opt.Out, safeName(res.Name))
+	names := res.Model.Names
+	flat := make([]float64, 0, len(r.Draws)*len(names))
+	for _, d := range r.Draws {
+		flat = append(flat, d...)
+	}
+	if err := dataset.WriteNPY(base+".draws.npy", flat, len(r.Draws), len(names)); err != nil {
+		return fmt.Errorf("fit: %w", err)
+	}
+	if err := writeCSV(base+".draws.csv", names, r.Draws); err != nil {
+		return fmt.Errorf("fit: %w", err)
+	}
+	summary := map[string]any{"trace": res.Name, "source": r.Source, "draws": len(r.Draws), "params": names,
+		"summary": r.Summary, "leakage": r.Leakage, "typicality": r.Typicality, "posterior": r.Correction, "ppc": r.PPC,
+		"prior_z": r.PriorZ, "trustworthy": r.Trustworthy, "untrustworthy_because": r.Untrustworthy, "warnings": res.Warnings,
+		"noise":        map[string]any{"estimate": res.Noise, "model_mv": res.NoiseMV, "note": res.NoiseNote},
+		"prior_checks": res.PriorChecks, "experiment": res.Config,
+		"model": map[string]any{"path": res.ModelPath, "key": res.Key, "cache_hit": res.CacheHit}}
+	if err := atomicfile.WriteJSON(base+".summary.json", summary); err != nil {
+		return fmt.Errorf("fit: %w", err)
+	}
+	res.Files = append(res.Files, res.Report, base+".draws.npy", base+".draws.csv", base+".summary.json")
+	return nil
+}
+
+// writeCSV writes draws (n x P) as CSV with a header of names.
+func writeCSV(path string, names []string, draws [][]float64) error {
+	return atomicfile.Write(path, func(f *os.File) error {
+		fmt.Fprintln(f, strings.Join(names, ","))
+		s := make([]string, len(names))
+		for _, d := range draws {
+			for j, v := range d {
+				s[j] = fmt.Sprintf("%.9g", v)
+			}
+			fmt.Fprintln(f, strings.Join(s[:len(d)], ","))
+		}
+		return nil
+	})
+}
+
+// safeName keeps letters, digits, '.', '_' and '-' of name (others become
+// '_', a leading dot too), cut to 100 bytes, as infer names its outputs.
+func safeName(name string) string {
+	b := []byte(name)
+	for i, c := range b {
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.' && i > 0
+		if !ok {
+			b[i] = '_'
+		}
+	}
+	if len(b) > 100 {
+		b = b[:100]
+	}
+	if len(b) == 0 {
+		return "recording"
+	}
+	return string(b)
+}
