@@ -189,35 +189,12 @@ func Run(path string, rec recording.Options, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, err := recording.Read(path, rec)
+	res, raw, p, err := check(path, rec, opt)
 	if err != nil {
 		return nil, err
 	}
-	name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-	if raw.Sweep != "" {
-		name += "_" + raw.Sweep
-	}
-	res := &Result{Name: name}
-	cfg, p, err := experiment(raw, opt, res)
-	if err != nil {
-		return nil, fmt.Errorf("fit: %s: %w", path, err)
-	}
-	res.Config = cfg
-	fmt.Fprintf(opt.Log, "experiment: %s samples every %s ms (%s ms, dt %s ms), stimulus %s\n",
-		fmtG(float64(cfg.NumSamples())), fmtG(cfg.RecordStepMs), fmtG(cfg.DurationMs), fmtG(cfg.DtMs), describeStimulus(cfg.Stimulus))
-	fmt.Fprintln(opt.Log, res.NoiseNote)
-	checks, err := validation.PriorDataConflict(cfg, p.VoltageMV, opt.PriorSims, opt.Seed^streamPrior)
-	if err != nil {
-		return nil, fmt.Errorf("fit: prior-data conflict check: %w", err)
-	}
-	res.PriorChecks = checks
 	fmt.Fprintf(opt.Log, "checks before inference: %.1f s\n", time.Since(t0).Seconds())
-	for _, c := range checks {
-		if c.Warning != "" {
-			res.Warnings = append(res.Warnings, "prior-data conflict: "+c.Warning)
-		}
-	}
-	if err := model(cfg, opt, res); err != nil {
+	if err := model(res.Config, opt, res); err != nil {
 		return nil, err
 	}
 	if err := infer(raw, p, opt, res); err != nil {
@@ -232,6 +209,39 @@ func Run(path string, rec recording.Options, opt Options) (*Result, error) {
 	}
 	res.Seconds = time.Since(t0).Seconds()
 	return res, nil
+}
+
+// check reads the recording, builds its experiment and checks the trace
+// against the prior predictive: everything before the model.
+func check(path string, rec recording.Options, opt Options) (*Result, recording.Recording, recording.Prepared, error) {
+	raw, err := recording.Read(path, rec)
+	if err != nil {
+		return nil, raw, recording.Prepared{}, err
+	}
+	name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	if raw.Sweep != "" {
+		name += "_" + raw.Sweep
+	}
+	res := &Result{Name: name}
+	cfg, p, err := experiment(raw, opt, res)
+	if err != nil {
+		return nil, raw, p, fmt.Errorf("fit: %s: %w", path, err)
+	}
+	res.Config = cfg
+	fmt.Fprintf(opt.Log, "experiment: %s samples every %s ms (%s ms, dt %s ms), stimulus %s\n",
+		fmtG(float64(cfg.NumSamples())), fmtG(cfg.RecordStepMs), fmtG(cfg.DurationMs), fmtG(cfg.DtMs), describeStimulus(cfg.Stimulus))
+	fmt.Fprintln(opt.Log, res.NoiseNote)
+	checks, err := validation.PriorDataConflict(cfg, p.VoltageMV, opt.PriorSims, opt.Seed^streamPrior)
+	if err != nil {
+		return nil, raw, p, fmt.Errorf("fit: prior-data conflict check: %w", err)
+	}
+	res.PriorChecks = checks
+	for _, c := range checks {
+		if c.Warning != "" {
+			res.Warnings = append(res.Warnings, "prior-data conflict: "+c.Warning)
+		}
+	}
+	return res, raw, p, nil
 }
 
 // Random streams of the steps, xor-ed into the seed.
