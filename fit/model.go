@@ -99,7 +99,13 @@ func trainModel(doc KeyDoc, opt Options, res *Result) error {
 	if h.BestEpoch >= 1 && h.BestEpoch <= len(h.Val) {
 		e.BestValLoss = h.Val[h.BestEpoch-1]
 	}
-	if err := store(opt.CacheDir, m, npe.Extra{}, e); err != nil {
+	// Keep the training history (laa info reads it), not the optimizer's
+	// state: a cached model is never resumed.
+	var extra npe.Extra
+	if _, ck, err := npe.Load(tmp); err == nil {
+		extra.Training = ck.Training
+	}
+	if err := store(opt.CacheDir, m, extra, e); err != nil {
 		return err
 	}
 	fmt.Fprintf(opt.Log, "model: trained in %s (simulation %.0f s, training %.0f s, best validation loss %.3f at epoch %d of %d), kept as %s\n",
