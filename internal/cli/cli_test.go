@@ -3,8 +3,10 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -125,12 +127,17 @@ func TestSimulateStimulusFromRecording(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct {
-		t    int
-		want float64
-	}{{99, 0}, {100, 2}, {399, 2}, {400, 0}} {
-		if got := set.Stimulus[c.t]; got != c.want {
-			t.Errorf("stimulus at %d ms = %g, want %g", c.t, got, c.want)
+	// The recording's experiment: 600 ms of 10 kHz samples coarsened to
+	// at most 2000 samples: every 0.5 ms.
+	if m := set.Meta.Config; m.RecordStepMs != 0.5 || set.T != 1201 {
+		t.Errorf("grid: %d samples every %g ms; want 1201 every 0.5 ms", set.T, m.RecordStepMs)
+	}
+	for _, c := range []struct{ ms, want float64 }{{99.5, 0}, {100, 2}, {399.5, 2}, {400, 0}} {
+		i := slices.IndexFunc(set.Time, func(t float64) bool { return math.Abs(t-c.ms) < 1e-9 })
+		if i < 0 {
+			t.Errorf("no sample at %g ms", c.ms)
+		} else if got := set.Stimulus[i]; got != c.want {
+			t.Errorf("stimulus at %g ms = %g, want %g", c.ms, got, c.want)
 		}
 	}
 }

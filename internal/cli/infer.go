@@ -114,6 +114,7 @@ type observed struct {
 	path     string    // the file it came from
 	trace    []float64 // mV on the model's grid
 	current  []float64 // uA/cm2 on the model's grid; nil if unknown
+	assumed  bool      // the current was assumed, not recorded (recording.AssumedCurrentNote)
 	warnings []string
 }
 
@@ -192,6 +193,7 @@ func (e *env) inferWith(m *npe.Model, obs []observed, opt inferOptions) error {
 		return err
 	}
 	trained := sim.StimulusAtSamples()
+	_, priors := m.Experiment.Inferred()
 	fmt.Fprintf(e.stdout, "%d posteriors of %d draws in %.1f ms (%.2f ms each)\n", len(obs), n, float64(elapsed.Microseconds())/1000, float64(elapsed.Microseconds())/1000/float64(len(obs)))
 	for i, o := range obs {
 		p := posts[i]
@@ -209,12 +211,16 @@ func (e *env) inferWith(m *npe.Model, obs []observed, opt inferOptions) error {
 		}
 		warnings := append([]string(nil), o.warnings...)
 		if same, d := recording.SameProtocol(o.current, trained, validation.ProtocolTolerance); o.current != nil && !same {
-			warnings = append(warnings, fmt.Sprintf("the recording's stimulus differs from the protocol the model was trained on (by up to %.3g uA/cm2): the posterior assumes the trained protocol. Simulate and train for this protocol: laa simulate --stimulus-from %s", d, o.path))
+			warnings = append(warnings, fmt.Sprintf("the recording's stimulus differs from the protocol the model was trained on (by up to %.3g uA/cm2): the posterior assumes the trained protocol. Fit it under its own protocol with laa fit %s (or simulate and train for it: laa simulate --stimulus-from %s)", d, o.path, o.path))
 		}
 		if typ.Warning != "" {
 			warnings = append(warnings, "typicality: "+typ.Warning)
 		}
 		warnings = append(warnings, corr.Warnings...)
+		warnings = append(warnings, validation.PosteriorConflict(m.Names, priors, corr.Draws)...)
+		if o.assumed {
+			warnings = append(warnings, recording.AssumedCurrentNote)
+		}
 		printPosterior(e.stdout, o.name, m.Names, sums, p, typ.PValue, warnings)
 		printRoute(e.stdout, corr)
 		base := filepath.Join(out, o.name)

@@ -90,29 +90,37 @@ refused.` + outputRules,
 	f.StringVar(&cfgPath, "config", "", "configuration file (YAML or JSON); default: the embedded experiment")
 	f.StringVar(&shard, "shard", "", "write only shard i of K, as i/K (i = 1..K)")
 	f.IntVar(&workers, "workers", 0, "parallel workers (0: all cores); results do not depend on it")
-	f.StringVar(&from, "stimulus-from", "", "take the stimulus protocol from a recording (CSV/TSV or NWB) instead of the configuration")
-	f.Float64Var(&tol, "stimulus-tol", 0.02, "with --stimulus-from: current changes below this (uA/cm2) are treated as noise")
+	f.StringVar(&from, "stimulus-from", "", "take the protocol from a recording (CSV/TSV or NWB): its stimulus, duration (from --start-ms) and sampling grid replace the configuration's")
+	f.Float64Var(&tol, "stimulus-tol", 0.02, "with --stimulus-from: current changes below this (uA/cm2) are treated as noise, and levels are rounded to multiples of it")
 	rec.register(cmd)
 	return cmd
 }
 
-// stimulusFrom replaces cfg's stimulus with the protocol of a recording:
-// its current on the model's grid, cleaned into piecewise-constant steps on
-// the RK4 grid.
+// stimulusFrom returns cfg with the experiment of a recording
+// (recording.ProtocolConfig): its duration from --start-ms, a grid of its
+// sampling interval rounded to a nice step and coarsened to at most
+// recording.DefaultMaxSamples samples, and its current as
+// piecewise-constant steps on the RK4 grid, levels rounded to tol.
 func (e *env) stimulusFrom(cfg neuron.Config, path string, rec recordingFlags, tol float64) (neuron.Config, error) {
-	_, p, err := rec.prepare(path, cfg)
+	raw, err := recording.Read(path, rec.opt)
 	if err != nil {
 		return cfg, err
 	}
-	stim, err := recording.StimulusFromRecording(p, cfg.DtMs, tol)
+	cfg, err = recording.ProtocolConfig(cfg, raw, recording.ProtocolOptions{StartMs: rec.startMs, Tol: tol})
 	if err != nil {
-		return cfg, err
+		return cfg, fmt.Errorf("simulate: --stimulus-from %s: %w", path, err)
 	}
-	cfg.Stimulus = stim
 	if err := cfg.Validate(); err != nil {
 		return cfg, fmt.Errorf("simulate: stimulus from %s: %w", path, err)
 	}
-	fmt.Fprintf(e.stderr, "stimulus from %s: %d steps (levels %v uA/cm2 at %v ms)\n", path, len(stim.Times), stim.Levels, stim.Times)
+	stim := cfg.Stimulus
+	g := func(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
+	levels, times := make([]string, len(stim.Levels)), make([]string, len(stim.Times))
+	for j := range stim.Levels {
+		levels[j], times[j] = g(stim.Levels[j]), g(stim.Times[j])
+	}
+	fmt.Fprintf(e.stderr, "protocol from %s: %s ms sampled every %s ms (%d samples, RK4 step %s ms), %d steps (levels %s uA/cm2 at %s ms)\n",
+		path, g(cfg.DurationMs), g(cfg.RecordStepMs), cfg.NumSamples(), g(cfg.DtMs), len(stim.Times), strings.Join(levels, ", "), strings.Join(times, ", "))
 	return cfg, nil
 }
 

@@ -73,5 +73,5 @@ func readObserved(path string, cfg neuron.Config, r recordingFlags) (observed, e
 	if p.Sweep != "" {
 		raw += "_" + p.Sweep
 	}
-	return observed{name: traceName(path, p.Sweep), raw: raw, path: path, trace: p.VoltageMV, current: p.Current, warnings: p.Warnings}, nil
+	return observed{name: traceName(path, p.Sweep), raw: raw, path: path, trace: p.VoltageMV, current: p.Current, assumed: p.CurrentAssumed, warnings: p.Warnings}, nil
 }
