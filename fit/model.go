@@ -158,10 +158,11 @@ func counter(f func(done, total int), total int) func(int) {
 }
 
 // roundDuration rounds d to its meaning: seconds under 2 minutes, then
-// minutes and seconds to 10 s.
+// minutes and seconds to 10 s ("3 min 20 s").
 func roundDuration(d time.Duration) string {
 	if d < 2*time.Minute {
 		return fmt.Sprintf("%.0f s", d.Seconds())
 	}
-	return d.Round(10 * time.Second).String()
+	s := int(d.Round(10 * time.Second).Seconds())
+	return fmt.Sprintf("%d min %d s", s/60, s%60)
 }
