@@ -100,3 +100,21 @@ func TestDamagedCacheIsRetrained(t *testing.T) {
 		}
 	}
 }
+
+func TestNoiseFloor(t *testing.T) {
+	dir := t.TempDir()
+	cfg := recordingConfig()
+	cfg.SigmaObs = 1e-6
+	path, _ := writeRecording(t, dir, cfg, 1, 0)
+	opt, err := smallOptions(filepath.Join(dir, "cache"), "").withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, _, _, err := check(path, recording.Options{}, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.NoiseMV != MinNoiseMV || len(res.Warnings) == 0 || !strings.Contains(res.Warnings[0], "below 0.01 mV") {
+		t.Errorf("a noise-free trace: model noise %g mV, warnings %q; want the floor %g mV with a warning", res.NoiseMV, res.Warnings, MinNoiseMV)
+	}
+}

@@ -48,6 +48,12 @@ const (
 	// the anti-aliasing filter keeps the band of the membrane's time
 	// constants and lowers the noise per sample (docs/fit.md).
 	DefaultMaxSamples = 300
+	// MinNoiseMV is the least observation noise fit gives the model when
+	// it estimates the noise: below it a trace is noise-free or smoothed
+	// (an amplifier and a 16-bit digitizer add about 0.03 mV), and a
+	// posterior that narrow would claim a fit of the LAA model to a real
+	// cell better than any model error allows.
+	MinNoiseMV = 0.01
 	// DefaultHeldOutDraws is the posterior draws per held-out simulation.
 	DefaultHeldOutDraws = 100
 )
@@ -241,6 +247,7 @@ func check(path string, rec recording.Options, opt Options) (*Result, recording.
 	for _, c := range checks {
 		if c.Warning != "" {
 			res.Warnings = append(res.Warnings, "prior-data conflict: "+c.Warning)
+			fmt.Fprintln(opt.Log, "warning: prior-data conflict:", c.Warning)
 		}
 	}
 	return res, raw, p, nil
@@ -292,6 +299,11 @@ func experiment(raw recording.Recording, opt Options, res *Result) (neuron.Confi
 	case estErr != nil:
 		res.NoiseNote = fmt.Sprintf("observation noise: %s mV from the configuration", fmtG(cfg.SigmaObs))
 		res.Warnings = append(res.Warnings, fmt.Sprintf("the noise could not be estimated from the recording (%v): the model assumes the configuration's %s mV; give it with --noise", estErr, fmtG(cfg.SigmaObs)))
+	case est.SD < MinNoiseMV:
+		cfg.SigmaObs = MinNoiseMV
+		res.NoiseNote = fmt.Sprintf("observation noise: %s mV estimated from %d baseline samples (%s to %s ms, %s); the model uses %s mV, its floor",
+			fmtG(est.SD), est.Samples, fmtG(est.FromMs), fmtG(est.ToMs), est.Method, fmtG(MinNoiseMV))
+		res.Warnings = append(res.Warnings, fmt.Sprintf("the recording's baseline noise (%s mV) is below %s mV: a noise-free or smoothed trace? The model uses %s mV, as no recording holds the LAA model to better than that; give another value with --noise", fmtG(est.SD), fmtG(MinNoiseMV), fmtG(MinNoiseMV)))
 	default:
 		cfg.SigmaObs = QuantizeNoise(est.SD)
 		res.NoiseNote = fmt.Sprintf("observation noise: %s mV estimated from %d baseline samples (%s to %s ms, %s); the model uses %s mV (the nearest of 24 values per decade, so sweeps of one cell share a model)",

@@ -95,7 +95,9 @@ protocol reuses the model and takes seconds.` + outputRules,
 			opt.Log = e.stdout
 			opt.SimProgress = e.progress("simulate", "sims")
 			opt.TrainProgress = e.trainProgress
-			noteFolder(out)
+			onInterrupt(func() string {
+				return fmt.Sprintf("%s may hold part of the outputs (each file there is complete); a training cut short leaves a hidden .<key>.training-<pid>.laa in %s, which may be deleted (the cache never reads it)", out, cache)
+			})
 			res, err := fit.Run(path, rec.opt, opt)
 			if err != nil {
 				return err
