@@ -2,6 +2,7 @@ package fit
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/laa-neuro/laa/dataset"
@@ -44,7 +45,7 @@ func infer(raw recording.Recording, p recording.Prepared, opt Options, res *Resu
 	// distance from the prior and an assumed current.
 	w := append(append([]string(nil), res.Warnings...), r.Warnings...)
 	w = append(w, validation.PosteriorConflict(m.Names, r.Priors, r.Draws)...)
-	if raw.CurrentAssumed {
+	if raw.CurrentAssumed && !mentions(w, recording.AssumedCurrentNote) {
 		w = append(w, recording.AssumedCurrentNote)
 	}
 	r.Warnings = unique(w)
@@ -91,4 +92,14 @@ func recordingOptions(opt Options) validation.RecordingOptions {
 	mc := &ro.Exact.MCMC
 	mc.Chains, mc.Burnin, mc.Iterations, mc.MaxIterations = MCMCChains, MCMCBurnin, MCMCIterations, MCMCIterations
 	return ro
+}
+
+// mentions says whether one of ws holds note.
+func mentions(ws []string, note string) bool {
+	for _, w := range ws {
+		if strings.Contains(w, note) {
+			return true
+		}
+	}
+	return false
 }

@@ -14,6 +14,7 @@ import (
 func (e *env) fitCmd() *cobra.Command {
 	var (
 		out, cache, noise, cfgPath string
+		assume                     bool
 		opt                        fit.Options
 		rec                        recordingFlags
 	)
@@ -46,7 +47,9 @@ sweep, 'laa recording FILE' lists them) and:
      are unreliable), checks it (posterior predictive check, typicality,
      distance from the prior) and writes the report page (index.html),
      <name>.draws.npy, <name>.draws.csv and <name>.summary.json into -o.
-It ends with the verdict and the report's path. A second sweep of the same
+A recording without a current is refused unless --assume-protocol takes the
+stimulus of --config as its current; the output then says which parameters
+that assumption scales. It ends with the verdict and the report's path. A second sweep of the same
 protocol reuses the model and takes seconds.` + outputRules,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -79,12 +82,13 @@ protocol reuses the model and takes seconds.` + outputRules,
 			if err := plan.check(); err != nil {
 				return err
 			}
-			if cfgPath != "" {
-				cfg, err := loadConfig(cfgPath)
-				if err != nil {
-					return err
-				}
-				opt.Config = &cfg
+			cfg, err := loadConfig(cfgPath)
+			if err != nil {
+				return err
+			}
+			opt.Config = &cfg
+			if assume {
+				rec.opt.AssumeStimulus = &cfg.Stimulus
 			}
 			filter, err := rec.recordingFilter()
 			if err != nil {
@@ -117,6 +121,7 @@ protocol reuses the model and takes seconds.` + outputRules,
 	f.IntVarP(&opt.Draws, "n", "n", fit.DefaultDraws, "posterior draws")
 	f.Uint64Var(&opt.Seed, "seed", 1, "random seed (simulations, training, inference)")
 	f.StringVar(&cfgPath, "config", "", "configuration whose priors and constants to use (its protocol and grid are replaced by the recording's); default: the embedded one")
+	f.BoolVar(&assume, "assume-protocol", false, "for a recording without a current: assume the stimulus of --config (or of the default configuration), in uA/cm2 from the recording's first sample, as its current")
 	rec.register(cmd)
 	return cmd
 }

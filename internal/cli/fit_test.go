@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/laa-neuro/laa/dataset"
 	"github.com/laa-neuro/laa/neuron"
+	"github.com/laa-neuro/laa/recording"
 )
 
 // writeStepRecording writes a 150 ms recording at 10 kHz of one current
@@ -98,6 +100,48 @@ func TestRecordingCommand(t *testing.T) {
 		t.Fatal(msg)
 	}
 	for _, want := range []string{"1 sweep(s)", "150 ms", "10 kHz", "mV"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("no %q in\n%s", want, msg)
+		}
+	}
+}
+
+func TestFitAssumedProtocol(t *testing.T) {
+	dir := t.TempDir()
+	full := filepath.Join(dir, "full.csv")
+	writeStepRecording(t, full, 2)
+	// The same trace without its current column.
+	b, err := os.ReadFile(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cut strings.Builder
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		cut.WriteString(line[:strings.LastIndex(line, ",")] + "\n")
+	}
+	rec := filepath.Join(dir, "nocurrent.csv")
+	if err := os.WriteFile(rec, []byte(cut.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := neuron.Default()
+	cfg.Stimulus = neuron.Stimulus{Kind: neuron.StimStaircase, Times: []float64{0, 30, 130}, Levels: []float64{0, 1, 0}}
+	js, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := filepath.Join(dir, "step.json")
+	if err := os.WriteFile(cfgPath, js, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"fit", rec, "--cache", filepath.Join(dir, "cache"), "--n-train", "500", "--epochs", "2", "-n", "200", "-o", filepath.Join(dir, "out")}
+	if code, msg := run(args...); code == 0 || !strings.Contains(msg, "current") {
+		t.Errorf("no current and no --assume-protocol: exit %d, %q; want a refusal", code, msg)
+	}
+	code, msg := run(append(args, "--config", cfgPath, "--assume-protocol")...)
+	if code != 0 {
+		t.Fatal(msg)
+	}
+	for _, want := range []string{"1 uA/cm2 from 30 ms", recording.AssumedCurrentNote} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("no %q in\n%s", want, msg)
 		}

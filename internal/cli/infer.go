@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -218,7 +219,7 @@ func (e *env) inferWith(m *npe.Model, obs []observed, opt inferOptions) error {
 		}
 		warnings = append(warnings, corr.Warnings...)
 		warnings = append(warnings, validation.PosteriorConflict(m.Names, priors, corr.Draws)...)
-		if o.assumed {
+		if o.assumed && !slices.ContainsFunc(warnings, func(w string) bool { return strings.Contains(w, recording.AssumedCurrentNote) }) {
 			warnings = append(warnings, recording.AssumedCurrentNote)
 		}
 		printPosterior(e.stdout, o.name, m.Names, sums, p, typ.PValue, warnings)
