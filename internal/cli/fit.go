@@ -49,8 +49,8 @@ sweep, 'laa recording FILE' lists them) and:
      <name>.draws.npy, <name>.draws.csv and <name>.summary.json into -o.
 A recording without a current is refused unless --assume-protocol takes the
 stimulus of --config as its current; the output then says which parameters
-that assumption scales. It ends with the verdict and the report's path. A second sweep of the same
-protocol reuses the model and takes seconds.` + outputRules,
+that assumption scales. fit ends with the verdict and the report's path. A
+second sweep of the same protocol reuses the model and takes seconds.` + outputRules,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := args[0]
