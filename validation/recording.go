@@ -69,6 +69,9 @@ func AssessRecording(m *npe.Model, ref *diagnose.Reference, name string, raw rec
 func AssessRecordingWith(m *npe.Model, ref *diagnose.Reference, name string, raw recording.Recording, p recording.Prepared, opt RecordingOptions) (RecordingResult, error) {
 	opt = opt.withDefaults()
 	r := RecordingResult{Name: name, Source: raw.Source, Raw: raw, Prepared: p, Warnings: append([]string(nil), p.Warnings...)}
+	if w := NoiseMismatch(m.Experiment, p); w != "" {
+		r.Warnings = append(r.Warnings, w)
+	}
 	o, err := m.Observe(p.VoltageMV)
 	if err != nil {
 		return r, fmt.Errorf("validation: recording %s: %w", name, err)

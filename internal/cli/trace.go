@@ -9,6 +9,7 @@ import (
 
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/recording"
+	"github.com/laa-neuro/laa/validation"
 )
 
 // recordingFlags are the options for reading recordings (CSV/TSV or NWB).
@@ -73,5 +74,9 @@ func readObserved(path string, cfg neuron.Config, r recordingFlags) (observed, e
 	if p.Sweep != "" {
 		raw += "_" + p.Sweep
 	}
-	return observed{name: traceName(path, p.Sweep), raw: raw, path: path, trace: p.VoltageMV, current: p.Current, assumed: p.CurrentAssumed, warnings: p.Warnings}, nil
+	warnings := p.Warnings
+	if w := validation.NoiseMismatch(cfg, p); w != "" {
+		warnings = append(warnings, w)
+	}
+	return observed{name: traceName(path, p.Sweep), raw: raw, path: path, trace: p.VoltageMV, current: p.Current, assumed: p.CurrentAssumed, warnings: warnings}, nil
 }
