@@ -6,7 +6,6 @@
 package atomicfile
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -146,7 +145,7 @@ func WriteBytes(path string, b []byte) error {
 
 // WriteJSON creates path holding v as indented JSON.
 func WriteJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
+	b, err := marshalJSON(v)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
