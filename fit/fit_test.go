@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -106,20 +107,26 @@ func TestFitRecoversParametersAndCaches(t *testing.T) {
 		}
 	}
 
-	// The cached fit: no training, under cachedLimit. On a machine busy
-	// with other tests a slow call is timed once more (the same work), and
-	// the faster of the two must be under the limit.
-	var took time.Duration
-	for try := 0; try < 2 && (try == 0 || took > cachedLimit); try++ {
-		t1 := time.Now()
+	// The cached fit: no training, under cachedLimit. go test runs other
+	// packages' tests at the same time, so on a busy machine the wall time
+	// of a call says little: the fastest of three calls must be under the
+	// limit, or else the processor time the call itself used (this test
+	// runs alone in its process), which is what the call would take on an
+	// idle machine with one core.
+	best, bestCPU := time.Duration(math.MaxInt64), time.Duration(0)
+	for try := 0; try < 3 && best > cachedLimit; try++ {
+		t1, c1 := time.Now(), processTime(t)
 		o2 := smallOptions(cache, filepath.Join(dir, "out2"))
 		o2.Log = testLog{t}
 		again, err := Run(path, recording.Options{}, o2)
 		if err != nil {
 			t.Fatal(err)
 		}
-		took = time.Since(t1)
-		t.Logf("cached fit: %.2f s", took.Seconds())
+		took, cpu := time.Since(t1), processTime(t)-c1
+		t.Logf("cached fit: %.2f s (processor time %.2f s)", took.Seconds(), cpu.Seconds())
+		if took < best {
+			best, bestCPU = took, cpu
+		}
 		if !again.CacheHit || again.Trained != 0 {
 			t.Errorf("second fit: cache hit %v, trained for %v; want the cached model", again.CacheHit, again.Trained)
 		}
@@ -127,9 +134,19 @@ func TestFitRecoversParametersAndCaches(t *testing.T) {
 			t.Errorf("second fit: key %s, first %s", again.Key, res.Key)
 		}
 	}
-	if took > cachedLimit {
-		t.Errorf("a fit with the cached model took %.1f s; want under %v", took.Seconds(), cachedLimit)
+	if best > cachedLimit && bestCPU > cachedLimit {
+		t.Errorf("a fit with the cached model took %.1f s (processor time %.1f s); want under %v", best.Seconds(), bestCPU.Seconds(), cachedLimit)
 	}
+}
+
+// processTime is the processor time (user and system) this process has
+// used so far.
+func processTime(t *testing.T) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		t.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // cachedLimit is the bound on a fit with a cached model.
