@@ -138,7 +138,11 @@ func (r RecordingResult) trustRule() []string {
 		why = append(why, "recorded under another protocol than the trained one")
 	}
 	if len(r.PPC.Q50) == 0 {
-		why = append(why, "no posterior predictive check: simulations from the posterior are not finite")
+		reason := "no posterior predictive check could be made"
+		if r.PPC.Draws > 0 {
+			reason = fmt.Sprintf("no posterior predictive check: %d of %d simulations from the posterior failed or left the physical range [%v, %v] mV", r.PPC.Excluded, r.PPC.Draws, MinPhysicalMV, MaxPhysicalMV)
+		}
+		why = append(why, reason)
 	} else {
 		for _, f := range PredictiveCoverage(r.PPC) {
 			why = append(why, "posterior predictive coverage off nominal: "+f)
