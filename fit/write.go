@@ -8,6 +8,7 @@ import (
 
 	"github.com/laa-neuro/laa/atomicfile"
 	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/recording"
 	"github.com/laa-neuro/laa/report"
 	"github.com/laa-neuro/laa/validation"
 )
@@ -41,7 +42,7 @@ func write(opt Options, res *Result) error {
 		return fmt.Errorf("fit: report: %w", err)
 	}
 	res.Report = filepath.Join(opt.Out, "index.html")
-	base := filepath.Join(opt.Out, safeName(res.Name))
+	base := filepath.Join(opt.Out, recording.SafeName(res.Name))
 	names := res.Model.Names
 	flat := make([]float64, 0, len(r.Draws)*len(names))
 	for _, d := range r.Draws {
@@ -79,23 +80,4 @@ func writeCSV(path string, names []string, draws [][]float64) error {
 		}
 		return nil
 	})
-}
-
-// safeName keeps letters, digits, '.', '_' and '-' of name (others become
-// '_', a leading dot too), cut to 100 bytes, as infer names its outputs.
-func safeName(name string) string {
-	b := []byte(name)
-	for i, c := range b {
-		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.' && i > 0
-		if !ok {
-			b[i] = '_'
-		}
-	}
-	if len(b) > 100 {
-		b = b[:100]
-	}
-	if len(b) == 0 {
-		return "recording"
-	}
-	return string(b)
 }

@@ -10,33 +10,6 @@ import (
 	"github.com/laa-neuro/laa/neuron"
 )
 
-// TestSafeName: names from inside files become one harmless path element.
-func TestSafeName(t *testing.T) {
-	t.Parallel()
-	long := strings.Repeat("a", 300)
-	for _, c := range []struct{ in, want string }{
-		{"obs", "obs"},
-		{"data_00010_AD0", "data_00010_AD0"},
-		{"../../x", "___.._x"},
-		{"/etc/passwd", "_etc_passwd"},
-		{`..\..\x`, "___.._x"},
-		{".hidden", "_hidden"},
-		{"..", "__"},
-		{"", "trace"},
-		{"a b:c*d?é", "a_b_c_d__"},
-		{"nul\x00byte", "nul_byte"},
-		{long, long[:MaxNameBytes]},
-	} {
-		got := safeName(c.in)
-		if got != c.want {
-			t.Errorf("safeName(%q) = %q, want %q", c.in, got, c.want)
-		}
-		if !filepath.IsLocal(got) || strings.ContainsAny(got, `/\`) || len(got) > MaxNameBytes {
-			t.Errorf("safeName(%q) = %q is not one local path element", c.in, got)
-		}
-	}
-}
-
 // TestInferNamesDistinctAndSafe: two traces with one base name get
 // distinct outputs (obs, obs-2) and infer prints where they went; an NWB
 // sweep named "../../x" (a crafted file) writes inside -o only.
