@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/laa-neuro/laa/atomicfile"
 	"github.com/laa-neuro/laa/dataset"
@@ -44,14 +43,10 @@ func write(opt Options, res *Result) error {
 	res.Report = filepath.Join(opt.Out, "index.html")
 	base := filepath.Join(opt.Out, recording.SafeName(res.Name))
 	names := res.Model.Names
-	flat := make([]float64, 0, len(r.Draws)*len(names))
-	for _, d := range r.Draws {
-		flat = append(flat, d...)
-	}
-	if err := dataset.WriteNPY(base+".draws.npy", flat, len(r.Draws), len(names)); err != nil {
+	if err := dataset.WriteRowsNPY(base+".draws.npy", r.Draws, len(names)); err != nil {
 		return fmt.Errorf("fit: %w", err)
 	}
-	if err := writeCSV(base+".draws.csv", names, r.Draws); err != nil {
+	if err := dataset.WriteRowsCSV(base+".draws.csv", names, r.Draws); err != nil {
 		return fmt.Errorf("fit: %w", err)
 	}
 	summary := map[string]any{"trace": res.Name, "source": r.Source, "draws": len(r.Draws), "params": names,
@@ -65,19 +60,4 @@ func write(opt Options, res *Result) error {
 	}
 	res.Files = append(res.Files, res.Report, base+".draws.npy", base+".draws.csv", base+".summary.json")
 	return nil
-}
-
-// writeCSV writes draws (n x P) as CSV with a header of names.
-func writeCSV(path string, names []string, draws [][]float64) error {
-	return atomicfile.Write(path, func(f *os.File) error {
-		fmt.Fprintln(f, strings.Join(names, ","))
-		s := make([]string, len(names))
-		for _, d := range draws {
-			for j, v := range d {
-				s[j] = fmt.Sprintf("%.9g", v)
-			}
-			fmt.Fprintln(f, strings.Join(s[:len(d)], ","))
-		}
-		return nil
-	})
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/laa-neuro/laa/atomicfile"
+	"github.com/laa-neuro/laa/dataset"
 	"github.com/laa-neuro/laa/diagnose"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/reference"
@@ -200,8 +201,8 @@ func (c *refCache) run(mf *refManifest, name string, n int, rng *rand.Rand, samp
 	if name != runMain {
 		r.File = fmt.Sprintf("obs_%d_%s.npy", mf.Row, name)
 	}
-	if err := writeNpy2D(filepath.Join(c.dir, r.File), r.Draws); err != nil {
-		return nil, err
+	if err := dataset.WriteRowsNPY(filepath.Join(c.dir, r.File), r.Draws, len(c.names)); err != nil {
+		return nil, fmt.Errorf("validation: references: %w", err)
 	}
 	mf.Runs[name] = r
 	if err := atomicfile.WriteJSON(c.manifestPath(mf.Row), mf); err != nil {

@@ -6,23 +6,7 @@ import (
 	"github.com/laa-neuro/laa/dataset"
 )
 
-// writeNpy2D writes draws (n x d) as a float64 .npy file.
-func writeNpy2D(path string, draws [][]float64) error {
-	d := 0
-	if len(draws) > 0 {
-		d = len(draws[0])
-	}
-	flat := make([]float64, 0, len(draws)*d)
-	for _, r := range draws {
-		flat = append(flat, r...)
-	}
-	if err := dataset.WriteNPY(path, flat, len(draws), d); err != nil {
-		return fmt.Errorf("validation: references: %w", err)
-	}
-	return nil
-}
-
-// readNpy2D reads a float64 n x d .npy file written by writeNpy2D
+// readNpy2D reads a float64 n x d .npy file written by dataset.WriteRowsNPY
 // (dataset.ReadNPY bounds it by the file's size).
 func readNpy2D(path string) ([][]float64, error) {
 	flat, shape, err := dataset.ReadNPY(path)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/laa-neuro/laa/dataset"
 	"github.com/laa-neuro/laa/diagnose"
 	"github.com/laa-neuro/laa/npe"
 	"github.com/laa-neuro/laa/reference"
@@ -212,7 +213,7 @@ converge) x parameters may not exceed MaxPosteriorValues (2^25).` + outputRules,
 				}
 				cfg = m.Experiment
 			}
-			if err := plan.in("the configuration's stimulus file", cfg.Stimulus.File).check(); err != nil {
+			if err := plan.checkConfig(cfg); err != nil {
 				return err
 			}
 			names, _ := cfg.Inferred()
@@ -244,10 +245,10 @@ converge) x parameters may not exceed MaxPosteriorValues (2^25).` + outputRules,
 			if err != nil {
 				return err
 			}
-			if err := writeNPY(out, lp.Names(), res.Draws); err != nil {
+			if err := dataset.WriteRowsNPY(out, res.Draws, len(lp.Names())); err != nil {
 				return err
 			}
-			if err := writeCSV(csv, lp.Names(), res.Draws); err != nil {
+			if err := dataset.WriteRowsCSV(csv, lp.Names(), res.Draws); err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "\n%d draws from %d chains, acceptance rate %.2f\n", len(res.Draws), len(res.Chains), res.AcceptRate)

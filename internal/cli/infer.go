@@ -229,7 +229,7 @@ func (e *env) inferWith(m *npe.Model, obs []observed, opt inferOptions) error {
 			return err
 		}
 		if corr.Route != exact.Amortized {
-			if err := writeNPY(base+".amortized.npy", m.Names, p.Draws); err != nil {
+			if err := dataset.WriteRowsNPY(base+".amortized.npy", p.Draws, len(m.Names)); err != nil {
 				return err
 			}
 		}
@@ -290,34 +290,10 @@ func printPosterior(w io.Writer, name string, names []string, sums []diagnose.Su
 
 // writeDraws writes draws as base.draws.npy (n x P) and base.draws.csv.
 func writeDraws(base string, names []string, draws [][]float64) error {
-	if err := writeNPY(base+".draws.npy", names, draws); err != nil {
+	if err := dataset.WriteRowsNPY(base+".draws.npy", draws, len(names)); err != nil {
 		return err
 	}
-	return writeCSV(base+".draws.csv", names, draws)
-}
-
-// writeCSV writes draws (n x P) as a CSV file with a header of names.
-func writeCSV(path string, names []string, draws [][]float64) error {
-	return atomicfile.Write(path, func(f *os.File) error {
-		fmt.Fprintln(f, strings.Join(names, ","))
-		for _, d := range draws {
-			s := make([]string, len(d))
-			for j, v := range d {
-				s[j] = fmt.Sprintf("%.9g", v)
-			}
-			fmt.Fprintln(f, strings.Join(s, ","))
-		}
-		return nil
-	})
-}
-
-// writeNPY writes draws (n x P) as a .npy file.
-func writeNPY(path string, names []string, draws [][]float64) error {
-	flat := make([]float64, 0, len(draws)*len(names))
-	for _, d := range draws {
-		flat = append(flat, d...)
-	}
-	return dataset.WriteNPY(path, flat, len(draws), len(names))
+	return dataset.WriteRowsCSV(base+".draws.csv", names, draws)
 }
 
 // freshReference simulates 1,000 traces from the model's experiment: the
