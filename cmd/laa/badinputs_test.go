@@ -45,7 +45,20 @@ var (
 	buildErr  error
 )
 
-// laaBinary builds the command once per test run.
+// TestMain removes the binary and the fixtures the tests built once.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	if fix.dir != "" {
+		os.RemoveAll(fix.dir)
+	}
+	os.Exit(code)
+}
+
+// laaBinary builds the command once per test run (the hostile-input and
+// interrupt tests share it).
 func laaBinary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {

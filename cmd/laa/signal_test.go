@@ -14,16 +14,6 @@ import (
 	"time"
 )
 
-// buildLaa builds the command into a temporary folder.
-func buildLaa(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "laa")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // started is a laa process with its stderr.
 type started struct {
 	cmd    *exec.Cmd
@@ -72,7 +62,7 @@ func noTemporaries(t *testing.T, dir string) {
 // checkpoint intact, from which train --resume finishes the run.
 func TestInterrupts(t *testing.T) {
 	t.Parallel()
-	bin := buildLaa(t)
+	bin := laaBinary(t)
 	dir := t.TempDir()
 
 	for _, c := range []struct {
