@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+
+	"github.com/laa-neuro/laa/neuron"
 )
 
 // outputRules is the help text on outputs every writing command shares.
@@ -98,6 +100,13 @@ func (p *ioPlan) folder(flag, path, what string, writes func(rel string) bool) *
 		p.outs = append(p.outs, output{flag: flag, path: path, kind: kindFolder, mkdir: true, writes: writes, what: what})
 	}
 	return p
+}
+
+// checkConfig adds the stimulus file cfg embedded when it was loaded (its
+// path is kept as provenance) to the inputs and checks the plan again, so
+// an output can never replace it.
+func (p *ioPlan) checkConfig(cfg neuron.Config) error {
+	return p.in("the configuration's stimulus file", cfg.Stimulus.File).check()
 }
 
 // check refuses, before any work, outputs that would replace an input,

@@ -48,7 +48,7 @@ kind of file is refused.` + outputRules,
 			if err != nil {
 				return err
 			}
-			if err := plan.in("the configuration's stimulus file", cfg.Stimulus.File).check(); err != nil {
+			if err := plan.checkConfig(cfg); err != nil {
 				return err
 			}
 			if err := os.MkdirAll(dir, 0o755); err != nil {

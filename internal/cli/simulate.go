@@ -55,7 +55,7 @@ refused.` + outputRules,
 			if err != nil {
 				return err
 			}
-			if err := plan.in("the configuration's stimulus file", cfg.Stimulus.File).check(); err != nil {
+			if err := plan.checkConfig(cfg); err != nil {
 				return err
 			}
 			if from != "" {
