@@ -52,6 +52,13 @@ func TestSpikingHodgkinHuxleyNotExplained(t *testing.T) {
 	if res.Recording.Trustworthy || !strings.HasPrefix(res.Verdict(), "NOT explained") {
 		t.Errorf("a spiking Hodgkin-Huxley cell: verdict %q, want NOT explained", res.Verdict())
 	}
+	seen := map[string]bool{}
+	for _, w := range res.Warnings {
+		if seen[w] {
+			t.Errorf("warning given twice: %q", w)
+		}
+		seen[w] = true
+	}
 	ppc := res.Recording.PPC
 	bands := [][]float64{ppc.Q05, ppc.Q25, ppc.Q50, ppc.Q75, ppc.Q95}
 	if len(ppc.Q50) == 0 {

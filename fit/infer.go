@@ -40,33 +40,19 @@ func infer(raw recording.Recording, p recording.Prepared, opt Options, res *Resu
 		return fmt.Errorf("fit: %w", err)
 	}
 	fmt.Fprintf(opt.Log, "held-out check of the model: %.1f s; posterior (%s): %.1f s, of which the correction %.1f s\n", t1.Sub(t0).Seconds(), validation.RouteLabel(r.Correction), time.Since(t1).Seconds(), r.Correction.Seconds)
-	// The page and the result carry every warning once: the fit's own
-	// (noise, prior-data conflict), the recording's, the posterior's
-	// distance from the prior and an assumed current.
+	// The page and the result carry every warning: the fit's own (noise,
+	// prior-data conflict), the recording's (which include the posterior's
+	// distance from the prior) and an assumed current.
 	w := append(append([]string(nil), res.Warnings...), r.Warnings...)
-	w = append(w, validation.PosteriorConflict(m.Names, r.Priors, r.Draws)...)
 	if raw.CurrentAssumed && !mentions(w, recording.AssumedCurrentNote) {
 		w = append(w, recording.AssumedCurrentNote)
 	}
-	r.Warnings = unique(w)
+	r.Warnings = w
 	res.Warnings = r.Warnings
 	res.Recording = r
 	a.Recordings = append(a.Recordings, r)
 	res.Assessment = a
 	return nil
-}
-
-// unique returns ws without repeats, in order.
-func unique(ws []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, w := range ws {
-		if !seen[w] {
-			seen[w] = true
-			out = append(out, w)
-		}
-	}
-	return out
 }
 
 // The MCMC fallback of fit's exact correction: MCMCChains chains of
