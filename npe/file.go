@@ -12,6 +12,7 @@ import (
 	"slices"
 
 	"github.com/laa-neuro/laa/atomicfile"
+	"github.com/laa-neuro/laa/buildinfo"
 	"github.com/laa-neuro/laa/inputfile"
 	"github.com/laa-neuro/laa/nn"
 )
@@ -87,8 +88,8 @@ type Extra struct {
 	Arrays   map[string][]float32
 }
 
-// Version is recorded in model files; the command line sets it.
-var Version = "devel"
+// Version is the laa build recorded in model files (buildinfo.Version).
+var Version = buildinfo.Version()
 
 // Save writes the model and extra state to path atomically. It refuses
 // what Load would refuse: weights that are not finite, extra arrays that are
