@@ -3,17 +3,19 @@
 // runtime/debug.ReadBuildInfo reports them. Model files and reports record
 // it, so a result can be traced to the code that made it.
 //
-// What each way of building records (Go 1.26):
+// What each way of building records (Go 1.26, default -buildvcs=auto):
 //
-//   - go build or go install in a git checkout stamps the commit
+//   - go build and go install in a git checkout stamp the commit
 //     (vcs.revision), its time and whether the tree had uncommitted changes
-//     (vcs.modified); Version gives "devel+3fca5af1b2c4", with "+dirty"
-//     when the tree was modified, or "v0.3.0+3fca5af1b2c4" when the commit
-//     carries a release tag.
+//     (vcs.modified): Version gives "devel+3fca5af1b2c4", with "+dirty" when
+//     the tree was modified, or "v0.3.0+3fca5af1b2c4" when built at the
+//     release tag v0.3.0.
 //   - go install github.com/laa-neuro/laa/cmd/laa@v0.3.0 records the module
 //     version but no commit: "v0.3.0".
-//   - go run and go test record neither: "devel". So do builds with
-//     -buildvcs=false and builds outside a checkout.
+//   - go run and go test stamp nothing: "devel". Pass -buildvcs=true to
+//     stamp them too; -buildvcs=false (also as GOFLAGS=-buildvcs=false in
+//     the environment or in go env -w) and builds outside a checkout give
+//     "devel" even from go build.
 package buildinfo
 
 import (
