@@ -4,11 +4,11 @@ package cli
 import (
 	"fmt"
 	"io"
-	"runtime/debug"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/laa-neuro/laa/buildinfo"
 	"github.com/laa-neuro/laa/neuron"
 )
 
@@ -56,13 +56,9 @@ completed epoch, from which 'laa train --resume' continues.`,
 	return root
 }
 
-// Version returns the module version laa was built from, or "devel".
-func Version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "devel"
-}
+// Version returns the build laa runs from: module version, commit and
+// "+dirty" as buildinfo.Version gives them ("devel+3fca5af1b2c4").
+func Version() string { return buildinfo.Version() }
 
 // loadConfig returns the configuration in path, or the embedded default.
 func loadConfig(path string) (neuron.Config, error) {
