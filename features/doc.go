@@ -23,7 +23,7 @@
 //
 // The rest features exist when the first epoch has zero current; every other
 // epoch is a step. post_level exists when there is a rest epoch and the last
-// epoch has zero current too. For the default staircase of model.md (epochs
+// epoch has zero current too. For the default staircase of docs/model.md (epochs
 // 0, 0.5, 1.0, 1.5, 0 uA/cm2) that gives 23 features, 30 with spiking.
 //
 // Every feature is finite for every finite trace. Where a statistic is

@@ -8,7 +8,7 @@ import (
 )
 
 func Example() {
-	// The default staircase of model.md, sampled every 1 ms for 600 ms.
+	// The default staircase of docs/model.md, sampled every 1 ms for 600 ms.
 	const dt = 1.0
 	stim := make([]float64, 600)
 	for i := range stim {

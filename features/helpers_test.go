@@ -5,8 +5,8 @@ import (
 	"math/rand/v2"
 )
 
-// staircase returns the default stimulus of model.md sampled every dt ms
-// over 600 ms.
+// staircase returns the default stimulus of docs/model.md (Stimulus
+// protocols) sampled every dt ms over 600 ms.
 func staircase(dt float64) []float64 {
 	n := int(math.Round(600 / dt))
 	stim := make([]float64, n)
@@ -43,7 +43,7 @@ func rcTrace(stim []float64, dt, e, r, tau, noise float64, rng *rand.Rand) []flo
 	return v
 }
 
-// laaTrace integrates the LAA model of model.md (G_act = 2) by RK4 at
+// laaTrace integrates the LAA model of docs/model.md (G_act = 2) by RK4 at
 // 0.05 ms from its resting state and samples it every dt ms, adding noise
 // of sd 1 mV.
 func laaTrace(stim []float64, dt, cm, gl, el, k, vthr float64, rng *rand.Rand) []float64 {

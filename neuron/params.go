@@ -2,7 +2,7 @@
 // parameters, priors, stimulus protocols, configuration, a fast batched RK4
 // simulator and the random streams that make simulations reproducible.
 //
-// The model, from shared/design/model.md:
+// The model, as docs/model.md defines it:
 //
 //	C_m dV/dt = -g_L (V - E_L) + G_act * s((V - V_thr) / k) + I_ext(t),  s(x) = 1/(1+exp(-x))
 package neuron

@@ -14,7 +14,7 @@ const (
 	referenceDtMs = 0.01
 )
 
-// example is the parameter set of model.md's table.
+// example is the example cell of docs/model.md (Parameters).
 var example = Params{Cm: 1, GL: 0.1, EL: -65, K: 10, Vthr: -50, Gact: 2, SigmaObs: 1}
 
 func mustSim(t testing.TB, cfg Config) *Simulator {
@@ -41,7 +41,7 @@ func TestLeakyStepMatchesAnalytic(t *testing.T) {
 		p  Params
 		dt float64
 	}{
-		{Params{Cm: 1, GL: 0.1, EL: -65, K: 6, Vthr: -50}, DefaultDtMs},         // model.md's cell, tau = 10 ms
+		{Params{Cm: 1, GL: 0.1, EL: -65, K: 6, Vthr: -50}, DefaultDtMs},         // docs/model.md's example cell but k = 6, tau = 10 ms
 		{Params{Cm: 0.56, GL: 0.18, EL: -59, K: 6, Vthr: -50}, DefaultDtMs / 5}, // prior's fast corner, tau = 3.1 ms
 	} {
 		cfg := Default()
@@ -214,7 +214,7 @@ func TestNoiseHasConfiguredSD(t *testing.T) {
 	}
 }
 
-// TestBistableCellStaysUp checks the hysteresis model.md describes: with a
+// TestBistableCellStaysUp checks the hysteresis docs/model.md describes: with a
 // sharp activation (G_act/(g_L k) large) the staircase switches the cell to
 // the upper fixed point and it stays there after the stimulus; with a shallow
 // one it relaxes back to rest.

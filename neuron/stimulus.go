@@ -19,7 +19,7 @@ import (
 // A file stimulus carries its content: Load (or StimulusFromFile) reads the
 // file once and embeds its breakpoints, so a configuration saved in a data
 // set or model file needs no file to compile; File stays as provenance and
-// is never opened by Compile. The default is the staircase of model.md.
+// is never opened by Compile. The default is the staircase of docs/model.md.
 type Stimulus struct {
 	Kind      string    `yaml:"kind" json:"kind"`
 	Times     []float64 `yaml:"times_ms,omitempty" json:"times_ms,omitempty"`
@@ -38,7 +38,7 @@ const (
 	StimFile      = "file"
 )
 
-// DefaultStaircase returns the staircase of model.md: 0, 0.5, 1.0, 1.5, 0
+// DefaultStaircase returns the staircase of docs/model.md: 0, 0.5, 1.0, 1.5, 0
 // uA/cm2 switching at 50, 200, 350 and 500 ms.
 func DefaultStaircase() Stimulus {
 	return Stimulus{Kind: StimStaircase, Times: []float64{50, 200, 350, 500}, Levels: []float64{0.5, 1.0, 1.5, 0}}

@@ -9,7 +9,7 @@ import (
 )
 
 // PrepareOptions choose the model's window in a recording and the model's
-// grid. The zero value is the default experiment of model.md: 600 ms from
+// grid. The zero value is the default experiment of docs/model.md: 600 ms from
 // the first sample, sampled every 1 ms.
 type PrepareOptions struct {
 	StartMs      float64 // window start, ms after the recording's first sample (default 0)

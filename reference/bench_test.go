@@ -6,8 +6,8 @@ import (
 	"github.com/laa-neuro/laa/neuron"
 )
 
-// BenchmarkPosterior times one posterior of a default trace (model.md's
-// example parameters) with the default options; it reports seconds per
+// BenchmarkPosterior times one posterior of a default trace (the example
+// cell of docs/model.md) with the default options; it reports seconds per
 // posterior, log-density evaluations per second and the smallest ESS.
 func BenchmarkPosterior(b *testing.B) {
 	cfg := neuron.Default()
