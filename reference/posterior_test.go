@@ -17,7 +17,7 @@ const (
 	jacobianTol   = 1e-6 // central differences against the analytic log Jacobian
 )
 
-// exampleTruth is the example parameter set of model.md.
+// exampleTruth is the example cell of docs/model.md (Parameters).
 var exampleTruth = []float64{1, 0.1, -65, 10, -50}
 
 // simulateTrace returns a noisy trace of theta under cfg.
