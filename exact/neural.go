@@ -7,8 +7,8 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/npe"
+	"github.com/laa-neuro/laa/prior"
 	"github.com/laa-neuro/laa/reference"
 )
 
@@ -93,14 +93,14 @@ func (p Neural) mix(lq [][]float64) []float64 {
 
 // priorSpace is the Space of npe's unconstrained transforms (log for
 // log-normal priors, logit for uniform ones, identity for normal ones).
-type priorSpace []neuron.Prior
+type priorSpace []prior.Distribution
 
 // ToFree maps theta to unconstrained coordinates.
 func (s priorSpace) ToFree(theta []float64) ([]float64, bool) {
 	u := make([]float64, len(s))
 	for j, p := range s {
 		var err error
-		if u[j], err = npe.ToUnconstrained(p, theta[j]); err != nil {
+		if u[j], err = p.Unconstrain(theta[j]); err != nil {
 			return nil, false
 		}
 	}
@@ -112,8 +112,8 @@ func (s priorSpace) FromFree(u []float64) ([]float64, float64) {
 	theta := make([]float64, len(s))
 	var lj float64
 	for j, p := range s {
-		theta[j] = npe.FromUnconstrained(p, u[j])
-		lj -= npe.LogDUnconstrained(p, theta[j])
+		theta[j] = p.Constrain(u[j])
+		lj += p.LogJacobian(u[j])
 	}
 	return theta, lj
 }
@@ -159,8 +159,7 @@ func Posterior(m *npe.Model, trace []float64, opt Options) (*Result, error) {
 		}
 	}
 	if opt.Space == nil {
-		_, priors := m.Experiment.Inferred()
-		opt.Space = priorSpace(priors)
+		opt.Space = priorSpace(m.Priors())
 	}
 	mcmc := func(init [][]float64, o reference.Options) (*reference.Result, error) {
 		o.Init = init

@@ -180,7 +180,10 @@ func TestPriorSpace(t *testing.T) {
 	const h, tol = 1e-6, 1e-6
 	_, priors := neuron.Default().Inferred()
 	priors = append(priors, neuron.Prior{Dist: neuron.DistUniform, Low: 0.5, High: 3})
-	sp := priorSpace(priors)
+	sp := make(priorSpace, len(priors))
+	for j, p := range priors {
+		sp[j] = p.Distribution()
+	}
 	theta := []float64{1.2, 0.08, -63, 5, -51, 2.5}
 	u, ok := sp.ToFree(theta)
 	if !ok {

@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/laa-neuro/laa/prior"
+
 	"gopkg.in/yaml.v3"
 
 	"github.com/laa-neuro/laa/inputfile"
@@ -176,17 +178,6 @@ func (c *Config) EmbedLegacyStimulus() (warning string, err error) {
 	return fmt.Sprintf("the stimulus was read from %q, a path named inside the file (an older format that stores the path, not the stimulus); re-save the file to embed it", s.File), nil
 }
 
-// UnmarshalYAML decodes a prior from scratch (no merging with a default).
-func (p *Prior) UnmarshalYAML(n *yaml.Node) error {
-	type plain Prior
-	var q plain
-	if err := decodeStrict(n, &q); err != nil {
-		return err
-	}
-	*p = Prior(q)
-	return nil
-}
-
 // UnmarshalYAML decodes a stimulus from scratch (no merging with a default).
 func (s *Stimulus) UnmarshalYAML(n *yaml.Node) error {
 	type plain Stimulus
@@ -240,7 +231,7 @@ const (
 // units (ms, mV, uA/cm2, mS/cm2, uF/cm2) comes near 10^9; the bound keeps
 // prior draws, their squares and sums finite, and traces inside the range
 // of the float32 that data sets store.
-const MaxMagnitude = 1e9
+const MaxMagnitude = prior.MaxMagnitude
 
 // Validate checks every field and reports the first problem: non-finite
 // numbers, values out of range, and work beyond MaxSamplesPerTrace and
@@ -392,7 +383,7 @@ func (c Config) Params(theta []float64) (Params, error) {
 func (c Config) SamplePrior(rng *rand.Rand, theta []float64) {
 	_, priors := c.Inferred()
 	for i, p := range priors {
-		theta[i] = p.sample(rng)
+		theta[i] = p.Sample(rng)
 	}
 }
 

@@ -8,22 +8,15 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/laa-neuro/laa/model"
 )
 
-// Stream returns the random stream of simulation index i under seed. Each
-// simulation draws its parameters and then its noise from its own stream,
-// so results do not depend on how simulations are spread over workers.
-func Stream(seed, i uint64) *rand.Rand {
-	return rand.New(rand.NewPCG(splitmix(seed^0x6c61612d6c6161), splitmix(splitmix(seed)+i)))
-}
-
-// splitmix is the SplitMix64 finalizer, a bijective 64-bit mixer.
-func splitmix(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
-}
+// Stream returns the random stream of simulation index i under seed (see
+// model.Stream). Each simulation draws its parameters and then its noise
+// from its own stream, so results do not depend on how simulations are
+// spread over workers.
+func Stream(seed, i uint64) *rand.Rand { return model.Stream(seed, i) }
 
 // Batch is a set of simulated (parameter, trace) pairs in row-major order.
 type Batch struct {

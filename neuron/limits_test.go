@@ -45,7 +45,7 @@ func TestValidateLimits(t *testing.T) {
 		{"stimulus: {kind: staircase, times_ms: [0], levels: [-1e300]}", "stimulus.levels[0]"},
 		{"stimulus: {kind: ramp, start_ms: 0, end_ms: 1e-310, amplitude: 1}", "infinite slope"},
 		{"stimulus: {kind: staircase, times_ms: [0, .nan], levels: [1, 0]}", "non-finite"},
-		{"priors: {C_m: {dist: lognormal, median: 1, sigma_log: 40}}", "more than MaxPriorSigmaLog = 5"},
+		{"priors: {C_m: {dist: lognormal, median: 1, sigma_log: 40}}", "more than MaxSigmaLog = 5"},
 		{"priors: {C_m: {dist: lognormal, median: 1e-300, sigma_log: 0.3}}", "below 1/MaxMagnitude"},
 		{"priors: {E_L: {dist: uniform, low: -1e300, high: 0}}", "|low| = 1e+300"},
 	} {

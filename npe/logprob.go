@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/nn"
 )
 
@@ -115,7 +114,7 @@ func (m *Model) natural(row []float32) (theta []float64, ok bool) {
 	theta = make([]float64, len(m.priors))
 	ok = true
 	for j, v := range row {
-		theta[j] = fromUnconstrained(m.priors[j], m.Norm.Theta.invert(j, v))
+		theta[j] = m.priors[j].Constrain(m.Norm.Theta.invert(j, v))
 		ok = ok && m.priors[j].InSupport(theta[j])
 	}
 	return theta, ok
@@ -125,29 +124,14 @@ func (m *Model) natural(row []float32) (theta []float64, ok bool) {
 // sum_j log |ds_j / dtheta_j|; ok is false outside the prior's support.
 func (m *Model) standardize(theta []float64, row []float32) (logJac float64, ok bool) {
 	for j, p := range m.priors {
-		u, err := ToUnconstrained(p, theta[j])
+		u, err := p.Unconstrain(theta[j])
 		if err != nil {
 			return 0, false
 		}
 		row[j] = m.Norm.Theta.apply(j, u)
-		logJac += LogDUnconstrained(p, theta[j]) - math.Log(m.Norm.Theta.SD[j])
+		logJac += -p.LogJacobian(u) - math.Log(m.Norm.Theta.SD[j])
 	}
 	return logJac, true
-}
-
-// FromUnconstrained is the inverse of ToUnconstrained.
-func FromUnconstrained(p neuron.Prior, y float64) float64 { return fromUnconstrained(p, y) }
-
-// LogDUnconstrained returns log |du/dx| of ToUnconstrained at x (inside the
-// support).
-func LogDUnconstrained(p neuron.Prior, x float64) float64 {
-	switch p.Dist {
-	case neuron.DistLogNormal:
-		return -math.Log(x)
-	case neuron.DistUniform:
-		return math.Log(p.High-p.Low) - math.Log(x-p.Low) - math.Log(p.High-x)
-	}
-	return 0
 }
 
 // SampleScaled draws n parameter sets from q_scale(theta | obs), the flow

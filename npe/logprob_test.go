@@ -30,14 +30,14 @@ func TestLogProbChangeOfVariables(t *testing.T) {
 	fdJac := make([]float64, len(post.Draws))
 	for i, th := range post.Draws {
 		for j, p := range m.priors {
-			u, err := ToUnconstrained(p, th[j])
+			u, err := p.Unconstrain(th[j])
 			if err != nil {
 				t.Fatal(err)
 			}
 			s.Row(i)[j] = float32((u - m.Norm.Theta.Mean[j]) / m.Norm.Theta.SD[j])
 			step := h * math.Max(math.Abs(th[j]), 1e-3)
-			up, _ := ToUnconstrained(p, th[j]+step)
-			dn, _ := ToUnconstrained(p, th[j]-step)
+			up, _ := p.Unconstrain(th[j] + step)
+			dn, _ := p.Unconstrain(th[j] - step)
 			fdJac[i] += math.Log(math.Abs((up - dn) / (2 * step) / m.Norm.Theta.SD[j]))
 		}
 	}
@@ -105,7 +105,7 @@ func TestLogProbNormalized(t *testing.T) {
 		for i, th := range draws {
 			var lp float64
 			for j, p := range m.priors {
-				lp += p.LogPdf(th[j])
+				lp += p.LogDensity(th[j])
 			}
 			w := math.Exp(lp - lq[i])
 			mean += w / n
@@ -146,20 +146,5 @@ func TestLogProbEdges(t *testing.T) {
 	}
 	if lq, err := m.LogProb(obs, nil); err != nil || len(lq) != 0 {
 		t.Errorf("no rows: %v, %v", lq, err)
-	}
-}
-
-// TestLogDUnconstrained checks the uniform prior's logit derivative, which
-// the default priors do not exercise, by finite differences.
-func TestLogDUnconstrained(t *testing.T) {
-	t.Parallel()
-	const h, tol = 1e-6, 1e-6
-	p := neuron.Prior{Dist: neuron.DistUniform, Low: 2, High: 5}
-	for _, x := range []float64{2.1, 3, 4.9} {
-		up, _ := ToUnconstrained(p, x+h)
-		dn, _ := ToUnconstrained(p, x-h)
-		if got, want := LogDUnconstrained(p, x), math.Log((up-dn)/(2*h)); math.Abs(got-want) > tol {
-			t.Errorf("x = %g: %v, finite difference %v", x, got, want)
-		}
 	}
 }

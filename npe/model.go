@@ -17,6 +17,7 @@ import (
 	"github.com/laa-neuro/laa/flow"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/nn"
+	"github.com/laa-neuro/laa/prior"
 )
 
 // Config is the architecture of a model.
@@ -55,7 +56,7 @@ type Model struct {
 	// not saved.
 	Warnings []string
 
-	priors   []neuron.Prior
+	priors   []prior.Distribution
 	summary  chain
 	flow     *flow.Flow
 	layout   *features.Layout
@@ -89,7 +90,7 @@ func New(cfg Config, train *dataset.Set, seed uint64) (*Model, error) {
 	var err error
 	u := make([]float64, len(train.Theta))
 	for i, v := range train.Theta {
-		if u[i], err = ToUnconstrained(m.priors[i%train.P], v); err != nil {
+		if u[i], err = m.priors[i%train.P].Unconstrain(v); err != nil {
 			return nil, fmt.Errorf("npe: training row %d, %s: %w", i/train.P, m.Names[i%train.P], err)
 		}
 	}
@@ -135,7 +136,7 @@ func (m *Model) init(want int) error {
 	if (m.Config.Summary.Kind == SummaryMLP || m.Config.Summary.Kind == SummaryHybrid) && len(m.StatNames) == 0 {
 		return fmt.Errorf("npe: no summary statistics (the data set has none) for the %s summary network", m.Config.Summary.Kind)
 	}
-	m.priors, m.samples = priors, m.Experiment.NumSamples()
+	m.priors, m.samples = priorDistributions(priors), m.Experiment.NumSamples()
 	n := m.numParams()
 	switch {
 	case n > MaxParams:
@@ -279,7 +280,7 @@ func (m *Model) thetaMat(theta []float64) (*nn.Mat, error) {
 	P := len(m.Names)
 	out := nn.NewMat(len(theta)/P, P)
 	for i, v := range theta {
-		u, err := ToUnconstrained(m.priors[i%P], v)
+		u, err := m.priors[i%P].Unconstrain(v)
 		if err != nil {
 			return nil, fmt.Errorf("npe: %s: %w", m.Names[i%P], err)
 		}
@@ -418,3 +419,15 @@ func (m *Model) Initialized() bool { return m.flow.Initialized() }
 // MarkInitialized records that the shared flow weights were initialized by
 // another replica.
 func (m *Model) MarkInitialized() { m.flow.SetInitialized(true) }
+
+// priorDistributions returns the distributions of a configuration's priors.
+func priorDistributions(specs []neuron.Prior) []prior.Distribution {
+	out := make([]prior.Distribution, len(specs))
+	for i, p := range specs {
+		out[i] = p.Distribution()
+	}
+	return out
+}
+
+// Priors returns the priors of the inferred parameters, in column order.
+func (m *Model) Priors() []prior.Distribution { return slices.Clone(m.priors) }

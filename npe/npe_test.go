@@ -126,22 +126,3 @@ func TestDrawsStayInSupportAndObserveChecksInput(t *testing.T) {
 }
 
 func zero() float64 { return 0 }
-
-func TestUnconstrainedRoundTrip(t *testing.T) {
-	t.Parallel()
-	for _, c := range []struct {
-		p neuron.Prior
-		x float64
-	}{{neuron.LogNormal(1, 0.3), 0.7}, {neuron.Normal(-65, 3), -60}, {neuron.Uniform(2, 5), 4.9}} {
-		y, err := ToUnconstrained(c.p, c.x)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if back := fromUnconstrained(c.p, y); back-c.x > 1e-12 || c.x-back > 1e-12 {
-			t.Fatalf("%v: %g -> %g -> %g", c.p, c.x, y, back)
-		}
-	}
-	if _, err := ToUnconstrained(neuron.LogNormal(1, 0.3), -1); err == nil {
-		t.Fatal("negative value accepted for a log-normal parameter")
-	}
-}

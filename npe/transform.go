@@ -1,61 +1,14 @@
 package npe
 
 import (
-	"fmt"
 	"math"
-
-	"github.com/laa-neuro/laa/neuron"
 )
 
-// The flow works on unconstrained parameters: log x for a lognormal prior,
-// logit((x - low)/(high - low)) for a uniform one, x itself for a normal
-// one. Draws mapped back therefore respect the prior's support by
-// construction; the support is still checked after sampling (leakage).
-
-// ToUnconstrained maps x, distributed under prior p, to the real line.
-func ToUnconstrained(p neuron.Prior, x float64) (float64, error) {
-	switch p.Dist {
-	case neuron.DistLogNormal:
-		if !(x > 0) {
-			return 0, fmt.Errorf("value %g outside the support (0, inf) of %v", x, p)
-		}
-		return math.Log(x), nil
-	case neuron.DistUniform:
-		if !(x > p.Low && x < p.High) {
-			return 0, fmt.Errorf("value %g outside the support (%g, %g) of %v", x, p.Low, p.High, p)
-		}
-		u := (x - p.Low) / (p.High - p.Low)
-		return math.Log(u / (1 - u)), nil
-	}
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return 0, fmt.Errorf("value %g is not finite", x)
-	}
-	return x, nil
-}
-
-// fromUnconstrained is the inverse of ToUnconstrained.
-func fromUnconstrained(p neuron.Prior, y float64) float64 {
-	switch p.Dist {
-	case neuron.DistLogNormal:
-		return math.Exp(y)
-	case neuron.DistUniform:
-		return p.Low + (p.High-p.Low)/(1+math.Exp(-y))
-	}
-	return y
-}
-
-// UnconstrainedSD returns the prior's standard deviation in unconstrained
-// coordinates: sigma_log for a log-normal prior, sd for a normal one, and
-// pi/sqrt(3) (the logistic distribution's) for a uniform one.
-func UnconstrainedSD(p neuron.Prior) float64 {
-	switch p.Dist {
-	case neuron.DistLogNormal:
-		return p.SigmaLog
-	case neuron.DistUniform:
-		return math.Pi / math.Sqrt(3)
-	}
-	return p.SD
-}
+// The flow works on unconstrained parameters, each prior's own bijection
+// to the real line (prior.Distribution's Unconstrain: log x for a
+// lognormal prior, a logit for a uniform one, x itself for a normal one).
+// Draws mapped back therefore respect the prior's support by construction;
+// the support is still checked after sampling (leakage).
 
 // Standardizer maps each column to zero mean and unit sd (a column with no
 // spread keeps sd 1).

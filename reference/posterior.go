@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/laa-neuro/laa/neuron"
+	"github.com/laa-neuro/laa/prior"
 )
 
 // LogPosterior is the unnormalized log posterior density of the inferred
@@ -20,7 +21,7 @@ type LogPosterior struct {
 	sim      *neuron.Simulator
 	cfg      neuron.Config
 	names    []string
-	priors   []neuron.Prior
+	priors   []prior.Distribution
 	observed []float64
 	traces   sync.Pool // *[]float64 of BlockSize x NumSamples: simulation scratch
 }
@@ -54,7 +55,7 @@ func NewLogPosterior(cfg neuron.Config, observed []float64) (*LogPosterior, erro
 		}
 	}
 	names, priors := cfg.Inferred()
-	lp := &LogPosterior{sim: sim, cfg: cfg, names: names, priors: priors, observed: slices.Clone(observed)}
+	lp := &LogPosterior{sim: sim, cfg: cfg, names: names, priors: distributions(priors), observed: slices.Clone(observed)}
 	lp.traces.New = func() any {
 		b := make([]float64, neuron.BlockSize*sim.NumSamples())
 		return &b
@@ -175,7 +176,7 @@ func (lp *LogPosterior) logPrior(theta []float64) float64 {
 		if math.IsNaN(theta[j]) {
 			return math.Inf(-1)
 		}
-		s += p.LogPdf(theta[j])
+		s += p.LogDensity(theta[j])
 	}
 	return s
 }

@@ -124,28 +124,6 @@ func TestNewLogPosteriorRefuses(t *testing.T) {
 	}
 }
 
-// TestTransforms checks the unconstrained maps: round trip, and the log
-// Jacobian against central differences of fromFree.
-func TestTransforms(t *testing.T) {
-	t.Parallel()
-	for _, c := range []struct {
-		p neuron.Prior
-		x float64
-	}{{neuron.LogNormal(6, 0.5), 3.7}, {neuron.Normal(-50, 4), -47}, {neuron.Uniform(0.5, 3), 0.8}} {
-		u := toFree(c.p, c.x)
-		x, logJac := fromFree(c.p, u)
-		if math.Abs(x-c.x) > 1e-12*math.Abs(c.x) {
-			t.Errorf("%v: round trip %v -> %v -> %v", c.p, c.x, u, x)
-		}
-		const h = 1e-5
-		hi, _ := fromFree(c.p, u+h)
-		lo, _ := fromFree(c.p, u-h)
-		if num := math.Log((hi - lo) / (2 * h)); math.Abs(num-logJac) > jacobianTol {
-			t.Errorf("%v: log Jacobian %v, central difference %v", c.p, logJac, num)
-		}
-	}
-}
-
 // TestPosteriorDefaultTrace samples the posterior of one simulated default
 // trace: the 90 % intervals must hold the true parameters for at least four
 // of five, and the chains must agree (R-hat < maxTestHat).

@@ -64,11 +64,8 @@ func (lp *LogPosterior) Sample(opt Options) (*Result, error) {
 func (lp *LogPosterior) toFree(theta []float64) (u []float64, ok bool) {
 	u = make([]float64, len(theta))
 	for j, p := range lp.priors {
-		if !p.InSupport(theta[j]) {
-			return nil, false
-		}
-		u[j] = toFree(p, theta[j])
-		if math.IsInf(u[j], 0) {
+		var err error
+		if u[j], err = p.Unconstrain(theta[j]); err != nil || math.IsInf(u[j], 0) {
 			return nil, false
 		}
 	}
@@ -79,9 +76,8 @@ func (lp *LogPosterior) toFree(theta []float64) (u []float64, ok bool) {
 func (lp *LogPosterior) fromFree(u []float64) (theta []float64, logJac float64) {
 	theta = make([]float64, len(u))
 	for j, p := range lp.priors {
-		var lj float64
-		theta[j], lj = fromFree(p, u[j])
-		logJac += lj
+		theta[j] = p.Constrain(u[j])
+		logJac += p.LogJacobian(u[j])
 	}
 	return theta, logJac
 }

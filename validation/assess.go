@@ -163,7 +163,7 @@ func Assess(m *npe.Model, test *dataset.Set, opt Options) (*Result, error) {
 	}
 	uSD := make([]float64, len(priors))
 	for j, p := range priors {
-		uSD[j] = npe.UnconstrainedSD(p)
+		uSD[j] = p.Distribution().UnconstrainedSD()
 	}
 	recU, err := diagnose.Recovery(uTruths, uDraws, diagnose.RecoveryConfig{PriorSD: uSD})
 	if err != nil {
@@ -206,7 +206,7 @@ func unconstrainedSet(truths [][]float64, posterior [][][]float64, priors []neur
 		out := make([]float64, len(row))
 		for j, v := range row {
 			var err error
-			if out[j], err = npe.ToUnconstrained(priors[j], v); err != nil {
+			if out[j], err = priors[j].Distribution().Unconstrain(v); err != nil {
 				return nil, fmt.Errorf("validation: %w", err)
 			}
 		}

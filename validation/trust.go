@@ -8,7 +8,7 @@ import (
 
 	"github.com/laa-neuro/laa/diagnose"
 	"github.com/laa-neuro/laa/neuron"
-	"github.com/laa-neuro/laa/npe"
+	"github.com/laa-neuro/laa/prior"
 )
 
 // The posterior predictive coverage rule. When the model explains a trace
@@ -67,7 +67,7 @@ func PredictiveCoverage(p diagnose.PPC) []string {
 func PriorZ(priors []neuron.Prior, medians []float64) []float64 {
 	z := make([]float64, len(medians))
 	for j, med := range medians {
-		z[j] = (unconstrained(priors[j], med) - priorCentre(priors[j])) / npe.UnconstrainedSD(priors[j])
+		z[j] = (unconstrained(priors[j], med) - priorCentre(priors[j])) / priors[j].Distribution().UnconstrainedSD()
 	}
 	return z
 }
@@ -75,26 +75,13 @@ func PriorZ(priors []neuron.Prior, medians []float64) []float64 {
 // unconstrained maps x to the flow's coordinates, clamping values on or
 // beyond the support's edge to the largest finite image.
 func unconstrained(p neuron.Prior, x float64) float64 {
-	const tiny = 1e-300
-	switch p.Dist {
-	case neuron.DistLogNormal:
-		return math.Log(max(x, tiny))
-	case neuron.DistUniform:
-		u := min(max((x-p.Low)/(p.High-p.Low), tiny), 1-1e-16)
-		return math.Log(u / (1 - u))
-	}
-	return x
+	return prior.UnconstrainClamped(p.Distribution(), x)
 }
 
 // priorCentre is the prior's median in unconstrained coordinates.
 func priorCentre(p neuron.Prior) float64 {
-	switch p.Dist {
-	case neuron.DistLogNormal:
-		return math.Log(p.Median)
-	case neuron.DistNormal:
-		return p.Mean
-	}
-	return 0
+	d := p.Distribution()
+	return prior.UnconstrainClamped(d, d.Centre())
 }
 
 // PosteriorConflictSDs is how many prior standard deviations (as PriorZ)
