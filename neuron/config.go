@@ -19,7 +19,7 @@ import (
 
 // Config is the whole experiment: priors, protocol, noise and numerics. Its
 // zero value is not usable; start from Default, which holds the values of
-// model.md, and override fields from a file with Load.
+// docs/model.md, and override fields from a file with Load.
 type Config struct {
 	DurationMs     float64  `yaml:"duration_ms" json:"duration_ms"`       // recording length T
 	RecordStepMs   float64  `yaml:"record_step_ms" json:"record_step_ms"` // sampling interval of the trace
@@ -66,7 +66,7 @@ type Spiking struct {
 // reference (measured 3.4e-4 mV; see docs/simulator.md and TestDefaultStepAccuracy).
 const DefaultDtMs = 0.5
 
-// Default returns the embedded default experiment of model.md.
+// Default returns the embedded default experiment of docs/model.md.
 func Default() Config {
 	cm, gl, el, k, vt := LogNormal(1.0, 0.3), LogNormal(0.1, 0.3), Normal(-65, 3), LogNormal(6, 0.5), Normal(-50, 4)
 	return Config{
@@ -210,7 +210,7 @@ func decodeStrict(n *yaml.Node, v any) error {
 
 // Limits on the work one trace asks for, checked by Validate before any
 // allocation. A 10 s recording at 20 kHz is 200,000 samples; the default
-// protocol is 600 samples and 1,200 RK4 steps.
+// protocol is 600 samples and 1,198 RK4 steps (599 intervals of 2 steps).
 const (
 	// MaxSamplesPerTrace is the most recorded samples per trace
 	// (duration_ms / record_step_ms): 50 s at 20 kHz, 8 MB per trace as
