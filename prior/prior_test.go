@@ -145,11 +145,11 @@ func TestLogJacobianKnownValues(t *testing.T) {
 		u    float64
 		want float64
 	}{
-		{prior.LogNormal{Median: 1, SigmaLog: 1}, 2.5, 2.5},      // d exp(u)/du = exp(u)
-		{prior.Normal{Mu: 1, Sigma: 3}, 2.5, 0},                  // identity
-		{prior.Uniform{Low: -2, High: 6}, 0, math.Log(8 * 0.25)}, // sigmoid'(0) = 1/4
-		{prior.Uniform{Low: 0, High: 1}, -800, -800},             // log sigmoid'(u) -> u far in the tail, no underflow
-		{prior.Uniform{Low: 0, High: 1}, 800, -800},              // and -u at the other end
+		{prior.LogNormal{Median: 1, SigmaLog: 1}, 2.5, 2.5},                    // d exp(u)/du = exp(u)
+		{prior.Normal{Mu: 1, Sigma: 3}, 2.5, 0},                                // identity
+		{prior.Uniform{Low: -2, High: 6}, 0, math.Log(8 * 0.25)},               // sigmoid'(0) = 1/4
+		{prior.Uniform{Low: 0, High: 1}, -800, -800},                           // log sigmoid'(u) -> u far in the tail, no underflow
+		{prior.Uniform{Low: 0, High: 1}, 800, -800},                            // and -u at the other end
 		{prior.LogUniform{Low: 0.1, High: 10}, 0, math.Log(math.Log(100) / 4)}, // x = 1 at u = 0
 	}
 	for _, tc := range tests {
