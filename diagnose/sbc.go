@@ -82,16 +82,9 @@ func SBC(truths [][]float64, draws [][][]float64, cfg SBCConfig) ([]SBCResult, e
 	return out, nil
 }
 
-// SBCRanks returns ranks[p][m] = #{s : draws[m][s][p] < truths[m][p]}, in
+// sbcRanks returns ranks[p][m] = #{s : draws[m][s][p] < truths[m][p]}, in
 // 0..S, for truths (M x P) and draws (M x S x P). Ties count as not below;
 // they have probability zero for continuous posteriors.
-func SBCRanks(truths [][]float64, draws [][][]float64) ([][]int, error) {
-	if _, _, _, err := checkSet(truths, draws); err != nil {
-		return nil, err
-	}
-	return sbcRanks(truths, draws), nil
-}
-
 func sbcRanks(truths [][]float64, draws [][][]float64) [][]int {
 	ranks := make([][]int, len(truths[0]))
 	for p := range ranks {

@@ -57,14 +57,8 @@ func Summarize(draws [][]float64, level float64) ([]Summary, error) {
 	return out, nil
 }
 
-// CentralInterval returns the central credible interval of x at level:
-// the (1-level)/2 and (1+level)/2 quantiles. x is not modified.
-func CentralInterval(x []float64, level float64) (lo, hi float64) {
-	s := slices.Clone(x)
-	slices.Sort(s)
-	return centralSorted(s, level)
-}
-
+// centralSorted returns the central credible interval of ascending data at
+// level: the (1-level)/2 and (1+level)/2 quantiles.
 func centralSorted(sorted []float64, level float64) (lo, hi float64) {
 	return QuantileSorted(sorted, (1-level)/2), QuantileSorted(sorted, (1+level)/2)
 }

@@ -16,8 +16,9 @@
 // modified; Forward keeps a reference to its input until Backward. Clone
 // what must outlive the next call. A layer is not safe for concurrent use.
 //
-// Matrix products go through a Backend: pure-Go gonum by default, OpenBLAS
-// when built with -tags openblas (needs cgo and libopenblas-dev).
+// Matrix products go through a Backend (DefaultBackend): a pure-Go AVX2+FMA
+// kernel (Asm) on CPUs that have them, gonum's BLAS elsewhere, OpenBLAS when
+// built with -tags openblas (needs cgo and libopenblas-dev).
 package nn
 
 import "fmt"
