@@ -3,7 +3,8 @@
 // tests, ECDF with simultaneous bands), coverage of central credible
 // intervals, bias, NRMSE, contraction and z-scores, posterior summaries, MMD
 // typicality tests, classifier two-sample tests, Wasserstein distances, MCMC
-// convergence (split R-hat, ESS) and posterior predictive checks.
+// convergence (split R-hat, ESS), posterior predictive checks, the joint
+// calibration test TARP and Pareto-smoothed importance sampling (PSIS).
 //
 // Nothing here draws; the plots package turns the results into figures. Every
 // result is a plain struct with JSON tags, and warnings travel inside it.
