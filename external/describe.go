@@ -67,6 +67,11 @@ type Description struct {
 	// paths resolve against: the YAML file's folder. It is not a YAML key;
 	// it is empty for a model without a simulator.
 	Dir string `yaml:"-" json:"dir,omitempty"`
+	// File is the absolute path of the YAML file of a model with a
+	// simulator, empty when the description came from text (Parse). A
+	// model decoded from a spec simulates only if this file still
+	// describes the same model and command; see Decode.
+	File string `yaml:"-" json:"file,omitempty"`
 }
 
 // ParameterSpec is one parameter: its name, unit and prior.
@@ -126,7 +131,11 @@ func Load(path string) (model.Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load model %s: %w", path, err)
 	}
-	m, err := Parse(text, filepath.Dir(path))
+	file, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("load model %s: %w", path, err)
+	}
+	m, err := parse(text, filepath.Dir(file), file)
 	if err != nil {
 		return nil, fmt.Errorf("load model %s: %w", path, err)
 	}
@@ -139,6 +148,12 @@ func Load(path string) (model.Model, error) {
 // simulator's program, and any argument ending in a script extension (.py,
 // .R, .jl, .sh, ...), must exist.
 func Parse(text []byte, dir string) (model.Model, error) {
+	return parse(text, dir, "")
+}
+
+// parse is Parse of the text of file (empty when the text comes from no
+// file).
+func parse(text []byte, dir, file string) (model.Model, error) {
 	if len(text) > MaxModelBytes {
 		return nil, fmt.Errorf("model description: %d bytes, more than MaxModelBytes = %d", len(text), MaxModelBytes)
 	}
@@ -160,7 +175,7 @@ func Parse(text []byte, dir string) (model.Model, error) {
 		if err != nil {
 			return nil, fmt.Errorf("model folder %q: %w", dir, err)
 		}
-		d.Dir = abs
+		d.Dir, d.File = abs, file
 	}
 	if err := d.normalize(); err != nil {
 		return nil, err
@@ -168,7 +183,7 @@ func Parse(text []byte, dir string) (model.Model, error) {
 	if err := d.checkCommand(); err != nil {
 		return nil, err
 	}
-	return newModel(d)
+	return newModel(d, "")
 }
 
 // normalize checks every field of d but the command's files and fills in
@@ -218,8 +233,11 @@ func (d *Description) normalize() error {
 		return fmt.Errorf("observation.unit: %w", err)
 	}
 	if d.Simulator == nil {
-		d.Dir = ""
+		d.Dir, d.File = "", ""
 		return nil
+	}
+	if d.File != "" && (!filepath.IsAbs(d.File) || filepath.Dir(d.File) != d.Dir) {
+		return fmt.Errorf("model file %q is not an absolute path in the model folder %s", d.File, d.Dir)
 	}
 	return d.Simulator.normalize(o.Length, d.Dir)
 }

@@ -218,36 +218,120 @@ func TestLoad(t *testing.T) {
 	}
 }
 
+// roundTrip returns Decode(Kind, m.Spec()).
+func roundTrip(t *testing.T, m model.Model) model.Model {
+	t.Helper()
+	spec, err := m.Spec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := model.Decode("external", spec)
+	if err != nil {
+		t.Fatalf("decode %s: %v", spec, err)
+	}
+	again, err := got.Spec()
+	if err != nil || string(again) != string(spec) {
+		t.Errorf("second spec differs (%v):\n%s\n%s", err, again, spec)
+	}
+	return got
+}
+
 func TestSpecRoundTrip(t *testing.T) {
 	t.Parallel()
 	dir := modelDir(t)
-	plain := goodYAML[:strings.Index(goodYAML, "simulator:")]
-	for _, text := range []string{goodYAML, plain} {
-		m, err := Parse([]byte(text), dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		spec, err := m.Spec()
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := model.Decode("external", spec)
-		if err != nil {
-			t.Fatalf("decode %s: %v", spec, err)
-		}
-		if !reflect.DeepEqual(got, m) {
+	path := filepath.Join(dir, "model.yaml")
+	if err := os.WriteFile(path, []byte(goodYAML), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := Parse([]byte(goodYAML[:strings.Index(goodYAML, "simulator:")]), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []model.Model{loaded, plain} {
+		if got := roundTrip(t, m); !reflect.DeepEqual(got, m) {
 			t.Errorf("round trip\n got %#v\nwant %#v", got, m)
 		}
-		again, err := got.Spec()
-		if err != nil || string(again) != string(spec) {
-			t.Errorf("second spec differs (%v):\n%s\n%s", err, again, spec)
+	}
+}
+
+func TestDecodeRunsOnlyCommandsItsFileNames(t *testing.T) {
+	t.Parallel()
+	dir := modelDir(t)
+	path := filepath.Join(dir, "model.yaml")
+	write := func(text string) {
+		t.Helper()
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
 		}
+	}
+	write(goodYAML)
+	m, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := m.Spec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	decode := func(spec string) model.Model {
+		t.Helper()
+		got, err := Decode([]byte(spec))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	refused := func(name string, got model.Model, want string) {
+		t.Helper()
+		if _, ok := got.(model.Simulator); ok {
+			t.Errorf("%s: the decoded model simulates", name)
+			return
+		}
+		if why := got.(*Model).NotSimulated(); !strings.Contains(why, want) {
+			t.Errorf("%s: NotSimulated %q, want it to contain %q", name, why, want)
+		}
+	}
+	crafted := strings.Replace(string(spec), `"/bin/sh","sim.sh","--fast"`, `"/bin/sh","-c","touch pwned"`, 1)
+	if crafted == string(spec) {
+		t.Fatalf("the command is not in the spec: %s", spec)
+	}
+	refused("crafted command", decode(crafted), "now describes another model or command")
+	refused("crafted name", decode(strings.Replace(string(spec), `"name":"lg.v2_test"`, `"name":"other"`, 1)), "another model")
+	refused("no file", decode(strings.Replace(string(spec), `,"file":"`+path+`"`, "", 1)), "described from text")
+	refused("parsed from text", roundTrip(t, must(Parse([]byte(goodYAML), dir))), "described from text")
+
+	// The file's batch and timeout may change; its command may not.
+	write(strings.Replace(goodYAML, "timeout_s: 30", "timeout_s: 90\n  batch: 7", 1))
+	if got, ok := decode(string(spec)).(*SimulatedModel); !ok {
+		t.Error("a new timeout and batch in the file stopped the model simulating")
+	} else if s := got.Description().Simulator; s.Batch != DefaultBatch || s.TimeoutS != 30 {
+		t.Errorf("batch %d, timeout %g s: want the spec's, %d and 30", s.Batch, s.TimeoutS, DefaultBatch)
+	}
+	write(strings.Replace(goodYAML, `"--fast"`, `"--slow"`, 1))
+	refused("changed command", decode(string(spec)), "now describes another model or command")
+	write(goodYAML[:strings.Index(goodYAML, "simulator:")])
+	refused("no simulator", decode(string(spec)), "names no simulator now")
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	refused("file gone", decode(string(spec)), "its description cannot be read")
+	if _, err := os.Stat(filepath.Join(dir, "pwned")); err == nil {
+		t.Error("a crafted spec ran its command")
 	}
 }
 
 func TestDecodeRefusesBadSpecs(t *testing.T) {
 	t.Parallel()
-	m, err := Parse([]byte(goodYAML), modelDir(t))
+	dir := modelDir(t)
+	path := filepath.Join(dir, "model.yaml")
+	if err := os.WriteFile(path, []byte(goodYAML), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,6 +345,7 @@ func TestDecodeRefusesBadSpecs(t *testing.T) {
 		{"text after", s + "{}", "text after"},
 		{"bad length", strings.Replace(s, `"length":900`, `"length":0`, 1), "observation.length"},
 		{"relative dir", strings.Replace(s, `"dir":"/`, `"dir":"`, 1), "not an absolute path"},
+		{"file elsewhere", strings.Replace(s, `"file":"/`, `"file":"/elsewhere/`, 1), "not an absolute path in the model folder"},
 		{"not JSON", "name: x", "invalid character"},
 	}
 	for _, c := range cases {

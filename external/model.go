@@ -24,11 +24,14 @@ func init() {
 	model.Register(Kind, Decode)
 }
 
-// Model is an external model without a simulator: its parameters and the
-// shape of its observations.
+// Model is an external model that does not simulate: its parameters and
+// the shape of its observations. Either its description names no command,
+// or it was decoded from a spec whose command this machine's description
+// file no longer names (NotSimulated says which).
 type Model struct {
 	desc   Description       // normalized: defaults filled, Dir absolute
 	params []model.Parameter // from desc.Parameters
+	why    string            // why a description with a command does not simulate
 }
 
 // SimulatedModel is an external model whose simulator is a command run on
@@ -43,8 +46,8 @@ var (
 )
 
 // newModel builds the model of a normalized description: a
-// *SimulatedModel when it names a command.
-func newModel(d Description) (model.Model, error) {
+// *SimulatedModel when it names a command and why is empty, else a *Model.
+func newModel(d Description, why string) (model.Model, error) {
 	m := Model{desc: d, params: make([]model.Parameter, len(d.Parameters))}
 	for i, p := range d.Parameters {
 		m.params[i] = model.Parameter{Name: p.Name, Unit: p.Unit, Prior: p.Prior.Distribution()}
@@ -52,10 +55,14 @@ func newModel(d Description) (model.Model, error) {
 	if err := model.Check(&m); err != nil {
 		return nil, err
 	}
-	if d.Simulator != nil {
-		return &SimulatedModel{Model: m}, nil
+	if d.Simulator == nil {
+		return &m, nil
 	}
-	return &m, nil
+	if why != "" {
+		m.why = why
+		return &m, nil
+	}
+	return &SimulatedModel{Model: m}, nil
 }
 
 // Kind returns "external".
@@ -73,6 +80,18 @@ func (m *Model) Parameters() []model.Parameter {
 func (m *Model) Observation() model.Observation {
 	o := m.desc.Observation
 	return model.Observation{Length: o.Length, Series: o.Series, StepMs: o.StepMs, Unit: o.Unit}
+}
+
+// NotSimulated says why the model does not simulate, or returns "" for a
+// *SimulatedModel.
+func (m *Model) NotSimulated() string {
+	switch {
+	case m.desc.Simulator == nil:
+		return fmt.Sprintf("the description of external model %q names no simulator command", m.desc.Name)
+	case m.why != "":
+		return m.why
+	}
+	return ""
 }
 
 // Description returns a copy of the model's normalized description:
@@ -99,10 +118,13 @@ func (m *Model) Spec() ([]byte, error) {
 	return b, nil
 }
 
-// Decode turns a spec written by Spec back into a model (a *SimulatedModel
-// when it names a command, else a *Model). Unknown keys are errors. Unlike
-// Parse it does not require the command's files to exist, so a model file
-// can be read on a machine without the simulator; Simulate then fails.
+// Decode turns a spec written by Spec back into a model. Unknown keys are
+// errors. A spec comes from a file that may come from anyone (a model file,
+// a data set), so its command is not run on its word: Decode returns a
+// *SimulatedModel only when the description file the spec names (its
+// File) still describes the same model with the same command in the same
+// folder; otherwise a *Model, for inference, whose NotSimulated says why.
+// A spec of a model parsed from text (no file) never simulates.
 func Decode(spec []byte) (model.Model, error) {
 	var d Description
 	dec := json.NewDecoder(bytes.NewReader(spec))
@@ -116,5 +138,5 @@ func Decode(spec []byte) (model.Model, error) {
 	if err := d.normalize(); err != nil {
 		return nil, fmt.Errorf("external model spec: %w", err)
 	}
-	return newModel(d)
+	return newModel(d, confirm(d))
 }

@@ -254,21 +254,39 @@ func TestSimulateRefusesBadArguments(t *testing.T) {
 	}
 }
 
-func TestDecodedModelWithoutItsCommand(t *testing.T) {
+func TestDecodedModelWithoutItsProgram(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	m := shModel(t, dir, `exit 0`, 2, 1000, 30)
+	prog := filepath.Join(dir, "sim.sh")
+	if err := os.WriteFile(prog, []byte("#!/bin/sh\ncp \"$1\" \"$3\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	text := "name: m\nparameters: [{name: a, prior: {dist: normal, mean: 0, sd: 1}}]\n" +
+		"observation: {length: 1}\nsimulator: {command: [./sim.sh]}\n"
+	if err := os.WriteFile(filepath.Join(dir, "m.yaml"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Load(filepath.Join(dir, "m.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	spec, err := m.Spec()
 	if err != nil {
 		t.Fatal(err)
 	}
-	spec = []byte(strings.Replace(string(spec), `"/bin/sh"`, `"./gone.sh"`, 1))
-	got, err := Decode(spec) // read elsewhere: the command need not exist
+	got, err := Decode(spec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = got.(*SimulatedModel).Simulate(make([]float64, 2), streams(1, 0, 1), make([]float64, 2))
-	if err == nil || !strings.Contains(err.Error(), `program "./gone.sh": no such file`) {
+	sm, ok := got.(*SimulatedModel)
+	if !ok {
+		t.Fatalf("decoded %T: %s", got, got.(*Model).NotSimulated())
+	}
+	if err := os.Remove(prog); err != nil {
+		t.Fatal(err)
+	}
+	err = sm.Simulate(make([]float64, 1), streams(1, 0, 1), make([]float64, 1))
+	if err == nil || !strings.Contains(err.Error(), `program "./sim.sh": no such file`) {
 		t.Errorf("error %v, want one naming the missing program", err)
 	}
 }
