@@ -274,6 +274,27 @@ func TestMomentsKnownValues(t *testing.T) {
 	}
 }
 
+// TestUnconstrainedSDKnownValues pins the closed forms: the sd of log X
+// for a lognormal, sigma for a normal, and the standard logistic's
+// pi/sqrt(3) for the logit of a uniform place.
+func TestUnconstrainedSDKnownValues(t *testing.T) {
+	logistic := math.Pi / math.Sqrt(3)
+	tests := []struct {
+		d    prior.Distribution
+		want float64
+	}{
+		{prior.LogNormal{Median: 5, SigmaLog: 0.7}, 0.7},
+		{prior.Normal{Mu: 5, Sigma: 0.7}, 0.7},
+		{prior.Uniform{Low: -3, High: 40}, logistic},
+		{prior.LogUniform{Low: 0.01, High: 40}, logistic},
+	}
+	for _, tc := range tests {
+		if got := tc.d.UnconstrainedSD(); math.Abs(got-tc.want) > 1e-15*tc.want {
+			t.Errorf("%v: UnconstrainedSD() = %.17g, want %.17g", tc.d, got, tc.want)
+		}
+	}
+}
+
 func TestCentreIsMedian(t *testing.T) {
 	const n = 200_000
 	for _, d := range cases {
