@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -211,6 +212,9 @@ func TestStoreLoadRoundTrip(t *testing.T) {
 }
 
 func TestDecodeUnknownKind(t *testing.T) {
+	for _, kind := range []string{"test-zz", "test-aa", "test-mm"} {
+		model.Register(kind, func([]byte) (model.Model, error) { return newLine(), nil })
+	}
 	_, err := model.Decode("no-such-model", []byte("{}"))
 	if err == nil {
 		t.Fatal("unknown kind decoded")
@@ -219,6 +223,12 @@ func TestDecodeUnknownKind(t *testing.T) {
 		if !strings.Contains(err.Error(), w) {
 			t.Errorf("error %q does not say %q", err, w)
 		}
+	}
+	// the known kinds are listed in sorted order, so the message is stable
+	_, list, _ := strings.Cut(err.Error(), "known: ")
+	list, _, _ = strings.Cut(list, ")")
+	if kinds := strings.Split(list, ", "); len(kinds) < 2 || !slices.IsSorted(kinds) {
+		t.Errorf("known kinds %q: want at least two, sorted", kinds)
 	}
 	if _, err := (model.Stored{Kind: "no-such-model", Spec: []byte("{}")}).Load(); err == nil {
 		t.Error("Load of an unknown kind succeeded")
