@@ -314,14 +314,14 @@ func TestHostileInputs(t *testing.T) {
 			},
 			args: []string{"train", "--data", "other.npz", "--summary", "lstm", "--epochs", "1", "-o", "o.laa"}, outs: []string{"o.laa", "o.history.json"},
 			check: func(t *testing.T, dir string) {
-				r := runLaa(t, dir, 2*time.Minute, "infer", "--model", "o.laa", "--trace", "obs.csv", "-n", "50", "--exact=false", "-o", "o")
+				r := runLaa(t, dir, 2*time.Minute, "infer", "--model", "o.laa", "--trace", "obs.csv", "--draws", "50", "--exact=false", "-o", "o")
 				checkSane(t, r, "infer on another protocol")
 				if r.code != 0 || !strings.Contains(r.stdout+r.stderr, "stimulus differs from the protocol") {
 					t.Errorf("infer of a default-protocol recording with a model of a 3 uA/cm2 step: exit %d, no protocol warning:\n%s", r.code, tail(r.stderr))
 				}
 			}},
 		{name: "model and data of different protocols",
-			args: []string{"compare", "--model", "m300.laa", "--data", "base.npz", "--n-obs", "1", "-o", "cmp"}, code: 1},
+			args: []string{"compare", "--model", "m300.laa", "--data", "base.npz", "--held-out", "1", "-o", "cmp"}, code: 1},
 		{name: "configuration asking for a 1e-300 ms step",
 			args: []string{"simulate", "-n", "1", "--config", "dt_tiny.yaml", "-o", "x.npz"}, code: 1},
 		{name: "configuration asking for 10^9 ms",
@@ -347,7 +347,7 @@ func TestHostileInputs(t *testing.T) {
 				copyFile(t, filepath.Join(dir, "obs.csv"), filepath.Join(dir, "x", "obs.csv"))
 				copyFile(t, filepath.Join(dir, "obs_doubled.csv"), filepath.Join(dir, "y", "obs.csv"))
 			},
-			args: []string{"infer", "--model", "m.laa", "--trace", "x/obs.csv", "--trace", "y/obs.csv", "-n", "20", "--exact=false", "-o", "c"},
+			args: []string{"infer", "--model", "m.laa", "--trace", "x/obs.csv", "--trace", "y/obs.csv", "--draws", "20", "--exact=false", "-o", "c"},
 			outs: []string{"c"},
 			check: func(t *testing.T, dir string) {
 				summaries, _ := filepath.Glob(filepath.Join(dir, "c", "*summary.json"))
@@ -358,7 +358,7 @@ func TestHostileInputs(t *testing.T) {
 		{name: "stray quote in a stimulus recording",
 			args: []string{"simulate", "-n", "1", "--stimulus-from", "stray_quote.csv", "-o", "x.npz"}, code: 1},
 		{name: "stray quote in a trace",
-			args: []string{"infer", "--model", "m.laa", "--trace", "stray_quote.csv", "-n", "20", "-o", "o"}, code: 1},
+			args: []string{"infer", "--model", "m.laa", "--trace", "stray_quote.csv", "--draws", "20", "-o", "o"}, code: 1},
 		{name: "NWB with a corrupted local heap",
 			args: []string{"simulate", "-n", "1", "--stimulus-from", "heap_1byte.nwb", "--area-cm2", "1e-4", "-o", "x.npz"}, code: 1},
 		{name: "NWB with a corrupted global heap",
@@ -366,12 +366,12 @@ func TestHostileInputs(t *testing.T) {
 		{name: "NWB claiming 10^12 samples",
 			args: []string{"simulate", "-n", "1", "--stimulus-from", "dims_1e12.nwb", "--area-cm2", "1e-4", "-o", "x.npz"}, code: 1},
 		{name: "NWB with 2-D data",
-			args: []string{"infer", "--model", "m.laa", "--trace", "data2d.nwb", "--area-cm2", "1e-4", "-n", "50", "-o", "d2"}, code: 1},
+			args: []string{"infer", "--model", "m.laa", "--trace", "data2d.nwb", "--area-cm2", "1e-4", "--draws", "50", "-o", "d2"}, code: 1},
 		{name: "NWB sweep named to escape the output folder",
 			prep: func(t *testing.T, dir string) {
 				escapingSweep(t, filepath.Join(dir, "good.nwb"), filepath.Join(dir, "evil.nwb"))
 			},
-			args: []string{"infer", "--model", "m.laa", "--trace", "evil.nwb", "--area-cm2", "1e-4", "-n", "20", "--exact=false", "-o", "out"},
+			args: []string{"infer", "--model", "m.laa", "--trace", "evil.nwb", "--area-cm2", "1e-4", "--draws", "20", "--exact=false", "-o", "out"},
 			outs: []string{"out"}, code: -1},
 	}
 	for _, c := range cases {

@@ -23,7 +23,7 @@ func TestCompareReferencesAndExact(t *testing.T) {
 	if code, out := run("simulate", "-n", "5", "--seed", "6", "-o", p("other.npz")); code != 0 {
 		t.Fatal(out)
 	}
-	cmp := []string{"compare", "--model", p("m.laa"), "--n-obs", "2", "--draws", "200", "--mcmc-burnin", "30", "--mcmc-iterations", "30",
+	cmp := []string{"compare", "--model", p("m.laa"), "--held-out", "2", "--draws", "200", "--mcmc-burnin", "30", "--mcmc-iterations", "30",
 		"--cross-runs", "1", "--references", p("refs")}
 	code, out := run(append(cmp, "--data", p("test.npz"), "--exact", "-o", p("c1"))...)
 	if code != 0 || !strings.Contains(out, "exact correction: mean C2ST") || !strings.Contains(out, "exact C2ST") {

@@ -29,19 +29,21 @@ type compareFlags struct {
 	noExact                        bool
 }
 
-// register adds the flags to cmd.
+// register adds the flags to cmd, with --compare-obs as the deprecated
+// old name of --compare-held-out.
 func (c *compareFlags) register(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.IntVar(&c.obs, "compare-obs", reportCompareObs, "held-out observations compared with the exact (MCMC) posterior in the report, each with a second MCMC run for the noise floor (0: none)")
+	f.IntVar(&c.obs, "compare-held-out", reportCompareObs, "held-out observations compared with the exact (MCMC) posterior in the report, each with a second MCMC run for the noise floor (0: none)")
 	f.IntVar(&c.draws, "compare-draws", 1000, "draws per posterior in that comparison")
 	f.IntVar(&c.burnin, "compare-mcmc-burnin", 0, "MCMC burn-in iterations per chain in that comparison (0: the sampler's default)")
 	f.IntVar(&c.iterations, "compare-mcmc-iterations", reportMCMCIterations, "MCMC sampling iterations per chain in that comparison (0: the sampler's default, extended until the chains converge; otherwise fixed)")
 	f.BoolVar(&c.noExact, "compare-no-exact", false, "leave the exact correction (importance sampling from the neural posterior) out of that comparison")
+	renamed(cmd, "compare-obs", "", "compare-held-out")
 }
 
 // check refuses counts out of range, naming the flag.
 func (c compareFlags) check(cmd string) error {
-	return checks(zeroOrMore(cmd, "--compare-obs", c.obs, "no comparison"), positive(cmd, "--compare-draws", c.draws),
+	return checks(zeroOrMore(cmd, "--compare-held-out", c.obs, "no comparison"), positive(cmd, "--compare-draws", c.draws),
 		zeroOrMore(cmd, "--compare-mcmc-burnin", c.burnin, "the sampler's default"),
 		zeroOrMore(cmd, "--compare-mcmc-iterations", c.iterations, "the sampler's default"))
 }
@@ -83,7 +85,7 @@ func (e *env) addComparison(m *npe.Model, test *dataset.Set, res *validation.Res
 // the report goes on without it).
 func (e *env) reportComparison(m *npe.Model, test *dataset.Set, c compareFlags, seed uint64) *validation.Comparison {
 	if c.obs <= 0 {
-		return &validation.Comparison{Names: m.Names, Absent: "it was switched off (--compare-obs 0)"}
+		return &validation.Comparison{Names: m.Names, Absent: "it was switched off (--compare-held-out 0)"}
 	}
 	opt := c.options(seed)
 	opt.Progress = e.progress("exact posteriors", "obs")

@@ -32,23 +32,20 @@ posterior predictive check, typicality tests, loss curves, the configuration
 and versions. metrics.csv and metrics.json hold the numbers.
 
 Calibration does not show accuracy, so the report also compares the neural
-posterior with the exact one on the first --compare-obs held-out observations
-(DE-MCz on the exact likelihood, as 'laa compare' does, each observation
-sampled twice for the comparison's noise floor) whenever the likelihood is
-tractable (observation noise only); it says why when it is not. The
-comparison is saved in report/comparison/; --comparison DIR uses a saved one
-instead.
+posterior with the exact one on the first --compare-held-out held-out
+observations (DE-MCz on the exact likelihood, as 'laa compare' does, each
+observation sampled twice for the comparison's noise floor) whenever the
+likelihood is tractable (observation noise only); it says why when it is
+not. The comparison is saved in report/comparison/; --comparison DIR uses a
+saved one instead.
 
 The model and the data set must share a protocol (samples, time grid,
-stimulus); one of another protocol is refused before any work. --sims x
---draws x parameters may not exceed MaxPosteriorValues (2^25). The report
+stimulus); one of another protocol is refused before any work. --held-out
+x --draws x parameters may not exceed MaxPosteriorValues (2^25). The report
 folder must not hold an input with a name the report may write (` + reportWhat + `).` + outputRules,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if modelPath == "" || data == "" || out == "" {
-				return fmt.Errorf("diagnose: --model, --data and -o are required")
-			}
-			if err := checks(positive("diagnose", "--sims", opt.Sims), positive("diagnose", "--draws", opt.Draws), cmp.check("diagnose")); err != nil {
+			if err := checks(positive("diagnose", "--held-out", opt.Sims), positive("diagnose", "--draws", opt.Draws), cmp.check("diagnose")); err != nil {
 				return err
 			}
 			plan := (&ioPlan{cmd: "diagnose"}).in("--model", modelPath).in("--data", data).in("--recording", recordings...).in("--comparison", comparison)
@@ -95,13 +92,15 @@ folder must not hold an input with a name the report may write (` + reportWhat +
 	f.StringVar(&modelPath, "model", "", "trained model file")
 	f.StringVar(&data, "data", "", "held-out simulations (.npz from 'laa simulate' with another seed)")
 	f.StringVarP(&out, "output", "o", "report", "report directory")
-	f.IntVar(&opt.Sims, "sims", 1000, "held-out simulations to assess")
+	f.IntVar(&opt.Sims, "held-out", 1000, "held-out simulations to assess (the first ones of --data)")
 	f.IntVar(&opt.Draws, "draws", 200, "posterior draws per simulation")
 	f.Uint64Var(&opt.Seed, "seed", 1, "random seed")
 	f.StringArrayVar(&recordings, "recording", nil, "a recording (CSV/TSV or NWB) to fit and check on a page of its own (repeat for several)")
 	f.StringVar(&comparison, "comparison", "", "a directory written by 'laa compare', to add its section to the report instead of a new comparison")
 	rec.register(cmd)
 	cmp.register(cmd)
+	required(cmd, "model", "data")
+	renamed(cmd, "sims", "", "held-out")
 	return cmd
 }
 

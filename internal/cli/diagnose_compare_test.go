@@ -11,13 +11,13 @@ import (
 
 // tinyCompare are the comparison flags of the tests: two observations,
 // short MCMC runs.
-var tinyCompare = []string{"--compare-obs", "2", "--compare-draws", "200", "--compare-mcmc-burnin", "20", "--compare-mcmc-iterations", "20"}
+var tinyCompare = []string{"--compare-held-out", "2", "--compare-draws", "200", "--compare-mcmc-burnin", "20", "--compare-mcmc-iterations", "20"}
 
 // TestDiagnoseAddsComparison: on a tiny model, diagnose adds the comparison
 // with the exact posterior and its noise floor to the report without being
 // asked, saves it, and reuses the saved one (or one written before the
 // noise floor) with --comparison; with
-// --compare-obs 0 the report says that it was switched off.
+// --compare-held-out 0 the report says that it was switched off.
 func TestDiagnoseAddsComparison(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a model")
@@ -26,7 +26,7 @@ func TestDiagnoseAddsComparison(t *testing.T) {
 	dir := t.TempDir()
 	p := func(name string) string { return filepath.Join(dir, name) }
 	trainTiny(t, dir, 60)
-	diag := []string{"diagnose", "--model", p("m.laa"), "--data", p("test.npz"), "--sims", "60", "--draws", "100"}
+	diag := []string{"diagnose", "--model", p("m.laa"), "--data", p("test.npz"), "--held-out", "60", "--draws", "100"}
 	code, out := run(append(diag, append(tinyCompare, "-o", p("rep"))...)...)
 	if code != 0 || !strings.Contains(out, "against the exact posterior on 2 held-out observations") || !strings.Contains(out, "noise floor") {
 		t.Fatalf("diagnose: exit %d\n%s", code, out)
@@ -60,11 +60,11 @@ func TestDiagnoseAddsComparison(t *testing.T) {
 	if code, out := run(append(diag, "--comparison", old, "-o", p("rep4"))...); code != 0 || !strings.Contains(out, "noise floor unknown") || !strings.Contains(out, "thinned the MCMC draws evenly") {
 		t.Fatalf("diagnose --comparison with an old comparison: exit %d\n%s", code, out)
 	}
-	if code, out := run(append(diag, "--compare-obs", "0", "-o", p("rep3"))...); code != 0 || !strings.Contains(out, "no comparison with the exact posterior: it was switched off") {
-		t.Fatalf("diagnose --compare-obs 0: exit %d\n%s", code, out)
+	if code, out := run(append(diag, "--compare-held-out", "0", "-o", p("rep3"))...); code != 0 || !strings.Contains(out, "no comparison with the exact posterior: it was switched off") {
+		t.Fatalf("diagnose --compare-held-out 0: exit %d\n%s", code, out)
 	}
 	if page, _ := os.ReadFile(p("rep3/index.html")); !strings.Contains(string(page), "No comparison with the exact posterior: it was switched off") {
-		t.Error("--compare-obs 0: the report does not say why the comparison is absent")
+		t.Error("--compare-held-out 0: the report does not say why the comparison is absent")
 	}
 }
 

@@ -19,7 +19,7 @@ func (e *env) fitCmd() *cobra.Command {
 		rec                        recordingFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "fit RECORDING [--sweep S] [--cache DIR] [--widen-priors F] [--noise auto|MV] [--n-train N] [--preset P] [--epochs E] [-n draws] -o DIR",
+		Use:   "fit RECORDING [--sweep S] [--cache DIR] [--widen-priors F] [--noise auto|MV] [--n-train N] [--preset P] [--epochs E] [--draws N] -o DIR",
 		Short: "One command from a recording to a posterior: protocol, noise and a cached model from the data",
 		Long: `fit reads a current-clamp recording (CSV/TSV or NWB; --sweep picks an NWB
 sweep, 'laa recording FILE' lists them) and:
@@ -54,10 +54,7 @@ second sweep of the same protocol reuses the model and takes seconds.` + outputR
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := args[0]
-			if out == "" {
-				return fmt.Errorf("fit: -o output folder is required")
-			}
-			if err := checks(positive("fit", "-n", opt.Draws), positive("fit", "--n-train", opt.NTrain),
+			if err := checks(positive("fit", "--draws", opt.Draws), positive("fit", "--n-train", opt.NTrain),
 				zeroOrMore("fit", "--epochs", opt.Epochs, "the preset's")); err != nil {
 				return err
 			}
@@ -118,11 +115,13 @@ second sweep of the same protocol reuses the model and takes seconds.` + outputR
 	f.IntVar(&opt.NTrain, "n-train", fit.DefaultNTrain, "training simulations when no model is cached")
 	f.StringVar(&opt.Preset, "preset", fit.DefaultPreset, "training recipe when no model is cached: quick, mlp or seed")
 	f.IntVar(&opt.Epochs, "epochs", 0, "override the preset's number of epochs")
-	f.IntVarP(&opt.Draws, "n", "n", fit.DefaultDraws, "posterior draws")
+	f.IntVar(&opt.Draws, "draws", fit.DefaultDraws, "posterior draws")
 	f.Uint64Var(&opt.Seed, "seed", 1, "random seed (simulations, training, inference)")
 	f.StringVar(&cfgPath, "config", "", "configuration whose priors and constants to use (its protocol and grid are replaced by the recording's); default: the embedded one")
 	f.BoolVar(&assume, "assume-protocol", false, "for a recording without a current: assume the stimulus of --config (or of the default configuration), in uA/cm2 from the recording's first sample, as its current")
 	rec.register(cmd)
+	required(cmd, "output")
+	renamed(cmd, "n", "n", "draws")
 	return cmd
 }
 

@@ -43,7 +43,7 @@ func TestFitCommand(t *testing.T) {
 	rec := filepath.Join(dir, "cell.csv")
 	writeStepRecording(t, rec, 2)
 	cache, out := filepath.Join(dir, "cache"), filepath.Join(dir, "out")
-	args := []string{"fit", rec, "--cache", cache, "--n-train", "3000", "--preset", "mlp", "--epochs", "10", "-n", "1000", "-o", out}
+	args := []string{"fit", rec, "--cache", cache, "--n-train", "3000", "--preset", "mlp", "--epochs", "10", "--draws", "1000", "-o", out}
 	code, msg := run(args...)
 	if code != 0 {
 		t.Fatal(msg)
@@ -81,7 +81,7 @@ func TestFitRefusals(t *testing.T) {
 		{[]string{"fit", rec, "-o", dir}, "holds the RECORDING input"},
 		{[]string{"fit", rec, "--noise", "-1", "-o", filepath.Join(dir, "o")}, "--noise"},
 		{[]string{"fit", rec, "--widen-priors", "0.5", "-o", filepath.Join(dir, "o")}, "--widen-priors"},
-		{[]string{"fit", rec}, "-o output folder is required"},
+		{[]string{"fit", rec}, "fit: -o is required: folder for the report page"},
 		{[]string{"fit", filepath.Join(dir, "missing.csv"), "-o", filepath.Join(dir, "o")}, "missing.csv"},
 	} {
 		code, msg := run(c.args...)
@@ -133,7 +133,7 @@ func TestFitAssumedProtocol(t *testing.T) {
 	if err := os.WriteFile(cfgPath, js, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"fit", rec, "--cache", filepath.Join(dir, "cache"), "--n-train", "500", "--epochs", "2", "-n", "200", "-o", filepath.Join(dir, "out")}
+	args := []string{"fit", rec, "--cache", filepath.Join(dir, "cache"), "--n-train", "500", "--epochs", "2", "--draws", "200", "-o", filepath.Join(dir, "out")}
 	if code, msg := run(args...); code == 0 || !strings.Contains(msg, "current") {
 		t.Errorf("no current and no --assume-protocol: exit %d, %q; want a refusal", code, msg)
 	}

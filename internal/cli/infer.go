@@ -33,26 +33,27 @@ func (e *env) inferCmd() *cobra.Command {
 		rec            recordingFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "infer --model m.laa --trace obs.csv [--trace more.csv ...] [-n 2000] [-o draws/]",
+		Use:   "infer --model m.laa --trace obs.csv [--trace more.csv ...] [--draws 2000] [-o laa-infer]",
 		Short: "Posterior draws of the parameters for recorded traces (batched, milliseconds each)",
 		Long: `infer reads each trace (CSV with a header naming time, voltage and current
 columns with their units, e.g. time_ms,voltage_mV,current_uA_per_cm2; see
 'laa infer --help' flags for units and membrane area), prepares it for the
 model's grid, and prints the posterior mean, sd, median and 90 % interval of
 every parameter. It writes the draws as <name>.draws.npy and <name>.draws.csv
-and a summary as <name>.summary.json into -o. Draws outside the prior's
+and a summary as <name>.summary.json into the folder -o (laa-infer unless
+given). Draws outside the prior's
 support are rejected and the rejection rate (leakage) reported. Each trace is
 also tested for typicality against fresh simulations from the model, and its
 stimulus compared with the protocol the model was trained on.
 
 Where the likelihood is tractable (Gaussian observation noise, no intrinsic
 noise) the neural posterior is corrected to the exact one (--exact, on by
-default): 3 n proposals from the neural posterior (30 % of them from a
-version twice as wide) are weighted by prior x likelihood / proposal density,
-the weights Pareto-smoothed (PSIS), and n draws resampled from them
-(systematic resampling, with replacement). When the Pareto k-hat exceeds
-min(1 - 1/log10 S, 0.7) or the effective sample size is below 400, an
-adaptive stage adds 3 n proposals from a Student-t fitted to the weighted
+default): 3 n proposals (n = --draws) from the neural posterior (30 % of
+them from a version twice as wide) are weighted by prior x likelihood /
+proposal density, the weights Pareto-smoothed (PSIS), and n draws resampled
+from them (systematic resampling, with replacement). When the Pareto k-hat
+exceeds min(1 - 1/log10 S, 0.7) or the effective sample size is below 400,
+an adaptive stage adds 3 n proposals from a Student-t fitted to the weighted
 draws; when that fails too, the draws come from MCMC on the exact likelihood
 started from the neural draws (seconds rather than a fraction of one). Each
 trace prints its route ("importance sampling", "MCMC", or "amortized" when the likelihood is
@@ -65,14 +66,11 @@ an NWB sweep; characters other than letters, digits, '.', '_' and '-'
 become '_', leading dots too, and it is cut to MaxNameBytes (100). Traces
 whose names coincide, ignoring case (a/obs.csv and b/obs.csv), are told
 apart in the order given: the first keeps the name, the next get "-2", "-3"
-(obs, obs-2), and infer prints where each one's results go. -n draws x parameters x traces may
-not exceed MaxPosteriorValues (2^25).` + outputRules,
+(obs, obs-2), and infer prints where each one's results go. --draws x
+parameters x traces may not exceed MaxPosteriorValues (2^25).` + outputRules,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if modelPath == "" || len(traces) == 0 {
-				return fmt.Errorf("infer: --model and at least one --trace are required")
-			}
-			if err := positive("infer", "-n", n); err != nil {
+			if err := positive("infer", "--draws", n); err != nil {
 				return err
 			}
 			plan := (&ioPlan{cmd: "infer"}).in("--model", modelPath).in("--trace", traces...).folder("-o", out, "", nil)
@@ -100,13 +98,18 @@ not exceed MaxPosteriorValues (2^25).` + outputRules,
 	f := cmd.Flags()
 	f.StringVar(&modelPath, "model", "", "trained model file")
 	f.StringArrayVar(&traces, "trace", nil, "recorded trace (repeat for several)")
-	f.IntVarP(&n, "n", "n", 2000, "posterior draws per trace")
+	f.IntVar(&n, "draws", 2000, "posterior draws per trace")
 	f.Uint64Var(&seed, "seed", 1, "random seed")
-	f.StringVarP(&out, "output", "o", ".", "directory for the draws and summaries")
+	f.StringVarP(&out, "output", "o", inferFolder, "folder for the draws and summaries")
 	f.BoolVar(&correct, "exact", true, "correct the neural posterior to the exact one where the likelihood is tractable (importance sampling, MCMC fallback)")
 	rec.register(cmd)
+	required(cmd, "model", "trace")
+	renamed(cmd, "n", "n", "draws")
 	return cmd
 }
+
+// inferFolder is infer's output folder when -o is not given.
+const inferFolder = "laa-infer"
 
 // observed is one trace prepared for the model.
 type observed struct {

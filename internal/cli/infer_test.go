@@ -45,7 +45,7 @@ func TestInferExactRoutes(t *testing.T) {
 	cfg.SigmaObs = 300
 	model, trace := untrainedModel(t, cfg, dir)
 	out := filepath.Join(dir, "post")
-	code, msg := run("infer", "--model", model, "--trace", trace, "-n", "300", "-o", out)
+	code, msg := run("infer", "--model", model, "--trace", trace, "--draws", "300", "-o", out)
 	if code != 0 || !strings.Contains(msg, "posterior: exact by importance sampling: Pareto k-hat") {
 		t.Fatalf("exit %d:\n%s", code, msg)
 	}
@@ -66,7 +66,7 @@ func TestInferExactRoutes(t *testing.T) {
 		t.Errorf("summary.json: %v\n%s", err, b)
 	}
 
-	code, msg = run("infer", "--model", model, "--trace", trace, "-n", "300", "-o", filepath.Join(dir, "off"), "--exact=false")
+	code, msg = run("infer", "--model", model, "--trace", trace, "--draws", "300", "-o", filepath.Join(dir, "off"), "--exact=false")
 	if code != 0 || !strings.Contains(msg, "posterior: amortized only: the correction is off") {
 		t.Errorf("--exact=false: exit %d:\n%s", code, msg)
 	}
@@ -79,7 +79,7 @@ func TestInferExactRoutes(t *testing.T) {
 	ndir := filepath.Join(dir, "noisy")
 	os.MkdirAll(ndir, 0o755)
 	model, trace = untrainedModel(t, noisy, ndir)
-	code, msg = run("infer", "--model", model, "--trace", trace, "-n", "100", "-o", ndir)
+	code, msg = run("infer", "--model", model, "--trace", trace, "--draws", "100", "-o", ndir)
 	if code != 0 || !strings.Contains(msg, "amortized only: the likelihood is intractable (intrinsic noise)") {
 		t.Errorf("intrinsic noise: exit %d:\n%s", code, msg)
 	}

@@ -19,9 +19,6 @@ would have written, byte for byte. -o may name an existing data set, which is
 replaced; any other kind of file there is refused.` + outputRules,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, paths []string) error {
-			if out == "" {
-				return fmt.Errorf("merge: -o output path is required")
-			}
 			if err := (&ioPlan{cmd: "merge"}).in("shard", paths...).out("-o", out, kindDataSet).check(); err != nil {
 				return err
 			}
@@ -49,5 +46,6 @@ replaced; any other kind of file there is refused.` + outputRules,
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "output .npz path")
+	required(cmd, "output")
 	return cmd
 }

@@ -24,7 +24,7 @@ func TestInferNamesDistinctAndSafe(t *testing.T) {
 	os.WriteFile(p("a/obs.csv"), rec, 0o644)
 	os.WriteFile(p("b/obs.csv"), rec, 0o644)
 	code, out := run("infer", "--model", model, "--trace", p("a/obs.csv"), "--trace", p("b/obs.csv"), "--trace", p("a/obs.csv"),
-		"-n", "20", "--exact=false", "-o", p("c"))
+		"--draws", "20", "--exact=false", "-o", p("c"))
 	if code != 0 {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
@@ -48,7 +48,7 @@ func TestInferNamesDistinctAndSafe(t *testing.T) {
 
 	// The sweep of testdata/sweep_dotdot.nwb is named "../../x".
 	deep := p("x/y/out")
-	code, out = run("infer", "--model", model, "--trace", "testdata/sweep_dotdot.nwb", "--area-cm2", "1e-4", "-n", "20", "--exact=false", "-o", deep)
+	code, out = run("infer", "--model", model, "--trace", "testdata/sweep_dotdot.nwb", "--area-cm2", "1e-4", "--draws", "20", "--exact=false", "-o", deep)
 	var outside []string
 	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && !strings.HasPrefix(path, deep+string(filepath.Separator)) && !strings.HasPrefix(path, p("c")) &&

@@ -33,7 +33,7 @@ func TestProtocolMismatchRefused(t *testing.T) {
 		{mStep, "the model was trained on 600 samples from 0 to 599 ms, stimulus 0..3 uA/cm2, the data set holds 600 samples from 0 to 599 ms, stimulus 0..1.5 uA/cm2"},
 	} {
 		for _, args := range [][]string{
-			{"compare", "--model", c.model, "--data", data, "--n-obs", "1", "-o", p("cmp")},
+			{"compare", "--model", c.model, "--data", data, "--held-out", "1", "-o", p("cmp")},
 			{"diagnose", "--model", c.model, "--data", data, "-o", p("rep")},
 		} {
 			start := time.Now()

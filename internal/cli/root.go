@@ -49,6 +49,7 @@ completed epoch, from which 'laa train --resume' continues.`,
 		SilenceErrors: true,
 		Version:       Version(),
 	}
+	root.PersistentPreRunE = checkFlags
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.PersistentFlags().BoolVarP(&e.quiet, "quiet", "q", false, "no progress bars")

@@ -40,9 +40,6 @@ existing data set, which is replaced; any other kind of file there is
 refused.` + outputRules,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if out == "" {
-				return fmt.Errorf("simulate: -o output path is required")
-			}
 			if err := checks(positive("simulate", "-n", n), zeroOrMore("simulate", "--workers", workers, "all cores"),
 				atMost("simulate", "--workers", workers, MaxWorkers, "MaxWorkers")); err != nil {
 				return err
@@ -93,6 +90,7 @@ refused.` + outputRules,
 	f.StringVar(&from, "stimulus-from", "", "take the protocol from a recording (CSV/TSV or NWB): its stimulus, duration (from --start-ms) and sampling grid replace the configuration's")
 	f.Float64Var(&tol, "stimulus-tol", 0.02, "with --stimulus-from: current changes below this (uA/cm2) are treated as noise, and levels are rounded to multiples of it")
 	rec.register(cmd)
+	required(cmd, "output")
 	return cmd
 }
 

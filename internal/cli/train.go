@@ -39,9 +39,6 @@ beside the model as <model>.history.json.
 file there is refused.` + outputRules,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if data == "" || out == "" {
-				return fmt.Errorf("train: --data and -o are required")
-			}
 			if err := tf.check(cmd.Flags()); err != nil {
 				return err
 			}
@@ -108,6 +105,7 @@ file there is refused.` + outputRules,
 	f.BoolVar(&resume, "resume", false, "continue the interrupted run saved in -o, with its options")
 	f.StringVar(&tf.coupling, "flow", "", "override the flow's coupling layers: affine or spline (rational-quadratic splines)")
 	f.StringVar(&tf.summary, "summary", "", "override the summary network at its defaults: mlp, lstm, cnn (1-D convolutions over the trace) or hybrid (cnn + statistics)")
+	required(cmd, "data", "output")
 	return cmd
 }
 
