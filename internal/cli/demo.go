@@ -1,20 +1,22 @@
 package cli
 
 import (
+	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/laa-neuro/laa/atomicfile"
 	"github.com/laa-neuro/laa/dataset"
-	"github.com/laa-neuro/laa/hh"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/npe"
 	"github.com/laa-neuro/laa/train"
-	"github.com/laa-neuro/laa/validation"
+	"github.com/laa-neuro/laa/workflow"
 )
 
 func (e *env) demoCmd() *cobra.Command {
@@ -61,70 +63,61 @@ a file of another kind where the demo writes one is refused.` + outputRules,
 			}
 			noteFolder(dir)
 			path := func(name string) string { return filepath.Join(dir, name) }
-			cfg := neuron.Default()
+			ctx, cfg, bars := context.Background(), neuron.Default(), e.stageBars()
 			fmt.Fprintf(e.stdout, "[1/4] simulating %d training and %d held-out pairs\n", nTrain, nTest)
-			trainSet, err := e.simulate(cfg, seed, 0, nTrain, nTrain, 0)
+			trainSet, err := workflow.Simulate(ctx, cfg, workflow.SimulateOptions{N: nTrain, Seed: seed, Progress: bars})
 			if err != nil {
 				return err
 			}
 			if err := trainSet.Write(path("train.npz")); err != nil {
 				return err
 			}
-			testSet, err := e.simulate(cfg, seed+1, 0, nTest, nTest, 0)
+			testSet, err := workflow.Simulate(ctx, cfg, workflow.SimulateOptions{N: nTest, Seed: seed + 1, Progress: bars})
 			if err != nil {
 				return err
 			}
 			if err := testSet.Write(path("test.npz")); err != nil {
 				return err
 			}
-			opt, _ := train.Preset(train.PresetQuick)
-			opt.Seed = seed
-			if epochs > 0 {
-				opt.Epochs = epochs
-			}
-			fmt.Fprintf(e.stdout, "[2/4] training the quick preset (%d epochs at most, early stopping)\n", opt.Epochs)
-			m, h, err := train.Run(trainSet, opt, path("model.laa"), e.trainProgress(opt.Epochs))
+			topt := workflow.TrainOptions{Preset: train.PresetQuick, Epochs: epochs, Seed: seed,
+				File: path("model.laa"), HistoryFile: path("model.history.json"), Progress: bars}
+			budget, err := topt.EpochBudget()
 			if err != nil {
 				return err
 			}
-			if err := atomicfile.WriteJSON(path("model.history.json"), h); err != nil {
+			fmt.Fprintf(e.stdout, "[2/4] training the quick preset (%d epochs at most, early stopping)\n", budget)
+			m, h, err := workflow.Train(ctx, trainSet, topt)
+			if err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "      best validation loss %.3f at epoch %d (%s), %.0f s\n", h.Val[h.BestEpoch-1], h.BestEpoch, h.Stopped, h.Seconds)
 			fmt.Fprintln(e.stdout, "[3/4] diagnosing on the held-out pairs")
-			res, err := e.assess(m, testSet, validation.Options{Seed: seed})
+			cells, err := workflow.WriteTestCells(dir, cfg, seed)
 			if err != nil {
 				return err
 			}
-			info := validation.Info{Model: path("model.laa"), Data: path("test.npz"), Version: Version(), Experiment: m.Experiment,
-				TrainLoss: h.Train, ValLoss: h.Val}
-			fmt.Fprintln(e.stdout, "      fitting two Hodgkin-Huxley cells as if they were recordings")
-			recs, err := writeHHRecordings(dir, cfg, seed)
+			var recs []workflow.RecordingFile
+			for _, c := range cells {
+				recs = append(recs, workflow.RecordingFile{Path: c})
+			}
+			aopt := workflow.AssessOptions{Seed: seed, Recordings: recs, ModelFile: path("model.laa"), DataFile: path("test.npz"), History: &h,
+				Comparison: cmp.comparison(seed), Warn: e.warnLine, Progress: e.demoStages(bars, cmp.obs)}
+			a, err := workflow.Assess(ctx, m, testSet, aopt)
 			if err != nil {
 				return err
 			}
-			if err := e.assessRecordings(m, testSet, res, recs, recordingFlags{}, seed); err != nil {
-				return err
+			if c := a.Result.Comparison; c != nil && len(c.Rows) > 0 {
+				fmt.Fprintf(e.stdout, "      C2ST %.3f (%s), %.0f s\n", c.MeanC2ST, floorText(c), a.ComparisonSeconds)
 			}
 			reportDir := path("report")
-			if cmp.obs > 0 {
-				fmt.Fprintf(e.stdout, "      comparing with the exact posterior (MCMC) on %d held-out pairs\n", cmp.obs)
-			}
-			t0 := time.Now()
-			if err := e.addComparison(m, testSet, res, "", cmp, reportDir, seed); err != nil {
-				return err
-			}
-			if c := res.Comparison; c != nil && len(c.Rows) > 0 {
-				fmt.Fprintf(e.stdout, "      C2ST %.3f (%s), %.0f s\n", c.MeanC2ST, floorText(c), time.Since(t0).Seconds())
-			}
-			if err := validation.WriteReport(res, info, reportDir); err != nil {
+			if err := workflow.Report(a, reportDir); err != nil {
 				return err
 			}
 			fmt.Fprintln(e.stdout, "[4/4] inferring the posterior of one held-out trace")
 			if err := e.demoInfer(m, testSet, dir, seed); err != nil {
 				return err
 			}
-			e.printVerdict(res, filepath.Join(reportDir, "index.html"))
+			e.printVerdict(a.Result, filepath.Join(reportDir, "index.html"))
 			fmt.Fprintf(e.stdout, "done in %s\n", time.Since(start).Round(time.Second))
 			return nil
 		},
@@ -141,7 +134,7 @@ a file of another kind where the demo writes one is refused.` + outputRules,
 
 // demoFiles are the files the demo writes into its folder, besides the
 // report/ and posterior/ folders.
-var demoFiles = []string{"train.npz", "test.npz", "model.laa", "model.history.json", "example_trace.csv", "hh_subthreshold.csv", "hh_spiking.csv"}
+var demoFiles = append([]string{"train.npz", "test.npz", "model.laa", "model.history.json", "example_trace.csv"}, workflow.CellFiles...)
 
 // demoInfer writes held-out trace 0 as a CSV, as a user's recording would
 // come, and runs inference on it from the file with the exact correction
@@ -167,30 +160,75 @@ func (e *env) demoInfer(m *npe.Model, test *dataset.Set, dir string, seed uint64
 	return e.inferWith(m, []observed{o}, inferOptions{draws: 2000, seed: seed, out: filepath.Join(dir, "posterior"), exact: true})
 }
 
-// writeHHRecordings writes two biologically plausible test recordings as
-// CSV files: a subthreshold Hodgkin-Huxley cell under the trained protocol,
-// and a classic one under the protocol scaled 10-fold, where it spikes.
-func writeHHRecordings(dir string, cfg neuron.Config, seed uint64) ([]string, error) {
-	cur, err := cfg.Stimulus.Compile()
-	if err != nil {
-		return nil, err
-	}
-	var paths []string
-	for i, c := range []struct {
-		name  string
-		p     hh.Params
-		scale float64
-	}{{"hh_subthreshold", hh.Subthreshold(), 1}, {"hh_spiking", hh.Classic(), 10}} {
-		tr, err := hh.Simulate(c.p, cur, hh.Settings{RecordStepMs: cfg.RecordStepMs, NumSamples: cfg.NumSamples(),
-			StimulusScale: c.scale, NoiseSD: cfg.SigmaObs}, neuron.Stream(seed, uint64(1<<42+i)))
-		if err != nil {
-			return nil, err
+// demoStages passes updates on to bars and prints the demo's step lines
+// as the assessment reaches the recordings and the comparison.
+func (e *env) demoStages(bars workflow.Progress, compareObs int) workflow.Progress {
+	said := map[string]bool{}
+	return func(u workflow.Update) {
+		if !said[u.Stage] {
+			said[u.Stage] = true
+			switch u.Stage {
+			case workflow.StageRecordings:
+				fmt.Fprintln(e.stdout, "      fitting two Hodgkin-Huxley cells as if they were recordings")
+			case workflow.StageComparison:
+				fmt.Fprintf(e.stdout, "      comparing with the exact posterior (MCMC) on %d held-out pairs\n", compareObs)
+			}
 		}
-		path := filepath.Join(dir, c.name+".csv")
-		if err := tr.WriteCSV(path); err != nil {
-			return nil, err
-		}
-		paths = append(paths, path)
+		bars(u)
 	}
-	return paths, nil
+}
+
+// warnLine prints a warning that arose during a step on stderr.
+func (e *env) warnLine(w string) { fmt.Fprintln(e.stderr, "warning:", w) }
+
+// comparison returns the workflow's comparison options from the flags.
+func (c compareFlags) comparison(seed uint64) workflow.ComparisonOptions {
+	if c.obs <= 0 {
+		return workflow.ComparisonOptions{Off: "it was switched off (--compare-obs 0)"}
+	}
+	return workflow.ComparisonOptions{CompareOptions: c.options(seed)}
+}
+
+// stageBars returns a workflow progress callback that draws one bar per
+// stage on stderr (none with --quiet), as the commands' own bars look, and
+// says how fast a finished simulation ran.
+func (e *env) stageBars() workflow.Progress {
+	var (
+		bar     *progressbar.ProgressBar
+		stage   string
+		last    int
+		started time.Time
+	)
+	return func(u workflow.Update) {
+		what, unit := u.Stage, u.Unit
+		switch u.Stage {
+		case workflow.StageAssess:
+			what, unit = "posteriors", "sims"
+		case workflow.StageComparison:
+			what = "exact posteriors"
+		case workflow.StageRecordings, workflow.StageGrowthPoint:
+			return
+		}
+		if bar == nil || u.Stage != stage || (u.Done == 0 && last > 0) {
+			bar, stage, last, started = e.newBar(u.Total, what, unit), u.Stage, 0, time.Now()
+		}
+		if u.Stage == workflow.StageTrain {
+			v := "-"
+			if !math.IsNaN(u.ValLoss) {
+				v = fmt.Sprintf("%.3f", u.ValLoss)
+			}
+			if u.Done > 0 {
+				bar.Describe(fmt.Sprintf("epoch %d  loss %.3f  val %s", u.Epoch, u.Loss, v))
+			}
+		}
+		bar.Set(u.Done)
+		last = u.Done
+		if u.Stage == workflow.StageSimulate && u.Done == u.Total && u.Total > 0 {
+			bar.Finish()
+			if !e.quiet {
+				sec := time.Since(started).Seconds()
+				fmt.Fprintf(e.stderr, "simulated %d traces in %.2f s (%.0f per second)\n", u.Total, sec, float64(u.Total)/sec)
+			}
+		}
+	}
 }

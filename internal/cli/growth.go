@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -10,26 +11,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/laa-neuro/laa/atomicfile"
 	"github.com/laa-neuro/laa/neuron"
-	"github.com/laa-neuro/laa/plots"
-	"github.com/laa-neuro/laa/train"
-	"github.com/laa-neuro/laa/validation"
+	"github.com/laa-neuro/laa/workflow"
 )
-
-// growthRun records how the model for one recording length was made.
-type growthRun struct {
-	Sweeps     int      `json:"sweeps"`
-	DurationMs float64  `json:"duration_ms"`
-	Statistics int      `json:"statistics"` // summary statistics per trace
-	Model      string   `json:"model"`
-	BestEpoch  int      `json:"best_epoch"`
-	Epochs     int      `json:"epochs_run"`
-	BestVal    float64  `json:"best_val_loss"`
-	TrainSec   float64  `json:"train_seconds"`
-	Calibrated bool     `json:"calibrated"`
-	Warnings   []string `json:"warnings,omitempty"`
-}
 
 func (e *env) growthCmd() *cobra.Command {
 	var (
@@ -46,7 +30,8 @@ func (e *env) growthCmd() *cobra.Command {
 For each k in --sweeps it repeats the default protocol k times back to back
 (k x 600 ms, no reset between sweeps), simulates training and held-out sets
 (the same seeds for every k, so row i is the same cell at every length),
-trains the quick preset on them and assesses it on the held-out set.
+trains the mlp preset (the summary statistics alone) on them and assesses
+it on the held-out set.
 It writes contraction.png/.svg (contraction and NRMSE against recording
 length, one line per parameter), growth.csv, growth.json and the models,
 prints the table, and warns where contraction falls as the recording grows.
@@ -70,7 +55,7 @@ prints the table, and warns where contraction falls as the recording grows.
 				return fmt.Errorf("growth: --sweeps %d: %d sweeps of %d samples exceed neuron.MaxSamplesPerTrace (%d samples per trace): at most %d sweeps",
 					ks[len(ks)-1], ks[len(ks)-1], base.NumSamples(), neuron.MaxSamplesPerTrace, maxK)
 			}
-			longest, err := validation.Sweeps(base, ks[len(ks)-1])
+			longest, err := workflow.Sweeps(base, ks[len(ks)-1])
 			if err != nil {
 				return fmt.Errorf("growth: --sweeps %d: %w", ks[len(ks)-1], err)
 			}
@@ -82,7 +67,7 @@ prints the table, and warns where contraction falls as the recording grows.
 				return err
 			}
 			plan := (&ioPlan{cmd: "growth"}).folder("-o", dir, "", nil)
-			for _, name := range []string{"contraction.png", "contraction.svg", "growth.csv", "growth.json"} {
+			for _, name := range workflow.GrowthFiles {
 				plan.outIn("-o", filepath.Join(dir, name), kindOfExt[filepath.Ext(name)])
 			}
 			for _, k := range ks {
@@ -95,49 +80,19 @@ prints the table, and warns where contraction falls as the recording grows.
 				return fmt.Errorf("growth: %w", err)
 			}
 			noteFolder(dir)
-			var (
-				points []validation.GrowthPoint
-				runs   []growthRun
-				names  []string
-			)
-			for i, k := range ks {
-				p, run, n, err := e.growthPoint(k, nTrain, nTest, draws, epochs, seed, dir)
-				if err != nil {
-					return fmt.Errorf("growth: %d sweeps: %w", k, err)
-				}
-				fmt.Fprintf(e.stdout, "[%d/%d] %d sweeps (%g ms, %d statistics): best validation loss %.3f at epoch %d, %.0f s\n",
-					i+1, len(ks), k, run.DurationMs, run.Statistics, run.BestVal, run.BestEpoch, run.TrainSec)
-				points, runs, names = append(points, p), append(runs, run), n
-			}
-			res, err := validation.Growth(names, points)
+			exp, err := workflow.Growth(context.Background(), base, workflow.GrowthOptions{Sweeps: ks, Train: nTrain, HeldOut: nTest, Draws: draws,
+				Epochs: epochs, Seed: seed, Dir: dir, Progress: e.stageBars(),
+				Done: func(i int, run workflow.GrowthRun) {
+					fmt.Fprintf(e.stdout, "[%d/%d] %d sweeps (%g ms, %d statistics): best validation loss %.3f at epoch %d, %.0f s\n",
+						i+1, len(ks), run.Sweeps, run.DurationMs, run.Statistics, run.BestVal, run.BestEpoch, run.TrainSec)
+				}})
 			if err != nil {
 				return err
 			}
-			f, err := res.Figure()
-			if err != nil {
+			if err := exp.Write(dir); err != nil {
 				return err
 			}
-			if err := plots.Save(f, dir, "contraction"); err != nil {
-				return err
-			}
-			if err := atomicfile.Write(filepath.Join(dir, "growth.csv"), func(f *os.File) error { return res.WriteCSV(f) }); err != nil {
-				return err
-			}
-			out := struct {
-				Version string                   `json:"laa"`
-				NTrain  int                      `json:"n_train"`
-				NTest   int                      `json:"n_test"`
-				Draws   int                      `json:"draws_per_sim"`
-				Epochs  int                      `json:"epochs"`
-				Seed    uint64                   `json:"seed"`
-				Base    neuron.Config            `json:"base_experiment"`
-				Runs    []growthRun              `json:"runs"`
-				Result  *validation.GrowthResult `json:"result"`
-			}{Version(), nTrain, nTest, draws, epochs, seed, neuron.Default(), runs, res}
-			if err := atomicfile.WriteJSON(filepath.Join(dir, "growth.json"), out); err != nil {
-				return err
-			}
-			printGrowth(e.stdout, res, nTest)
+			printGrowth(e.stdout, exp.Result, nTest)
 			fmt.Fprintf(e.stdout, "wrote %s, growth.csv, growth.json in %s; done in %s\n",
 				"contraction.png/.svg", dir, time.Since(start).Round(time.Second))
 			return nil
@@ -149,57 +104,22 @@ prints the table, and warns where contraction falls as the recording grows.
 	f.IntVar(&nTrain, "n-train", 30000, "training simulations per recording length")
 	f.IntVar(&nTest, "n-test", 500, "held-out simulations per recording length")
 	f.IntVar(&draws, "draws", 200, "posterior draws per held-out simulation")
-	f.IntVar(&epochs, "epochs", 20, "epochs of the quick preset (0: the preset's)")
+	f.IntVar(&epochs, "epochs", 20, "epochs of the mlp preset (0: the preset's)")
 	f.Uint64Var(&seed, "seed", 1, "random seed (training data; held-out data use seed+1)")
 	return cmd
 }
 
-// growthPoint simulates, trains and assesses the model for k sweeps.
-func (e *env) growthPoint(k, nTrain, nTest, draws, epochs int, seed uint64, dir string) (validation.GrowthPoint, growthRun, []string, error) {
-	var p validation.GrowthPoint
-	cfg, err := validation.Sweeps(neuron.Default(), k)
-	if err != nil {
-		return p, growthRun{}, nil, err
-	}
-	run := growthRun{Sweeps: k, DurationMs: cfg.DurationMs, Model: filepath.Join(dir, fmt.Sprintf("model_k%d.laa", k))}
-	trainSet, err := e.simulate(cfg, seed, 0, nTrain, nTrain, 0)
-	if err != nil {
-		return p, run, nil, err
-	}
-	testSet, err := e.simulate(cfg, seed+1, 0, nTest, nTest, 0)
-	if err != nil {
-		return p, run, nil, err
-	}
-	run.Statistics = trainSet.S()
-	opt, _ := train.Preset(train.PresetMLP)
-	opt.Seed = seed
-	if epochs > 0 {
-		opt.Epochs = epochs
-	}
-	m, h, err := train.Run(trainSet, opt, run.Model, e.trainProgress(opt.Epochs))
-	if err != nil {
-		return p, run, nil, err
-	}
-	run.BestEpoch, run.Epochs, run.BestVal, run.TrainSec = h.BestEpoch, len(h.Val), h.Val[h.BestEpoch-1], h.Seconds
-	res, err := e.assess(m, testSet, validation.Options{Sims: nTest, Draws: draws, Seed: seed})
-	if err != nil {
-		return p, run, nil, err
-	}
-	run.Calibrated, run.Warnings = res.Calibrated, res.Warnings
-	return validation.NewGrowthPoint(k, cfg.DurationMs, res), run, res.Names, nil
-}
-
 // printGrowth prints contraction, NRMSE and calibration error per
 // parameter (columns) and recording length (rows), then the warnings.
-func printGrowth(w io.Writer, res *validation.GrowthResult, nTest int) {
+func printGrowth(w io.Writer, res *workflow.GrowthResult, nTest int) {
 	for _, t := range []struct {
 		title string
-		get   func(validation.GrowthPoint) []float64
+		get   func(workflow.GrowthPoint) []float64
 	}{
 		{fmt.Sprintf("contraction (1 - posterior var / prior var), mean over %d held-out simulations", nTest),
-			func(g validation.GrowthPoint) []float64 { return g.Contraction }},
-		{"NRMSE of the posterior mean (RMSE / prior sd)", func(g validation.GrowthPoint) []float64 { return g.NRMSE }},
-		{"calibration error (median |empirical - nominal| coverage)", func(g validation.GrowthPoint) []float64 { return g.CalibrationError }},
+			func(g workflow.GrowthPoint) []float64 { return g.Contraction }},
+		{"NRMSE of the posterior mean (RMSE / prior sd)", func(g workflow.GrowthPoint) []float64 { return g.NRMSE }},
+		{"calibration error (median |empirical - nominal| coverage)", func(g workflow.GrowthPoint) []float64 { return g.CalibrationError }},
 	} {
 		fmt.Fprintln(w, t.title)
 		fmt.Fprintf(w, "  %6s %9s", "sweeps", "length_ms")

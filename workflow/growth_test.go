@@ -1,4 +1,4 @@
-package validation_test
+package workflow_test
 
 import (
 	"bytes"
@@ -11,10 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/laa-neuro/laa/dataset"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/plots"
-	"github.com/laa-neuro/laa/validation"
+	"github.com/laa-neuro/laa/workflow"
 )
 
 // stimulusOf returns the current at the sample times of cfg.
@@ -45,7 +44,7 @@ func checkRepeats(t *testing.T, one, many neuron.Config, k int) {
 func TestSweepsDefault(t *testing.T) {
 	t.Parallel()
 	cfg := neuron.Default()
-	two, err := validation.Sweeps(cfg, 2)
+	two, err := workflow.Sweeps(cfg, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,25 +60,25 @@ func TestSweepsDefault(t *testing.T) {
 		t.Errorf("Sweeps changed its input: %v", cfg.Stimulus.Times)
 	}
 	for _, k := range []int{2, 3, 4} {
-		many, err := validation.Sweeps(cfg, k)
+		many, err := workflow.Sweeps(cfg, k)
 		if err != nil {
 			t.Fatal(err)
 		}
 		checkRepeats(t, cfg, many, k)
 	}
-	one, err := validation.Sweeps(cfg, 1)
+	one, err := workflow.Sweeps(cfg, 1)
 	if err != nil || one.DurationMs != 600 || !slices.Equal(one.Stimulus.Times, cfg.Stimulus.Times) {
 		t.Errorf("1 sweep: %+v, %v; want the input", one.Stimulus, err)
 	}
 	for _, k := range []int{0, -1} {
-		if _, err := validation.Sweeps(cfg, k); err == nil {
+		if _, err := workflow.Sweeps(cfg, k); err == nil {
 			t.Errorf("Sweeps accepted k = %d", k)
 		}
 	}
 	// The feature layout grows with the protocol's epochs: rest (2), 4
 	// features per step epoch, post level (1) and 4 moments.
 	for k, want := range map[int]int{1: 23, 2: 39, 4: 71} {
-		c, err := validation.Sweeps(cfg, k)
+		c, err := workflow.Sweeps(cfg, k)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,7 +86,7 @@ func TestSweepsDefault(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		l, err := dataset.FeatureLayout(sim)
+		l, err := sim.FeatureLayout()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -101,7 +100,7 @@ func TestSweepsOtherProtocols(t *testing.T) {
 	t.Parallel()
 	base := neuron.Default()
 	// A count past the samples limit is refused before any breakpoint is copied.
-	if _, err := validation.Sweeps(base, 1<<40); err == nil || !strings.Contains(err.Error(), "MaxSamplesPerTrace") {
+	if _, err := workflow.Sweeps(base, 1<<40); err == nil || !strings.Contains(err.Error(), "MaxSamplesPerTrace") {
 		t.Errorf("2^40 sweeps: error %v, want one naming MaxSamplesPerTrace", err)
 	}
 	for name, s := range map[string]neuron.Stimulus{
@@ -114,7 +113,7 @@ func TestSweepsOtherProtocols(t *testing.T) {
 	} {
 		cfg := base
 		cfg.Stimulus = s
-		many, err := validation.Sweeps(cfg, 3)
+		many, err := workflow.Sweeps(cfg, 3)
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			continue
@@ -131,7 +130,7 @@ func TestSweepsOtherProtocols(t *testing.T) {
 	if cfg.Stimulus, err = neuron.StimulusFromFile(file); err != nil {
 		t.Fatal(err)
 	}
-	many, err := validation.Sweeps(cfg, 2)
+	many, err := workflow.Sweeps(cfg, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,15 +145,15 @@ func TestSweepsOtherProtocols(t *testing.T) {
 	} {
 		cfg := base
 		cfg.Stimulus = s
-		if _, err := validation.Sweeps(cfg, 2); err == nil || !strings.HasPrefix(err.Error(), "validation: ") {
-			t.Errorf("%s: error %v, want a validation error", name, err)
+		if _, err := workflow.Sweeps(cfg, 2); err == nil || !strings.HasPrefix(err.Error(), "workflow: ") {
+			t.Errorf("%s: error %v, want a workflow error", name, err)
 		}
 	}
 }
 
 // point is a synthetic growth point for three parameters.
-func point(k int, contraction ...float64) validation.GrowthPoint {
-	return validation.GrowthPoint{Sweeps: k, DurationMs: 600 * float64(k), Contraction: contraction,
+func point(k int, contraction ...float64) workflow.GrowthPoint {
+	return workflow.GrowthPoint{Sweeps: k, DurationMs: 600 * float64(k), Contraction: contraction,
 		NRMSE: []float64{0.5, 0.4, 0.3}, CalibrationError: []float64{0.01, 0.02, 0.03}}
 }
 
@@ -162,8 +161,8 @@ func TestGrowthWarnings(t *testing.T) {
 	t.Parallel()
 	names := []string{"a", "b", "c"}
 	// a rises, b falls by 0.1 from 2 to 4 sweeps, c dips within the tolerance.
-	points := []validation.GrowthPoint{point(4, 0.9, 0.5, 0.795), point(1, 0.5, 0.4, 0.8), point(2, 0.7, 0.6, 0.8)}
-	res, err := validation.Growth(names, points)
+	points := []workflow.GrowthPoint{point(4, 0.9, 0.5, 0.795), point(1, 0.5, 0.4, 0.8), point(2, 0.7, 0.6, 0.8)}
+	res, err := workflow.GrowthOf(names, points)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,11 +179,11 @@ func TestGrowthWarnings(t *testing.T) {
 	if len(res.Warnings) != 1 || !strings.HasPrefix(res.Warnings[0], "b: contraction falls from 0.600 at 2 sweeps") {
 		t.Errorf("warnings %q, want one for b from 2 to 4 sweeps", res.Warnings)
 	}
-	rising := []validation.GrowthPoint{point(1, 0.1, 0.2, 0.3), point(2, 0.2, 0.3, 0.4)}
-	if res, err := validation.Growth(names, rising); err != nil || len(res.Warnings) != 0 {
+	rising := []workflow.GrowthPoint{point(1, 0.1, 0.2, 0.3), point(2, 0.2, 0.3, 0.4)}
+	if res, err := workflow.GrowthOf(names, rising); err != nil || len(res.Warnings) != 0 {
 		t.Errorf("rising contraction: warnings %q, error %v", res.Warnings, err)
 	}
-	if res, err := validation.Growth(names, points[:1]); err != nil || len(res.Warnings) != 0 {
+	if res, err := workflow.GrowthOf(names, points[:1]); err != nil || len(res.Warnings) != 0 {
 		t.Errorf("one point: warnings %q, error %v", res.Warnings, err)
 	}
 
@@ -208,7 +207,7 @@ func TestGrowthRejects(t *testing.T) {
 	short := point(2, 0.1, 0.2)
 	slower := point(2, 0.1, 0.2, 0.3)
 	slower.DurationMs = 600
-	for name, pts := range map[string][]validation.GrowthPoint{
+	for name, pts := range map[string][]workflow.GrowthPoint{
 		"none":              nil,
 		"duplicate sweeps":  {point(2, 0.1, 0.2, 0.3), point(2, 0.2, 0.3, 0.4)},
 		"nan":               {point(1, 0.1, 0.2, 0.3), nanPoint},
@@ -217,7 +216,7 @@ func TestGrowthRejects(t *testing.T) {
 		"zero sweeps":       {point(0, 0.1, 0.2, 0.3)},
 		"duration too long": {point(1, 0.1, 0.2, 0.3), slower},
 	} {
-		if _, err := validation.Growth(names, pts); err == nil || !strings.HasPrefix(err.Error(), "validation: growth: ") {
+		if _, err := workflow.GrowthOf(names, pts); err == nil || !strings.HasPrefix(err.Error(), "workflow: growth: ") {
 			t.Errorf("%s: error %v", name, err)
 		}
 	}
@@ -226,9 +225,9 @@ func TestGrowthRejects(t *testing.T) {
 func TestGrowthFigure(t *testing.T) {
 	t.Parallel()
 	names := []string{"C_m", "g_L", "E_L", "k", "V_thr"}
-	var pts []validation.GrowthPoint
+	var pts []workflow.GrowthPoint
 	for i, k := range []int{1, 2, 4, 8} {
-		g := validation.GrowthPoint{Sweeps: k, DurationMs: 600 * float64(k)}
+		g := workflow.GrowthPoint{Sweeps: k, DurationMs: 600 * float64(k)}
 		for j := range names {
 			c := 1 - (0.6-0.1*float64(j))/math.Sqrt(float64(k))
 			g.Contraction = append(g.Contraction, c)
@@ -237,7 +236,7 @@ func TestGrowthFigure(t *testing.T) {
 		}
 		pts = append(pts, g)
 	}
-	res, err := validation.Growth(names, pts)
+	res, err := workflow.GrowthOf(names, pts)
 	if err != nil {
 		t.Fatal(err)
 	}

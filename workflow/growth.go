@@ -1,4 +1,4 @@
-package validation
+package workflow
 
 import (
 	"encoding/csv"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/plots"
+	"github.com/laa-neuro/laa/validation"
 )
 
 // Sweeps returns the experiment cfg with its protocol repeated k times back
@@ -28,20 +29,20 @@ import (
 // the next sweep). k = 1 returns cfg unchanged; k < 1 is an error.
 func Sweeps(cfg neuron.Config, k int) (neuron.Config, error) {
 	if k < 1 {
-		return neuron.Config{}, fmt.Errorf("validation: sweeps: need k >= 1, got %d", k)
+		return neuron.Config{}, fmt.Errorf("workflow: sweeps: need k >= 1, got %d", k)
 	}
 	if err := cfg.Validate(); err != nil {
-		return neuron.Config{}, fmt.Errorf("validation: sweeps: %w", err)
+		return neuron.Config{}, fmt.Errorf("workflow: sweeps: %w", err)
 	}
 	if k == 1 {
 		return cfg, nil
 	}
 	if float64(k)*float64(cfg.NumSamples()) > neuron.MaxSamplesPerTrace {
-		return neuron.Config{}, fmt.Errorf("validation: sweeps: %d sweeps of %d samples exceed neuron.MaxSamplesPerTrace = %d", k, cfg.NumSamples(), neuron.MaxSamplesPerTrace)
+		return neuron.Config{}, fmt.Errorf("workflow: sweeps: %d sweeps of %d samples exceed neuron.MaxSamplesPerTrace = %d", k, cfg.NumSamples(), neuron.MaxSamplesPerTrace)
 	}
 	times, levels, err := breakpoints(cfg.Stimulus, cfg.DurationMs)
 	if err != nil {
-		return neuron.Config{}, fmt.Errorf("validation: sweeps: %w", err)
+		return neuron.Config{}, fmt.Errorf("workflow: sweeps: %w", err)
 	}
 	T := cfg.DurationMs
 	var ts, ls []float64
@@ -59,7 +60,7 @@ func Sweeps(cfg neuron.Config, k int) (neuron.Config, error) {
 	out.DurationMs = float64(k) * T
 	out.Stimulus = neuron.Stimulus{Kind: neuron.StimStaircase, Times: ts, Levels: ls}
 	if err := out.Validate(); err != nil {
-		return neuron.Config{}, fmt.Errorf("validation: sweeps: %w", err)
+		return neuron.Config{}, fmt.Errorf("workflow: sweeps: %w", err)
 	}
 	return out, nil
 }
@@ -96,8 +97,8 @@ type GrowthPoint struct {
 	CalibrationError []float64 `json:"calibration_error"`
 }
 
-// NewGrowthPoint takes the metrics of an Assess result.
-func NewGrowthPoint(sweeps int, durationMs float64, res *Result) GrowthPoint {
+// NewGrowthPoint takes the metrics of an assessment on the held-out set.
+func NewGrowthPoint(sweeps int, durationMs float64, res *validation.Result) GrowthPoint {
 	g := GrowthPoint{Sweeps: sweeps, DurationMs: durationMs}
 	for _, p := range res.Params {
 		g.Contraction = append(g.Contraction, p.Unconstrained.Contraction)
@@ -120,21 +121,21 @@ type GrowthResult struct {
 	Warnings []string      `json:"warnings,omitempty"`
 }
 
-// GrowthTable checks points against p parameters and returns them sorted by
-// duration. Each point needs p finite metrics, contraction at most 1,
+// SortGrowthPoints checks points against p parameters and returns them
+// sorted by duration. Each point needs p finite metrics, contraction at most 1,
 // distinct sweep counts, and durations that increase with the sweep count.
-func GrowthTable(points []GrowthPoint, p int) ([]GrowthPoint, error) {
+func SortGrowthPoints(points []GrowthPoint, p int) ([]GrowthPoint, error) {
 	if len(points) == 0 {
-		return nil, errors.New("validation: growth: no points")
+		return nil, errors.New("workflow: growth: no points")
 	}
 	out := slices.Clone(points)
 	slices.SortFunc(out, func(a, b GrowthPoint) int { return a.Sweeps - b.Sweeps })
 	for i, g := range out {
 		if g.Sweeps < 1 || !(g.DurationMs > 0) || math.IsInf(g.DurationMs, 0) {
-			return nil, fmt.Errorf("validation: growth: point with %d sweeps and duration %g ms", g.Sweeps, g.DurationMs)
+			return nil, fmt.Errorf("workflow: growth: point with %d sweeps and duration %g ms", g.Sweeps, g.DurationMs)
 		}
 		if i > 0 && (g.Sweeps == out[i-1].Sweeps || !(g.DurationMs > out[i-1].DurationMs)) {
-			return nil, fmt.Errorf("validation: growth: points with %d and %d sweeps last %g and %g ms (want distinct sweeps, longer with more)",
+			return nil, fmt.Errorf("workflow: growth: points with %d and %d sweeps last %g and %g ms (want distinct sweeps, longer with more)",
 				out[i-1].Sweeps, g.Sweeps, out[i-1].DurationMs, g.DurationMs)
 		}
 		for _, c := range []struct {
@@ -142,29 +143,29 @@ func GrowthTable(points []GrowthPoint, p int) ([]GrowthPoint, error) {
 			xs   []float64
 		}{{"contraction", g.Contraction}, {"NRMSE", g.NRMSE}, {"calibration error", g.CalibrationError}} {
 			if len(c.xs) != p {
-				return nil, fmt.Errorf("validation: growth: %d sweeps: %d %s values for %d parameters", g.Sweeps, len(c.xs), c.name, p)
+				return nil, fmt.Errorf("workflow: growth: %d sweeps: %d %s values for %d parameters", g.Sweeps, len(c.xs), c.name, p)
 			}
 			for j, x := range c.xs {
 				if math.IsNaN(x) || math.IsInf(x, 0) {
-					return nil, fmt.Errorf("validation: growth: %d sweeps: %s of parameter %d is %v", g.Sweeps, c.name, j, x)
+					return nil, fmt.Errorf("workflow: growth: %d sweeps: %s of parameter %d is %v", g.Sweeps, c.name, j, x)
 				}
 			}
 		}
 		for j, c := range g.Contraction {
 			if c > 1 {
-				return nil, fmt.Errorf("validation: growth: %d sweeps: contraction %g of parameter %d exceeds 1", g.Sweeps, c, j)
+				return nil, fmt.Errorf("workflow: growth: %d sweeps: contraction %g of parameter %d exceeds 1", g.Sweeps, c, j)
 			}
 		}
 	}
 	return out, nil
 }
 
-// Growth orders and checks points (see GrowthTable) for the parameters
-// names and warns for every parameter whose contraction falls by more than
+// GrowthOf orders and checks points (see SortGrowthPoints) for the
+// parameters names and warns for every parameter whose contraction falls by more than
 // GrowthTolerance from one recording length to the next: more data should
 // never leave the posterior wider.
-func Growth(names []string, points []GrowthPoint) (*GrowthResult, error) {
-	pts, err := GrowthTable(points, len(names))
+func GrowthOf(names []string, points []GrowthPoint) (*GrowthResult, error) {
+	pts, err := SortGrowthPoints(points, len(names))
 	if err != nil {
 		return nil, err
 	}

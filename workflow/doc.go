@@ -1,0 +1,23 @@
+// Package workflow runs laa's whole job from a Go program: simulate a
+// training and a held-out set, train the amortized posterior, assess it
+// (calibration on the held-out set, recordings, the comparison with the
+// exact posterior) and write the HTML report, each step one call:
+//
+//	cfg := neuron.Default()
+//	trainSet, _ := workflow.Simulate(ctx, cfg, workflow.SimulateOptions{N: 100000, Seed: 1})
+//	testSet, _ := workflow.Simulate(ctx, cfg, workflow.SimulateOptions{N: 1000, Seed: 2})
+//	m, hist, _ := workflow.Train(ctx, trainSet, workflow.TrainOptions{Preset: "quick", Seed: 1})
+//	a, _ := workflow.Assess(ctx, m, testSet, workflow.AssessOptions{Seed: 1, History: &hist})
+//	_ = workflow.Report(a, "report")
+//
+// Assess returns everything the report shows, complete: nothing is added
+// to its result afterwards, and Report writes it whole. The 'laa demo' and
+// 'laa growth' commands are thin layers over this package (Demo, Growth),
+// and give the same numbers for the same seed as the package does.
+//
+// Every random draw comes from the seeds in the options. A Progress
+// callback, when given, is told how far each stage has come; the command
+// line draws progress bars from it. The context is checked between stages
+// (and between the models of a growth experiment): a stage under way
+// finishes before the cancellation is seen.
+package workflow
