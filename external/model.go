@@ -3,7 +3,10 @@
 // produces, and optionally a command that simulates. A model with a command
 // is a *SimulatedModel (a model.Simulator: laa runs the command on batches
 // of parameter rows, passing .npy files); one without is a *Model, for data
-// simulated elsewhere and supplied as an .npz file. See
+// simulated elsewhere and supplied as an .npz file. A model decoded from a
+// file that may come from anyone (a model file, a data set) runs its
+// command only while the description file it came from still names it.
+// Models are immutable and safe for concurrent use. See
 // docs/external-models.md.
 package external
 
