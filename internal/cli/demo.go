@@ -35,7 +35,7 @@ func (e *env) demoCmd() *cobra.Command {
   2. train the quick preset (convolutions over the trace + statistics, coupling flow),
   3. diagnose calibration on the held-out pairs, compare the posterior with
      the exact one (MCMC, each sampled twice for the noise floor) on the
-     first --compare-obs of them, and write the HTML report,
+     first --compare-held-out of them, and write the HTML report,
   4. infer the posterior of one held-out trace from its CSV file, corrected
      to the exact one (as 'laa infer --exact': importance sampling from the
      neural posterior, MCMC where the weights are unreliable), printing the
@@ -46,7 +46,7 @@ a file of another kind where the demo writes one is refused.` + outputRules,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			start := time.Now()
-			if err := checks(positive("demo", "--n-train", nTrain), positive("demo", "--n-test", nTest),
+			if err := checks(positive("demo", "--n-train", nTrain), positive("demo", "--held-out", nTest),
 				zeroOrMore("demo", "--epochs", epochs, "the preset's"), cmp.check("demo"),
 				traceBudget("demo", fmt.Sprintf("--n-train %d", nTrain), neuron.Default(), nTrain)); err != nil {
 				return err
@@ -125,10 +125,11 @@ a file of another kind where the demo writes one is refused.` + outputRules,
 	f := cmd.Flags()
 	f.StringVarP(&dir, "output", "o", "laa-demo", "directory for the data, model, draws and report")
 	f.IntVar(&nTrain, "n-train", 100000, "training simulations")
-	f.IntVar(&nTest, "n-test", 1000, "held-out simulations")
+	f.IntVar(&nTest, "held-out", 1000, "held-out simulations")
 	f.IntVar(&epochs, "epochs", 0, "override the quick preset's epochs")
 	f.Uint64Var(&seed, "seed", 1, "random seed")
 	cmp.register(cmd)
+	renamed(cmd, "n-test", "", "held-out")
 	return cmd
 }
 
@@ -184,7 +185,7 @@ func (e *env) warnLine(w string) { fmt.Fprintln(e.stderr, "warning:", w) }
 // comparison returns the workflow's comparison options from the flags.
 func (c compareFlags) comparison(seed uint64) workflow.ComparisonOptions {
 	if c.obs <= 0 {
-		return workflow.ComparisonOptions{Off: "it was switched off (--compare-obs 0)"}
+		return workflow.ComparisonOptions{Off: "it was switched off (--compare-held-out 0)"}
 	}
 	return workflow.ComparisonOptions{CompareOptions: c.options(seed)}
 }

@@ -24,7 +24,7 @@ func TestDemoEndToEnd(t *testing.T) {
 		t.Skip("trains a model")
 	}
 	dir := t.TempDir()
-	code, out := run(append([]string{"demo", "-o", dir, "--n-train", "3000", "--n-test", "300", "--epochs", "2"}, tinyCompare...)...)
+	code, out := run(append([]string{"demo", "-o", dir, "--n-train", "3000", "--held-out", "300", "--epochs", "2"}, tinyCompare...)...)
 	if code != 0 {
 		t.Fatalf("demo failed:\n%s", out)
 	}

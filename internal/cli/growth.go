@@ -24,7 +24,7 @@ func (e *env) growthCmd() *cobra.Command {
 		seed                 uint64
 	)
 	cmd := &cobra.Command{
-		Use:   "growth [--sweeps 1,2,4] [--n-train 30000] [--n-test 500] [--epochs 20] -o growth/",
+		Use:   "growth [--sweeps 1,2,4] [--n-train 30000] [--held-out 500] [--epochs 20] -o growth/",
 		Short: "Posterior contraction as data grow: the protocol repeated k times, a model trained for each k",
 		Long: `growth measures how the posterior narrows as the same cell is recorded longer.
 For each k in --sweeps it repeats the default protocol k times back to back
@@ -36,7 +36,7 @@ It writes contraction.png/.svg (contraction and NRMSE against recording
 length, one line per parameter), growth.csv, growth.json and the models,
 prints the table, and warns where contraction falls as the recording grows.
 --n-train x the longest recording's samples may not exceed MaxTraceValues
-(2^31), --draws x --n-test x parameters MaxPosteriorValues (2^25).` + outputRules,
+(2^31), --draws x --held-out x parameters MaxPosteriorValues (2^25).` + outputRules,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			start := time.Now()
@@ -45,7 +45,7 @@ prints the table, and warns where contraction falls as the recording grows.
 				return fmt.Errorf("growth: --sweeps must be distinct counts >= 1, got %v", sweeps)
 			}
 			if nTrain < 100 || nTest < 51 {
-				return fmt.Errorf("growth: need --n-train >= 100 and --n-test >= 51 (the typicality reference), got %d and %d", nTrain, nTest)
+				return fmt.Errorf("growth: need --n-train >= 100 and --held-out >= 51 (the typicality reference), got %d and %d", nTrain, nTest)
 			}
 			if err := checks(positive("growth", "--draws", draws), zeroOrMore("growth", "--epochs", epochs, "the preset's")); err != nil {
 				return err
@@ -102,10 +102,11 @@ prints the table, and warns where contraction falls as the recording grows.
 	f.StringVarP(&dir, "output", "o", "growth", "directory for the figure, tables and models")
 	f.IntSliceVar(&sweeps, "sweeps", []int{1, 2, 4}, "numbers of back-to-back sweeps of the protocol")
 	f.IntVar(&nTrain, "n-train", 30000, "training simulations per recording length")
-	f.IntVar(&nTest, "n-test", 500, "held-out simulations per recording length")
+	f.IntVar(&nTest, "held-out", 500, "held-out simulations per recording length")
 	f.IntVar(&draws, "draws", 200, "posterior draws per held-out simulation")
 	f.IntVar(&epochs, "epochs", 20, "epochs of the mlp preset (0: the preset's)")
 	f.Uint64Var(&seed, "seed", 1, "random seed (training data; held-out data use seed+1)")
+	renamed(cmd, "n-test", "", "held-out")
 	return cmd
 }
 
