@@ -124,14 +124,14 @@ func (s *SimulatedModel) run(ctx context.Context, thetaPath, seedsPath, outPath 
 	cmd.WaitDelay = waitDelay
 	runErr := cmd.Run()
 	switch {
+	case runErr == nil:
+		return nil
 	case parent.Err() != nil:
 		return fmt.Errorf("command %s stopped: %w", quoteArgs(sim.Command), parent.Err())
 	case ctx.Err() != nil:
 		return fmt.Errorf("command %s did not finish within simulator.timeout_s = %g s%s", quoteArgs(sim.Command), sim.TimeoutS, stderr.quote())
-	case runErr != nil:
-		return fmt.Errorf("command %s failed (%v)%s", quoteArgs(sim.Command), runErr, stderr.quote())
 	}
-	return nil
+	return fmt.Errorf("command %s failed (%v)%s", quoteArgs(sim.Command), runErr, stderr.quote())
 }
 
 // readOut reads the command's output, rows x d values, into x; first is
