@@ -11,9 +11,10 @@
 //	_ = workflow.Report(a, "report")
 //
 // Assess returns everything the report shows, complete: nothing is added
-// to its result afterwards, and Report writes it whole. The 'laa demo' and
-// 'laa growth' commands are thin layers over this package (Demo, Growth),
-// and give the same numbers for the same seed as the package does.
+// to its result afterwards, and Report writes it whole. The package's
+// Example runs these steps at a small size ('go test -run Example'). The
+// 'laa demo' and 'laa growth' commands are thin layers over this package,
+// and give the same numbers for the same seed as these calls do.
 //
 // Every random draw comes from the seeds in the options. A Progress
 // callback, when given, is told how far each stage has come; the command
