@@ -23,7 +23,9 @@ var renames = []struct{ cmd, old, shorthand, now string }{
 	{"diagnose", "sims", "", "held-out"},
 	{"diagnose", "compare-obs", "", "compare-held-out"},
 	{"compare", "n-obs", "", "held-out"},
+	{"demo", "n-test", "", "held-out"},
 	{"demo", "compare-obs", "", "compare-held-out"},
+	{"growth", "n-test", "", "held-out"},
 }
 
 // command returns the subcommand name of a fresh root writing to stdout
@@ -100,6 +102,9 @@ func TestOldNamesStillWork(t *testing.T) {
 		{[]string{"diagnose", "--model", model, "--data", data, "--sims", "0", "-o", o}, "diagnose: --held-out must be positive, got 0"},
 		{[]string{"diagnose", "--model", model, "--data", data, "--compare-obs", "-1", "-o", o}, "diagnose: --compare-held-out must not be negative, got -1"},
 		{[]string{"compare", "--model", model, "--data", data, "--n-obs", "0", "-o", o}, "compare: --held-out must be positive, got 0"},
+		{[]string{"demo", "--n-test", "0", "-o", o}, "demo: --held-out must be positive, got 0"},
+		{[]string{"demo", "--compare-obs", "-1", "-o", o}, "demo: --compare-held-out must not be negative, got -1"},
+		{[]string{"growth", "--n-test", "50", "-o", o}, "growth: need --n-train >= 100 and --held-out >= 51 (the typicality reference), got 30000 and 50"},
 		{[]string{"infer", "--model", model, "--trace", trace, "-n", "5", "--draws", "6", "-o", o}, "infer: -n is the old name of --draws; give --draws only"},
 		{[]string{"compare", "--model", model, "--data", data, "--held-out", "2", "--n-obs", "2", "-o", o}, "compare: --n-obs is the old name of --held-out; give --held-out only"},
 	} {

@@ -46,7 +46,7 @@ func TestCountsRefused(t *testing.T) {
 		{[]string{"reference", "--trace", trace, "--chains", "100000", "-o", o + ".npy"}, "--chains 100000 exceeds the limit of 16384 (MaxChains)"},
 		{[]string{"reference", "--trace", trace, "--chains", "1000", "--iterations", "100000", "-o", o + ".npy"}, "1000 chains x 100000 iterations x 4 (extension) x 5 parameters"},
 		{[]string{"demo", "--n-train", "0", "-o", o}, "demo: --n-train must be positive, got 0"},
-		{[]string{"demo", "--n-test", "-1", "-o", o}, "--n-test must be positive"},
+		{[]string{"demo", "--held-out", "-1", "-o", o}, "demo: --held-out must be positive, got -1"},
 		{[]string{"demo", "--epochs", "-1", "-o", o}, "--epochs must not be negative"},
 		{[]string{"growth", "--draws", "0", "-o", o}, "growth: --draws must be positive, got 0"},
 		{[]string{"growth", "--epochs", "-1", "-o", o}, "--epochs must not be negative"},
