@@ -260,7 +260,7 @@ func TestBadArchivesRefused(t *testing.T) {
 		{"invalid config", replace(ents, "meta.npy", meta(func(m *Meta) { m.Config.RecordStepMs = 0 })), "metadata: config: record_step_ms = 0"},
 		{"other format", replace(ents, "meta.npy", meta(func(m *Meta) { m.Format = "x" })), `metadata says format "x"`},
 		{"names disagree", replace(ents, "meta.npy", meta(func(m *Meta) { m.Names = []string{"a", "b", "c", "d", "e"} })),
-			"parameter names [a b c d e], but the configuration infers [C_m g_L E_L k V_thr]"},
+			"parameter names [a b c d e], but the model infers [C_m g_L E_L k V_thr]"},
 		{"theta outside prior", replace(ents, "theta.npy", npyOf(t, theta, 3, 5)), "theta row 1: C_m = -1 is outside the support"},
 		{"NaN theta", replace(ents, "theta.npy", npyOf(t, nanTheta, 3, 5)), `array "theta": row 1, column 2 is NaN`},
 		{"stats of the wrong shape", replace(ents, "stats.npy", npyOf(t, make([]float64, 6), 3, 2)), "stats have shape (3, 2), want (3, 23)"},

@@ -16,8 +16,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"unicode/utf8"
 
+	"github.com/laa-neuro/laa/model"
 	"github.com/laa-neuro/laa/neuron"
 )
 
@@ -29,24 +31,34 @@ const (
 
 // Meta is the JSON metadata stored in every data set (array "meta").
 type Meta struct {
-	Format    string        `json:"format"`
-	Version   int           `json:"version"`
-	Seed      uint64        `json:"seed"`
-	Start     int           `json:"start"` // index of the first simulation in the whole run
-	Total     int           `json:"total"` // simulations in the whole run (more than N for a shard)
-	Names     []string      `json:"param_names"`
-	StatNames []string      `json:"stat_names,omitempty"`
-	Config    neuron.Config `json:"config"`
+	Format    string   `json:"format"`
+	Version   int      `json:"version"`
+	Seed      uint64   `json:"seed"`
+	Start     int      `json:"start"` // index of the first simulation in the whole run
+	Total     int      `json:"total"` // simulations in the whole run (more than N for a shard)
+	Names     []string `json:"param_names"`
+	StatNames []string `json:"stat_names,omitempty"`
+	// Config is the LAA neuron's experiment; Model is any other model
+	// (kind and spec, see model.Stored), and then Config is empty.
+	Config neuron.Config `json:"config,omitzero"`
+	Model  *model.Stored `json:"model,omitempty"`
 }
 
 // Set is a data set held in memory; arrays are row-major.
 type Set struct {
-	Meta     Meta
-	Theta    []float64 // N x P parameters (array "theta")
-	Traces   []float32 // N x T voltage traces, mV ("traces")
-	Stats    []float32 // N x S hand-made summary statistics ("stats"), may be empty
-	Time     []float64 // T sample times, ms ("time_ms")
-	Stimulus []float64 // T injected current at the sample times, uA/cm2 ("stimulus")
+	Meta  Meta
+	Theta []float64 // N x P parameters (array "theta")
+	// Traces are the N x T observations: the LAA neuron's voltage traces
+	// (mV, array "traces"); another model's x ("x", or "traces" for a
+	// time series), T values each.
+	Traces []float32
+	// Stats are the N x S features the mlp summary reads: hand-made
+	// statistics ("stats"), may be empty; for a model without hand-made
+	// features they are its observations themselves (sharing Traces'
+	// memory, not written twice), named x[0], x[1], ...
+	Stats    []float32
+	Time     []float64 // T sample times, ms ("time_ms"); empty for a model without a time grid
+	Stimulus []float64 // T injected current at the sample times, uA/cm2 ("stimulus"); empty when the model has no input
 	N, P, T  int
 	// Warnings are things the reader wants the user to see (a protocol
 	// taken from the arrays, a stimulus read from a path named in the
@@ -58,9 +70,10 @@ type Set struct {
 func (s *Set) S() int { return len(s.Meta.StatNames) }
 
 // Validate checks that the arrays agree with each other and the metadata:
-// a valid configuration recording T samples, array lengths that match N, P,
-// T and S (products checked for overflow), a start and total that a run
-// can have, finite values, and parameters inside the support of their
+// a valid model (the LAA configuration, or another model's stored
+// description) whose observations have T values, array lengths that match
+// N, P, T and S (products checked for overflow), a start and total that a
+// run can have, finite values, and parameters inside the support of their
 // priors. A set that passes is written and read back as it is.
 func (s *Set) Validate() error {
 	if s.N <= 0 {
@@ -69,31 +82,44 @@ func (s *Set) Validate() error {
 	if s.P < 0 || s.T < 0 {
 		return fmt.Errorf("dataset: negative size P = %d, T = %d", s.P, s.T)
 	}
-	if err := s.Meta.Config.Validate(); err != nil {
-		return fmt.Errorf("dataset: %w", err)
+	m, err := s.Model()
+	if err != nil {
+		return err
 	}
-	if want := s.Meta.Config.NumSamples(); s.T != want {
-		return fmt.Errorf("dataset: traces have %d samples, but the configuration records %d (duration_ms / record_step_ms = %g / %g)",
-			s.T, want, s.Meta.Config.DurationMs, s.Meta.Config.RecordStepMs)
+	if want := m.Observation().Length; s.T != want {
+		if s.Meta.Model == nil {
+			return fmt.Errorf("dataset: traces have %d samples, but the configuration records %d (duration_ms / record_step_ms = %g / %g)",
+				s.T, want, s.Meta.Config.DurationMs, s.Meta.Config.RecordStepMs)
+		}
+		return fmt.Errorf("dataset: observations have %d values, but model %s declares %d", s.T, m.Kind(), want)
 	}
-	m := s.Meta
-	if m.Start < 0 || m.Total < 0 || m.Start > m.Total || s.N > m.Total-m.Start {
-		return fmt.Errorf("dataset: simulations %d to %d cannot be part of a run of %d (metadata start %d, total %d)", m.Start, int64(m.Start)+int64(s.N)-1, m.Total, m.Start, m.Total)
+	meta := s.Meta
+	if meta.Start < 0 || meta.Total < 0 || meta.Start > meta.Total || s.N > meta.Total-meta.Start {
+		return fmt.Errorf("dataset: simulations %d to %d cannot be part of a run of %d (metadata start %d, total %d)", meta.Start, int64(meta.Start)+int64(s.N)-1, meta.Total, meta.Start, meta.Total)
 	}
-	names, priors := m.Config.Inferred()
+	names, priors := model.Names(m), model.Priors(m)
+	grid := s.T
+	if s.Meta.Model != nil && len(s.Time) == 0 && len(s.Stimulus) == 0 {
+		grid = 0 // a model without a time grid or input
+	}
 	switch {
-	case len(m.Names) != s.P:
-		return fmt.Errorf("dataset: %d parameter names for %d columns", len(m.Names), s.P)
-	case !slices.Equal(m.Names, names):
-		return fmt.Errorf("dataset: parameter names %v, but the configuration infers %v", m.Names, names)
+	case len(meta.Names) != s.P:
+		return fmt.Errorf("dataset: %d parameter names for %d columns", len(meta.Names), s.P)
+	case !slices.Equal(meta.Names, names):
+		return fmt.Errorf("dataset: parameter names %v, but the model infers %v", meta.Names, names)
 	case !lengthIs(len(s.Theta), s.N, s.P):
 		return fmt.Errorf("dataset: theta has %d values, want %d x %d", len(s.Theta), s.N, s.P)
 	case !lengthIs(len(s.Traces), s.N, s.T):
 		return fmt.Errorf("dataset: traces have %d values, want %d x %d", len(s.Traces), s.N, s.T)
-	case len(s.Time) != s.T || len(s.Stimulus) != s.T:
+	case len(s.Time) != grid || len(s.Stimulus) != grid:
 		return fmt.Errorf("dataset: time (%d) and stimulus (%d) must have %d samples", len(s.Time), len(s.Stimulus), s.T)
 	case !lengthIs(len(s.Stats), s.N, s.S()):
 		return fmt.Errorf("dataset: stats have %d values, want %d x %d", len(s.Stats), s.N, s.S())
+	}
+	if s.Meta.Model != nil {
+		if err := s.checkFeatureNames(m); err != nil {
+			return err
+		}
 	}
 	for _, a := range []struct {
 		name string
@@ -102,8 +128,8 @@ func (s *Set) Validate() error {
 		{"theta", checkFinite("theta", s.Theta, []int{s.N, s.P})},
 		{"traces", checkFinite("traces", s.Traces, []int{s.N, s.T})},
 		{"stats", checkFinite("stats", s.Stats, []int{s.N, s.S()})},
-		{"time_ms", checkFinite("time_ms", s.Time, []int{s.T})},
-		{"stimulus", checkFinite("stimulus", s.Stimulus, []int{s.T})},
+		{"time_ms", checkFinite("time_ms", s.Time, []int{len(s.Time)})},
+		{"stimulus", checkFinite("stimulus", s.Stimulus, []int{len(s.Stimulus)})},
 	} {
 		if a.err != nil {
 			return fmt.Errorf("dataset: %w", a.err)
@@ -115,6 +141,76 @@ func (s *Set) Validate() error {
 		}
 	}
 	return nil
+}
+
+// Model returns the model the set was simulated from (or recorded for):
+// the LAA neuron of Meta.Config, or the model Meta.Model describes. Either
+// must be valid.
+func (s *Set) Model() (model.Model, error) {
+	if s.Meta.Model != nil {
+		m, err := s.Meta.Model.Load()
+		if err != nil {
+			return nil, fmt.Errorf("dataset: %w", err)
+		}
+		if err := model.Check(m); err != nil {
+			return nil, fmt.Errorf("dataset: %w", err)
+		}
+		return m, nil
+	}
+	if err := s.Meta.Config.Validate(); err != nil {
+		return nil, fmt.Errorf("dataset: %w", err)
+	}
+	m, err := neuron.NewModel(s.Meta.Config)
+	if err != nil {
+		return nil, fmt.Errorf("dataset: %w", err)
+	}
+	return m, nil
+}
+
+// IdentityFeatures reports whether the set's features are its
+// observations themselves (a model other than LAA without hand-made
+// features).
+func (s *Set) IdentityFeatures() bool {
+	return s.Meta.Model != nil && slices.Equal(s.Meta.StatNames, IdentityFeatureNames(s.T))
+}
+
+// IdentityFeatureNames names the values of an observation of length d
+// when they serve as features: x[0], x[1], ...
+func IdentityFeatureNames(d int) []string {
+	names := make([]string, d)
+	for i := range names {
+		names[i] = "x[" + strconv.Itoa(i) + "]"
+	}
+	return names
+}
+
+// FeatureNames returns the features a set of model m carries: its
+// hand-made features when it has them, else its observations themselves.
+func FeatureNames(m model.Model) []string {
+	if f, ok := m.(model.Featurer); ok {
+		return f.FeatureNames()
+	}
+	return IdentityFeatureNames(m.Observation().Length)
+}
+
+// checkFeatureNames checks that the statistics of a set of model m are
+// the model's hand-made features or its observations themselves.
+func (s *Set) checkFeatureNames(m model.Model) error {
+	if s.S() == 0 {
+		return nil
+	}
+	if want := FeatureNames(m); !slices.Equal(s.Meta.StatNames, want) {
+		return fmt.Errorf("dataset: %d statistics named %s..., but model %s's features are %d named %s...", s.S(), first(s.Meta.StatNames), m.Kind(), len(want), first(want))
+	}
+	return nil
+}
+
+// first returns the first name of names, or "" for none.
+func first(names []string) string {
+	if len(names) == 0 {
+		return ""
+	}
+	return names[0]
 }
 
 // lengthIs reports whether n == a * b, without overflow.
@@ -138,15 +234,29 @@ func (s *Set) Write(path string) error {
 	}
 	arrays := []Array{
 		{"theta", s.Theta, []int{s.N, s.P}},
-		{"traces", s.Traces, []int{s.N, s.T}},
-		{"time_ms", s.Time, []int{s.T}},
-		{"stimulus", s.Stimulus, []int{s.T}},
+		{s.observationArray(), s.Traces, []int{s.N, s.T}},
 	}
-	if s.S() > 0 {
+	if len(s.Time) > 0 {
+		arrays = append(arrays, Array{"time_ms", s.Time, []int{s.T}}, Array{"stimulus", s.Stimulus, []int{s.T}})
+	}
+	if s.S() > 0 && !s.IdentityFeatures() {
 		arrays = append(arrays, Array{"stats", s.Stats, []int{s.N, s.S()}})
 	}
 	arrays = append(arrays, Array{"meta", string(meta), nil})
 	return WriteNPZ(path, arrays)
+}
+
+// observationArray names the array of observations in a file: "traces"
+// for the LAA neuron and a model of time series, "x" for a model of
+// vectors.
+func (s *Set) observationArray() string {
+	if s.Meta.Model == nil {
+		return "traces"
+	}
+	if m, err := s.Meta.Model.Load(); err == nil && !m.Observation().Series {
+		return "x"
+	}
+	return "traces"
 }
 
 // Read loads a data set written by Write, or by numpy.savez with the same
@@ -180,6 +290,9 @@ func readSet(z *NPZ) (*Set, error) {
 		}
 		if s.Meta.Format != FormatName || s.Meta.Version != FormatVersion {
 			return nil, fmt.Errorf("%s: metadata says format %q version %d, want %q version %d", path, s.Meta.Format, s.Meta.Version, FormatName, FormatVersion)
+		}
+		if s.Meta.Model != nil {
+			return readModelSet(z, s)
 		}
 		warning, err := s.Meta.Config.EmbedLegacyStimulus()
 		if err != nil {
@@ -259,7 +372,7 @@ func (s *Set) computeStats() error {
 	if err != nil {
 		return err
 	}
-	layout, err := FeatureLayout(sim)
+	layout, err := sim.FeatureLayout()
 	if err != nil {
 		return err
 	}
@@ -285,6 +398,9 @@ func (s *Set) Slice(lo, hi int) (*Set, error) {
 		Stats:    slices.Clone(s.Stats[lo*s.S() : hi*s.S()]),
 		Time:     slices.Clone(s.Time),
 		Stimulus: slices.Clone(s.Stimulus)}
+	if s.IdentityFeatures() {
+		out.Stats = out.Traces
+	}
 	out.Meta.Start = s.Meta.Start + lo
 	return out, nil
 }
@@ -304,12 +420,12 @@ func Merge(shards []*Set) (*Set, error) {
 	sorted := slices.Clone(shards)
 	slices.SortStableFunc(sorted, func(a, b *Set) int { return cmp.Compare(a.Meta.Start, b.Meta.Start) })
 	first := sorted[0]
-	ref, _ := json.Marshal(first.Meta.Config)
+	ref, _ := json.Marshal([]any{first.Meta.Config, first.Meta.Model})
 	out := &Set{Meta: first.Meta, P: first.P, T: first.T,
 		Time: slices.Clone(first.Time), Stimulus: slices.Clone(first.Stimulus)}
 	next := first.Meta.Start
 	for i, s := range sorted {
-		cfg, _ := json.Marshal(s.Meta.Config)
+		cfg, _ := json.Marshal([]any{s.Meta.Config, s.Meta.Model})
 		switch {
 		case s.Meta.Seed != first.Meta.Seed:
 			return nil, fmt.Errorf("dataset: shard %d has seed %d, shard 1 has %d", i+1, s.Meta.Seed, first.Meta.Seed)
@@ -324,7 +440,12 @@ func Merge(shards []*Set) (*Set, error) {
 		out.N += s.N
 		out.Theta = append(out.Theta, s.Theta...)
 		out.Traces = append(out.Traces, s.Traces...)
-		out.Stats = append(out.Stats, s.Stats...)
+		if !first.IdentityFeatures() {
+			out.Stats = append(out.Stats, s.Stats...)
+		}
+	}
+	if first.IdentityFeatures() {
+		out.Stats = out.Traces
 	}
 	return out, out.Validate()
 }

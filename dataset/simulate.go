@@ -11,14 +11,6 @@ import (
 	"github.com/laa-neuro/laa/neuron"
 )
 
-// FeatureLayout returns the hand-made summary statistics layout for the
-// simulator's protocol (spike statistics in the spiking variant).
-func FeatureLayout(sim *neuron.Simulator) (*features.Layout, error) {
-	cfg := sim.Config()
-	return features.NewLayout(sim.StimulusAtSamples(), cfg.RecordStepMs,
-		features.Options{Spiking: cfg.Spiking.Enabled, SpikePeak: cfg.Spiking.PeakMV})
-}
-
 // SimulateOptions says which part of a run to simulate and how.
 type SimulateOptions struct {
 	Seed     uint64
@@ -39,7 +31,7 @@ func Simulate(sim *neuron.Simulator, opt SimulateOptions) (*Set, error) {
 	if opt.Total == 0 {
 		opt.Total = opt.N
 	}
-	layout, err := FeatureLayout(sim)
+	layout, err := sim.FeatureLayout()
 	if err != nil {
 		return nil, err
 	}

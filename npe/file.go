@@ -14,6 +14,7 @@ import (
 	"github.com/laa-neuro/laa/atomicfile"
 	"github.com/laa-neuro/laa/buildinfo"
 	"github.com/laa-neuro/laa/inputfile"
+	"github.com/laa-neuro/laa/model"
 	"github.com/laa-neuro/laa/nn"
 )
 
@@ -65,6 +66,7 @@ type fileHeader struct {
 	LaaVersion  string          `json:"laa_version"`
 	Config      Config          `json:"config"`
 	Experiment  json.RawMessage `json:"experiment"`
+	Model       *model.Stored   `json:"model,omitempty"` // a model other than the LAA neuron
 	Names       []string        `json:"param_names"`
 	StatNames   []string        `json:"stat_names"`
 	Norm        Norms           `json:"norms"`
@@ -111,7 +113,15 @@ func encode(m *Model, extra Extra) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := fileHeader{Format: "laa-model", LaaVersion: Version, Config: m.Config, Experiment: exp, Names: m.Names,
+	var stored *model.Stored
+	if !m.IsLAA() {
+		s, err := model.Store(m.Generative)
+		if err != nil {
+			return nil, err
+		}
+		stored, exp = &s, nil
+	}
+	h := fileHeader{Format: "laa-model", LaaVersion: Version, Config: m.Config, Experiment: exp, Model: stored, Names: m.Names,
 		StatNames: m.StatNames, Norm: m.Norm, Seed: m.Seed, FlowReady: m.flow.Initialized(), Training: extra.Training}
 	params := FlatParams(m.Params())
 	if err := checkFinite(m.Params()); err != nil {
@@ -232,10 +242,14 @@ func decode(b []byte, legacy bool) (m *Model, extra Extra, err error) {
 		return nil, Extra{}, err
 	}
 	m = &Model{Config: h.Config, Names: h.Names, StatNames: h.StatNames, Norm: h.Norm, Seed: h.Seed}
-	if err := json.Unmarshal(h.Experiment, &m.Experiment); err != nil {
+	if h.Model != nil {
+		if m.Generative, err = h.Model.Load(); err != nil {
+			return nil, Extra{}, err
+		}
+	} else if err := json.Unmarshal(h.Experiment, &m.Experiment); err != nil {
 		return nil, Extra{}, damaged("experiment: %v", err)
 	}
-	if legacy {
+	if legacy && h.Model == nil {
 		warning, err := m.Experiment.EmbedLegacyStimulus()
 		if err != nil {
 			return nil, Extra{}, fmt.Errorf("experiment: %w", err)

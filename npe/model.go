@@ -1,8 +1,9 @@
-// Package npe is neural posterior estimation for the LAA model: a summary
-// network (MLP over hand-made statistics; LSTM or 1-D CNN over the raw
-// trace; or the CNN and the statistics together)
-// feeding a conditional coupling flow, trained on simulated pairs to
-// approximate p(theta | trace) for every trace at once.
+// Package npe is neural posterior estimation for any model (package
+// model), the LAA neuron first: a summary network (MLP over hand-made
+// statistics, or over the observation itself for a model without them;
+// LSTM or 1-D CNN over the raw trace; or the CNN and the statistics
+// together) feeding a conditional coupling flow, trained on simulated
+// pairs to approximate p(theta | x) for every observation x at once.
 package npe
 
 import (
@@ -15,6 +16,7 @@ import (
 	"github.com/laa-neuro/laa/dataset"
 	"github.com/laa-neuro/laa/features"
 	"github.com/laa-neuro/laa/flow"
+	"github.com/laa-neuro/laa/model"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/nn"
 	"github.com/laa-neuro/laa/prior"
@@ -45,10 +47,13 @@ type FlowConfig struct {
 // Its layers cache activations, so a Model is not safe for concurrent use;
 // Replica gives a copy sharing the weights for parallel work.
 type Model struct {
-	Config     Config
-	Experiment neuron.Config // the simulator configuration the model was trained for
+	Config Config
+	// Generative is the model (prior and simulator) whose posterior this
+	// approximates; for the LAA neuron it is neuron.Model of Experiment.
+	Generative model.Model
+	Experiment neuron.Config // the LAA neuron's configuration (empty for another model)
 	Names      []string      // inferred parameter names
-	StatNames  []string      // hand-made statistics used by the mlp summary
+	StatNames  []string      // features the mlp summary reads (x[0], ... for the observation itself)
 	Norm       Norms
 	Seed       uint64 // draws the initial weights and the flow's fixed permutations
 	// Warnings are things the user should see about the model, such as a
@@ -79,7 +84,11 @@ func New(cfg Config, train *dataset.Set, seed uint64) (*Model, error) {
 	if err := checkShape(train); err != nil {
 		return nil, err
 	}
-	m := &Model{Config: cfg, Experiment: train.Meta.Config, Names: train.Meta.Names, StatNames: train.Meta.StatNames, Seed: seed}
+	g, err := train.Model()
+	if err != nil {
+		return nil, fmt.Errorf("npe: %w", err)
+	}
+	m := &Model{Config: cfg, Generative: g, Experiment: train.Meta.Config, Names: train.Meta.Names, StatNames: train.Meta.StatNames, Seed: seed}
 	if err := m.init(-1); err != nil {
 		return nil, err
 	}
@@ -87,7 +96,6 @@ func New(cfg Config, train *dataset.Set, seed uint64) (*Model, error) {
 		return nil, fmt.Errorf("npe: the data set has %d samples per trace, its experiment makes %d", train.T, m.samples)
 	}
 	// Parameters in unconstrained space.
-	var err error
 	u := make([]float64, len(train.Theta))
 	for i, v := range train.Theta {
 		if u[i], err = m.priors[i%train.P].Unconstrain(v); err != nil {
@@ -107,7 +115,11 @@ func New(cfg Config, train *dataset.Set, seed uint64) (*Model, error) {
 		tr[i] = float64(v)
 	}
 	m.Norm.Voltage = fitStandardizer(tr, 1)
-	m.Norm.Stimulus = fitStandardizer(train.Stimulus, 1)
+	stim := train.Stimulus
+	if len(stim) == 0 {
+		stim = m.stimulus // a model without an input: zeros
+	}
+	m.Norm.Stimulus = fitStandardizer(stim, 1)
 	return m, nil
 }
 
@@ -125,6 +137,9 @@ func (m *Model) init(want int) error {
 	}
 	if err := m.Config.Flow.validate(); err != nil {
 		return err
+	}
+	if !m.IsLAA() {
+		return m.initGeneric(want)
 	}
 	if err := m.Experiment.Validate(); err != nil {
 		return fmt.Errorf("npe: experiment: %w", err)
@@ -144,12 +159,13 @@ func (m *Model) init(want int) error {
 	case want >= 0 && n != want:
 		return fmt.Errorf("npe: the network the header describes has %d weights, the file holds %d", n, want)
 	}
-	sim, err := neuron.NewSimulator(m.Experiment)
+	lm, err := neuron.NewModel(m.Experiment)
 	if err != nil {
 		return fmt.Errorf("npe: experiment: %w", err)
 	}
-	m.stimulus = sim.StimulusAtSamples()
-	if m.layout, err = dataset.FeatureLayout(sim); err != nil {
+	sim := lm.Simulator
+	m.Generative, m.stimulus = lm, sim.StimulusAtSamples()
+	if m.layout, err = sim.FeatureLayout(); err != nil {
 		return err
 	}
 	if len(m.StatNames) > 0 {
@@ -187,6 +203,9 @@ type Observation struct {
 // model, computing its summary statistics. NaN or a wrong length is an error.
 func (m *Model) Observe(trace []float64) (Observation, error) {
 	if len(trace) != m.samples {
+		if !m.IsLAA() {
+			return Observation{}, fmt.Errorf("npe: observation has %d values, model %s expects %d", len(trace), m.Generative.Kind(), m.samples)
+		}
 		return Observation{}, fmt.Errorf("npe: trace has %d samples, the model expects %d (every %g ms for %g ms)",
 			len(trace), m.samples, m.Experiment.RecordStepMs, m.Experiment.DurationMs)
 	}
@@ -198,8 +217,8 @@ func (m *Model) Observe(trace []float64) (Observation, error) {
 		o.Trace[i] = float32(v)
 	}
 	if len(m.StatNames) > 0 {
-		st := make([]float64, m.layout.Len())
-		if err := m.layout.Compute(trace, st); err != nil {
+		st, err := m.features(trace)
+		if err != nil {
 			return Observation{}, err
 		}
 		o.Stats = make([]float32, len(st))
@@ -399,7 +418,7 @@ func (m *Model) summarize(obs []Observation) *nn.Mat {
 // gradients and layer caches, so two goroutines can run forward and backward
 // passes on different parts of a batch at once (data-parallel training).
 func (m *Model) Replica() (*Model, error) {
-	r := &Model{Config: m.Config, Experiment: m.Experiment, Names: m.Names, StatNames: m.StatNames, Norm: m.Norm, Seed: m.Seed,
+	r := &Model{Config: m.Config, Generative: m.Generative, Experiment: m.Experiment, Names: m.Names, StatNames: m.StatNames, Norm: m.Norm, Seed: m.Seed,
 		Warnings: m.Warnings}
 	if err := r.init(-1); err != nil {
 		return nil, err
@@ -431,3 +450,62 @@ func priorDistributions(specs []neuron.Prior) []prior.Distribution {
 
 // Priors returns the priors of the inferred parameters, in column order.
 func (m *Model) Priors() []prior.Distribution { return slices.Clone(m.priors) }
+
+// IsLAA reports whether the model is the LAA neuron's (Experiment holds
+// its configuration).
+func (m *Model) IsLAA() bool { return m.Generative == nil || m.Generative.Kind() == neuron.Kind }
+
+// initGeneric is init for a model other than the LAA neuron: priors, the
+// observation length and its input come from m.Generative, and the mlp's
+// features are its hand-made ones or the observation itself.
+func (m *Model) initGeneric(want int) error {
+	g := m.Generative
+	if err := model.Check(g); err != nil {
+		return fmt.Errorf("npe: %w", err)
+	}
+	if names := model.Names(g); !slices.Equal(names, m.Names) {
+		return fmt.Errorf("npe: parameter names %v do not match model %s's %v", m.Names, g.Kind(), names)
+	}
+	obs := g.Observation()
+	m.priors, m.samples = model.Priors(g), obs.Length
+	if k := m.Config.Summary.Kind; k == SummaryMLP || k == SummaryHybrid {
+		if err := sameNames("feature", m.StatNames, dataset.FeatureNames(g), "model "+g.Kind()+"'s"); err != nil {
+			return fmt.Errorf("npe: %w", err)
+		}
+	} else if len(m.StatNames) > 0 && !slices.Equal(m.StatNames, dataset.FeatureNames(g)) {
+		return fmt.Errorf("npe: features %v are not model %s's", m.StatNames, g.Kind())
+	}
+	n := m.numParams()
+	switch {
+	case n > MaxParams:
+		return fmt.Errorf("npe: the network would have more than MaxParams = %d weights", MaxParams)
+	case want >= 0 && n != want:
+		return fmt.Errorf("npe: the network the header describes has %d weights, the file holds %d", n, want)
+	}
+	m.stimulus = obs.Input
+	if m.stimulus == nil {
+		m.stimulus = make([]float64, m.samples) // no input: a constant second channel
+	}
+	rng := rand.New(rand.NewPCG(m.Seed, 0x6d6f64656c))
+	m.summary = newSummary(m.Config.Summary, len(m.StatNames), m.samples, rng)
+	var err error
+	m.flow, err = flow.New(m.Config.Flow.flowConfig(len(m.Names), m.Config.Summary.Out), rng)
+	return err
+}
+
+// features returns the features the mlp reads for observation x: the LAA
+// protocol's statistics, another model's hand-made features, or x itself.
+func (m *Model) features(x []float64) ([]float64, error) {
+	if m.IsLAA() {
+		st := make([]float64, m.layout.Len())
+		return st, m.layout.Compute(x, st)
+	}
+	if f, ok := m.Generative.(model.Featurer); ok {
+		st := make([]float64, len(m.StatNames))
+		if err := f.Features(x, st); err != nil {
+			return nil, fmt.Errorf("npe: features: %w", err)
+		}
+		return st, nil
+	}
+	return slices.Clone(x), nil
+}

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/model"
 )
 
 // FromSet returns row i of a data set as an observation, without checking
@@ -44,6 +45,18 @@ func (m *Model) FromSet(s *dataset.Set, i int) (Observation, error) {
 func (m *Model) CheckSet(s *dataset.Set) error {
 	if err := m.checkSetShape(s); err != nil {
 		return err
+	}
+	if !m.IsLAA() {
+		g, err := s.Model()
+		if err != nil {
+			return err
+		}
+		if g.Kind() != m.Generative.Kind() {
+			return fmt.Errorf("npe: model trained on model %s, data set is of model %s", m.Generative.Kind(), g.Kind())
+		}
+		if err := model.SameParameters(g, m.Generative); err != nil {
+			return fmt.Errorf("npe: the data set's model differs from the one the posterior was trained on: %w", err)
+		}
 	}
 	if dt := s.Meta.Config.RecordStepMs; dt != 0 && dt != m.Experiment.RecordStepMs {
 		return fmt.Errorf("npe: model trained on traces sampled every %g ms, data set has %g ms", m.Experiment.RecordStepMs, dt)
@@ -83,7 +96,7 @@ func checkShape(s *dataset.Set) error {
 		return fmt.Errorf("npe: data set has %d samples per trace", s.T)
 	case len(s.Meta.Names) != s.P:
 		return fmt.Errorf("npe: data set has %d parameter names for %d columns", len(s.Meta.Names), s.P)
-	case len(s.Stimulus) != s.T:
+	case len(s.Stimulus) != s.T && !(s.Meta.Model != nil && len(s.Stimulus) == 0):
 		return fmt.Errorf("npe: data set has %d stimulus values for %d samples per trace", len(s.Stimulus), s.T)
 	}
 	for _, e := range []error{rows("theta", len(s.Theta), s.P), rows("traces", len(s.Traces), s.T), rows("stats", len(s.Stats), s.S())} {

@@ -21,6 +21,12 @@ type Standardizer struct {
 func fitStandardizer(rows []float64, d int) Standardizer {
 	n := len(rows) / d
 	s := Standardizer{Mean: make([]float64, d), SD: make([]float64, d)}
+	if n == 0 { // nothing to fit: the identity
+		for j := range d {
+			s.SD[j] = 1
+		}
+		return s
+	}
 	for i := range n {
 		for j := range d {
 			s.Mean[j] += rows[i*d+j]

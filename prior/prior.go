@@ -50,7 +50,6 @@ type Distribution interface {
 const logSqrt2Pi = 0.91893853320467274178
 
 // LogNormal is log X ~ Normal(log Median, SigmaLog^2).
-// LogNormal is log X ~ Normal(log Median, SigmaLog^2).
 type LogNormal struct{ Median, SigmaLog float64 }
 
 // Family returns "lognormal".
@@ -289,20 +288,33 @@ func softplus(x float64) float64 {
 	return math.Log1p(math.Exp(x))
 }
 
-// UnconstrainClamped maps x to d's unconstrained coordinates, first moving
-// a value on or beyond an edge of the support just inside it, so that a
-// summary of draws (a median, say) always has an image.
+// UnconstrainClamped maps x to d's unconstrained coordinates; a value on
+// or beyond an edge of the support (whose image is not finite) takes the
+// image of the nearest point inside that has a finite one, so that a
+// summary of draws (a median, say) always has an image. NaN gives NaN.
 func UnconstrainClamped(d Distribution, x float64) float64 {
+	if math.IsNaN(x) {
+		return math.NaN()
+	}
+	if u, err := d.Unconstrain(x); err == nil && !math.IsInf(u, 0) {
+		return u
+	}
 	lo, hi := d.Support()
-	if !math.IsInf(lo, 0) {
-		x = max(x, lo+max(math.Abs(lo), 1e-300)*1e-15)
+	lo, hi = max(lo, -math.MaxFloat64), min(hi, math.MaxFloat64)
+	edge, inward := hi, lo
+	if x <= lo || math.Abs(x-lo) < math.Abs(x-hi) {
+		edge, inward = lo, hi
 	}
-	if !math.IsInf(hi, 0) {
-		x = min(x, hi-max(math.Abs(hi-lo), 1e-300)*1e-16)
+	step := math.Abs(math.Nextafter(edge, inward) - edge)
+	for range 2200 { // doubling from one float spacing crosses any finite range
+		y := edge + math.Copysign(step, inward-edge)
+		if u, err := d.Unconstrain(y); err == nil && !math.IsInf(u, 0) {
+			return u
+		}
+		step *= 2
+		if math.IsInf(step, 0) {
+			break
+		}
 	}
-	u, err := d.Unconstrain(x)
-	if err != nil {
-		return math.NaN() // only NaN gets here
-	}
-	return u
+	return math.NaN()
 }
