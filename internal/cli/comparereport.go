@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/laa-neuro/laa/dataset"
 	"github.com/laa-neuro/laa/npe"
 	"github.com/laa-neuro/laa/reference"
 	"github.com/laa-neuro/laa/validation"
@@ -64,38 +63,6 @@ func (c compareFlags) options(seed uint64) validation.CompareOptions {
 		o.MCMC.Iterations, o.MCMC.MaxIterations = c.iterations, c.iterations
 	}
 	return o
-}
-
-// addComparison adds the comparison with the exact posterior to res: the
-// one saved in dir when given, else a new one (see reportComparison) saved
-// in the report directory.
-func (e *env) addComparison(m *npe.Model, test *dataset.Set, res *validation.Result, dir string, cmp compareFlags, reportDir string, seed uint64) error {
-	if dir != "" {
-		var err error
-		res.Comparison, err = validation.LoadComparison(dir, reportDir)
-		return err
-	}
-	res.Comparison = e.reportComparison(m, test, cmp, seed)
-	return res.Comparison.WriteForReport(reportDir)
-}
-
-// reportComparison returns the comparison with the exact posterior for the
-// report, or one whose Absent says why there is none: switched off, the
-// likelihood is intractable, or the comparison failed (then also a warning:
-// the report goes on without it).
-func (e *env) reportComparison(m *npe.Model, test *dataset.Set, c compareFlags, seed uint64) *validation.Comparison {
-	if c.obs <= 0 {
-		return &validation.Comparison{Names: m.Names, Absent: "it was switched off (--compare-held-out 0)"}
-	}
-	opt := c.options(seed)
-	opt.Progress = e.progress("exact posteriors", "obs")
-	cmp, err := validation.CompareForReport(m, test, opt)
-	if err != nil {
-		w := fmt.Sprintf("the comparison with the exact posterior failed: %v", err)
-		fmt.Fprintln(e.stderr, "warning:", w)
-		return &validation.Comparison{Names: m.Names, Absent: w}
-	}
-	return cmp
 }
 
 // printComparison prints the comparison's headline numbers.

@@ -1,16 +1,16 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/laa-neuro/laa/dataset"
-	"github.com/laa-neuro/laa/npe"
 	"github.com/laa-neuro/laa/train"
 	"github.com/laa-neuro/laa/validation"
+	"github.com/laa-neuro/laa/workflow"
 )
 
 func (e *env) diagnoseCmd() *cobra.Command {
@@ -67,23 +67,25 @@ folder must not hold an input with a name the report may write (` + reportWhat +
 				return err
 			}
 			noteFolder(out)
-			res, err := e.assess(m, test, opt)
+			aopt := workflow.AssessOptions{Sims: opt.Sims, Draws: opt.Draws, Seed: opt.Seed, Comparison: cmp.comparison(opt.Seed),
+				ModelFile: modelPath, DataFile: data, Warn: e.warnLine, Progress: e.stageBars()}
+			if comparison != "" {
+				aopt.Comparison = workflow.ComparisonOptions{Saved: comparison}
+			}
+			if aopt.Recordings, err = rec.files(recordings); err != nil {
+				return fmt.Errorf("diagnose: %w", err)
+			}
+			if h, ok := train.HistoryFrom(extra); ok {
+				aopt.History = &h
+			}
+			a, err := workflow.Assess(context.Background(), m, test, aopt)
 			if err != nil {
 				return err
 			}
-			if err := e.assessRecordings(m, test, res, recordings, rec, opt.Seed); err != nil {
+			if err := workflow.Report(a, out); err != nil {
 				return err
 			}
-			if err := e.addComparison(m, test, res, comparison, cmp, out, opt.Seed); err != nil {
-				return err
-			}
-			info := validation.Info{Model: modelPath, Data: data, Version: Version(), Experiment: m.Experiment}
-			if h, ok := train.HistoryFrom(extra); ok {
-				info.TrainLoss, info.ValLoss = h.Train, h.Val
-			}
-			if err := validation.WriteReport(res, info, out); err != nil {
-				return err
-			}
+			res := a.Result
 			e.printVerdict(res, filepath.Join(out, "index.html"))
 			return nil
 		},
@@ -109,39 +111,6 @@ folder must not hold an input with a name the report may write (` + reportWhat +
 var reportSuffixes = []string{".html", ".csv", ".json", ".png", ".svg"}
 
 const reportWhat = ".html, .csv, .json, .png and .svg files, and comparison/"
-
-// assessRecordings fits each recording and adds it to the result.
-func (e *env) assessRecordings(m *npe.Model, test *dataset.Set, res *validation.Result, paths []string, rec recordingFlags, seed uint64) error {
-	if len(paths) == 0 {
-		return nil
-	}
-	ref, _, err := validation.Reference(m, test, seed)
-	if err != nil {
-		return err
-	}
-	for _, path := range paths {
-		raw, p, err := rec.prepare(path, m.Experiment)
-		if err != nil {
-			return err
-		}
-		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-		r, err := validation.AssessRecording(m, ref, name, raw, p, 2000, 200, seed)
-		if err != nil { // the report goes on without this recording's page
-			w := fmt.Sprintf("recording %s could not be fitted: %v", path, err)
-			fmt.Fprintln(e.stderr, "warning:", w)
-			res.Warnings = append(res.Warnings, w)
-			continue
-		}
-		res.Recordings = append(res.Recordings, r)
-	}
-	return nil
-}
-
-// assess runs validation.Assess with a progress bar.
-func (e *env) assess(m *npe.Model, test *dataset.Set, opt validation.Options) (*validation.Result, error) {
-	opt.Progress = e.progress("posteriors", "sims")
-	return validation.Assess(m, test, opt)
-}
 
 // printVerdict prints the per-parameter calibration verdict, TARP's joint
 // calibration, each recording's trust verdict with the rules it failed,

@@ -10,6 +10,7 @@ import (
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/recording"
 	"github.com/laa-neuro/laa/validation"
+	"github.com/laa-neuro/laa/workflow"
 )
 
 // recordingFlags are the options for reading recordings (CSV/TSV or NWB).
@@ -44,23 +45,31 @@ func (r recordingFlags) recordingFilter() (recording.Filter, error) {
 	return 0, fmt.Errorf("--filter %q: want sinc, boxcar or none", r.filter)
 }
 
-// prepare reads a recording and puts it on the experiment's grid.
+// prepare reads a recording and puts it on the experiment's grid, as the
+// workflow does.
 func (r recordingFlags) prepare(path string, cfg neuron.Config) (recording.Recording, recording.Prepared, error) {
-	rec, err := recording.Read(path, r.opt)
+	files, err := r.files([]string{path})
 	if err != nil {
-		return rec, recording.Prepared{}, err
+		return recording.Recording{}, recording.Prepared{}, err
+	}
+	return files[0].Prepare(cfg)
+}
+
+// files returns the recordings at paths as the workflow reads them, with
+// these flags' units, sweep, start and filter.
+func (r recordingFlags) files(paths []string) ([]workflow.RecordingFile, error) {
+	if len(paths) == 0 {
+		return nil, nil
 	}
 	filter, err := r.recordingFilter()
 	if err != nil {
-		return rec, recording.Prepared{}, err
+		return nil, err
 	}
-	grid := recording.GridOf(cfg, r.startMs)
-	grid.Filter = filter
-	p, err := recording.Prepare(rec, grid)
-	if err != nil {
-		return rec, p, fmt.Errorf("%s: %w", path, err)
+	files := make([]workflow.RecordingFile, len(paths))
+	for i, p := range paths {
+		files[i] = workflow.RecordingFile{Path: p, Read: r.opt, StartMs: r.startMs, Filter: filter}
 	}
-	return rec, p, nil
+	return files, nil
 }
 
 // readObserved reads a recording for a model; its output name is made
