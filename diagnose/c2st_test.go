@@ -20,6 +20,7 @@ func TestC2ST(t *testing.T) {
 		n, d       = 1000, 5
 		nullTol    = 0.05 // identical distributions give 0.5 +- 0.05
 		minShift   = 0.63 // Bayes accuracy for a 1 sd shift is Phi(0.5) = 0.69
+		maxShift   = 0.72 // no classifier beats it by more than 3 standard errors (0.01 at 2n = 2000) on held-out folds
 		minDisjoin = 0.99
 	)
 	rng := rand.New(rand.NewPCG(20, 0))
@@ -30,7 +31,7 @@ func TestC2ST(t *testing.T) {
 		warnWant bool
 	}{
 		{"identical", 0, 0.5 - nullTol, 0.5 + nullTol, false},
-		{"shift 1 sd", 1, minShift, 1, true},
+		{"shift 1 sd", 1, minShift, maxShift, true},
 		{"separated", 20, minDisjoin, 1, true},
 	} {
 		a, b := gaussianSample(rng, n, d, 0), gaussianSample(rng, n, d, c.shift)
