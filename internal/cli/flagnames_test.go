@@ -175,9 +175,10 @@ func TestRequiredFlags(t *testing.T) {
 	}
 }
 
-// TestInferDefaultFolder: infer without -o writes into ./laa-infer, and
-// nothing into the working directory itself.
-func TestInferDefaultFolder(t *testing.T) {
+// TestDefaultFolders: infer and prior-predictive without -o write into
+// ./laa-infer and ./laa-prior-predictive, and nothing into the working
+// directory itself.
+func TestDefaultFolders(t *testing.T) {
 	dir := t.TempDir()
 	model, trace := untrainedModel(t, neuron.Default(), dir)
 	t.Chdir(dir)
@@ -185,17 +186,21 @@ func TestInferDefaultFolder(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, msg)
 	}
+	if code, msg := run("prior-predictive", "-n", "3"); code != 0 {
+		t.Fatalf("exit %d\n%s", code, msg)
+	}
 	var names []string
-	for _, d := range []string{".", inferFolder} {
+	for _, d := range []string{".", inferFolder, "laa-prior-predictive"} {
 		ents, _ := os.ReadDir(d)
 		for _, e := range ents {
 			names = append(names, filepath.Join(d, e.Name()))
 		}
 	}
 	slices.Sort(names)
-	want := []string{"laa-infer", "laa-infer/obs.draws.csv", "laa-infer/obs.draws.npy", "laa-infer/obs.summary.json", "m.laa", "obs.csv"}
+	want := []string{"laa-infer", "laa-infer/obs.draws.csv", "laa-infer/obs.draws.npy", "laa-infer/obs.summary.json",
+		"laa-prior-predictive", "laa-prior-predictive/prior_predictive.png", "laa-prior-predictive/prior_predictive.svg", "m.laa", "obs.csv"}
 	if !slices.Equal(names, want) {
-		t.Errorf("infer without -o wrote %v; want %v", names, want)
+		t.Errorf("infer and prior-predictive without -o wrote %v; want %v", names, want)
 	}
 }
 

@@ -20,12 +20,12 @@ func (e *env) priorPredictiveCmd() *cobra.Command {
 		cfgPath string
 	)
 	cmd := &cobra.Command{
-		Use:   "prior-predictive [-n 12] [--seed S] [-o prior.png]",
+		Use:   "prior-predictive [-n 12] [--seed S] [-o laa-prior-predictive/prior_predictive.png]",
 		Short: "Plot traces simulated from the prior over the stimulus (PNG and SVG)",
 		Long: `prior-predictive simulates -n draws from the prior (at most MaxPlotTraces,
 1000) and plots their traces over the stimulus as <o>.png and <o>.svg,
-creating -o's folder if needed. Existing images there are replaced; any other
-kind of file is refused.` + outputRules,
+creating -o's folder if needed (by default the folder laa-prior-predictive).
+Existing images there are replaced; any other kind of file is refused.` + outputRules,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checks(positive("prior-predictive", "-n", n), atMost("prior-predictive", "-n", n, MaxPlotTraces, "MaxPlotTraces")); err != nil {
@@ -64,7 +64,7 @@ kind of file is refused.` + outputRules,
 	f := cmd.Flags()
 	f.IntVarP(&n, "n", "n", 12, "number of prior draws to plot")
 	f.Uint64Var(&seed, "seed", 1, "random seed")
-	f.StringVarP(&out, "output", "o", "prior_predictive.png", "output path (.png; an .svg is written beside it)")
+	f.StringVarP(&out, "output", "o", filepath.Join("laa-prior-predictive", "prior_predictive.png"), "output path (.png; an .svg is written beside it)")
 	f.StringVar(&cfgPath, "config", "", "configuration file; default: the embedded experiment")
 	return cmd
 }
