@@ -146,10 +146,19 @@ func TestTypicalitySpeed(t *testing.T) {
 	rng := rand.New(rand.NewPCG(15, 0))
 	ref, obs := gaussianSample(rng, 2000, 64, 0), gaussianSample(rng, 10, 64, 0)
 	start := time.Now()
-	if _, err := CheckTypicality(ref, obs, TypicalityConfig{Seed: 16}); err != nil {
+	typ, err := CheckTypicality(ref, obs, TypicalityConfig{Seed: 16})
+	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("2000 x 64 reference, 10 observed, 1000 replicates: %v", time.Since(start))
+	t.Logf("2000 x 64 reference, 10 observed, 1000 replicates: %v (p = %.3f)", time.Since(start), typ.PValue)
+	// the timing is for reading; what can fail is the test itself: all
+	// replicates made, and a sample of the reference's own law not flagged
+	if len(typ.Null) != DefaultBootstrap || typ.NReference != 2000 || typ.NObserved != 10 {
+		t.Errorf("%d replicates of %d x %d, want %d of 2000 x 10", len(typ.Null), typ.NReference, typ.NObserved, DefaultBootstrap)
+	}
+	if typ.PValue < DefaultTypicalityAlpha || typ.Warning != "" {
+		t.Errorf("typical observations flagged: p = %.3g, warning %q", typ.PValue, typ.Warning)
+	}
 }
 
 func TestMedian(t *testing.T) {
