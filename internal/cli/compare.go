@@ -19,7 +19,7 @@ func (e *env) compareCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "compare --model m.laa --data test.npz [--held-out 20] [-o compare/]",
 		Short: "Hold the neural posterior against the exact (MCMC) posterior on held-out observations",
-		Long: `compare draws, for each of the first --held-out held-out observations, the
+		Long: `compare draws, for each of the first --held-out observations of --data, the
 neural posterior and the reference posterior (differential-evolution MCMC on the exact
 likelihood, chains started from neural draws), and reports per observation and
 on average: C2ST accuracy (0.5 = indistinguishable), the difference of posterior

@@ -32,8 +32,8 @@ posterior predictive check, typicality tests, loss curves, the configuration
 and versions. metrics.csv and metrics.json hold the numbers.
 
 Calibration does not show accuracy, so the report also compares the neural
-posterior with the exact one on the first --compare-held-out held-out
-observations (DE-MCz on the exact likelihood, as 'laa compare' does, each
+posterior with the exact one on the first --compare-held-out observations
+of --data (DE-MCz on the exact likelihood, as 'laa compare' does, each
 observation sampled twice for the comparison's noise floor) whenever the
 likelihood is tractable (observation noise only); it says why when it is
 not. The comparison is saved in report/comparison/; --comparison DIR uses a
