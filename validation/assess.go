@@ -14,8 +14,10 @@ import (
 
 	"github.com/laa-neuro/laa/dataset"
 	"github.com/laa-neuro/laa/diagnose"
+	"github.com/laa-neuro/laa/model"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/npe"
+	"github.com/laa-neuro/laa/prior"
 )
 
 // Options tune Assess; zero fields take the defaults in brackets.
@@ -98,6 +100,9 @@ type Result struct {
 	Tolerance       float64             `json:"calibration_tolerance"` // Options.CalibrationTolerance
 	Calibrated      bool                `json:"calibrated"`            // every parameter calibrated
 	Warnings        []string            `json:"warnings,omitempty"`
+	// Skipped names each diagnostic the model's abilities do not allow,
+	// with the reason; the report shows them.
+	Skipped []string `json:"skipped,omitempty"`
 }
 
 // Assess draws posteriors for held-out simulations and computes every
@@ -113,7 +118,11 @@ func Assess(m *npe.Model, test *dataset.Set, opt Options) (*Result, error) {
 	if len(test.Meta.Names) != len(m.Names) {
 		return nil, fmt.Errorf("validation: test set has parameters %v, the model infers %v", test.Meta.Names, m.Names)
 	}
-	_, priors := m.Experiment.Inferred()
+	params := m.Generative.Parameters()
+	priors := make([]neuron.Prior, len(params))
+	for j, p := range params {
+		priors[j] = prior.SpecOf(p.Prior)
+	}
 	res := &Result{Names: m.Names, Priors: priors, Tolerance: opt.CalibrationTolerance, Sims: opt.Sims, Draws: opt.Draws, Time: test.Time, Stimulus: test.Stimulus}
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x61737365))
 	const chunk = 50
@@ -179,7 +188,7 @@ func Assess(m *npe.Model, test *dataset.Set, opt Options) (*Result, error) {
 	}
 	res.Calibrated = true
 	for j, name := range m.Names {
-		pr := ParamResult{Name: name, Unit: neuron.Units[name], PriorSD: priorSD[j], SBC: sbc[j], Coverage: cov[j], Recovery: rec[j], Unconstrained: recU[j]}
+		pr := ParamResult{Name: name, Unit: params[j].Unit, PriorSD: priorSD[j], SBC: sbc[j], Coverage: cov[j], Recovery: rec[j], Unconstrained: recU[j]}
 		pr.Calibrated = cov[j].CalibrationError < opt.CalibrationTolerance && !sbc[j].ECDF.Outside
 		res.Calibrated = res.Calibrated && pr.Calibrated
 		for _, w := range []string{sbc[j].Warning, cov[j].Warning} {
@@ -191,6 +200,10 @@ func Assess(m *npe.Model, test *dataset.Set, opt Options) (*Result, error) {
 	}
 	if res.Example, err = example(m, test, res, 0, opt, rng); err != nil {
 		return nil, err
+	}
+	if !m.IsLAA() {
+		res.Skipped = append(res.Skipped, fmt.Sprintf("typicality: its test cases (a noisier cell, another stimulus, a Hodgkin-Huxley cell) are the LAA neuron's; model %s has none", m.Generative.Kind()))
+		return res, nil
 	}
 	if res.Typicality, err = typicality(m, test, opt); err != nil {
 		return nil, err
@@ -242,7 +255,16 @@ func example(m *npe.Model, test *dataset.Set, res *Result, i int, opt Options, r
 	if ex.Summary, err = diagnose.Summarize(ex.Draws, 0.9); err != nil {
 		return ex, err
 	}
-	ex.PPC, err = Predictive(m.Experiment, ex.Observed, ex.Draws, opt.PPCDraws, rng.Uint64())
+	if m.IsLAA() {
+		ex.PPC, err = Predictive(m.Experiment, ex.Observed, ex.Draws, opt.PPCDraws, rng.Uint64())
+		return ex, err
+	}
+	sim, ok := m.Generative.(model.Simulator)
+	if !ok {
+		res.Skipped = append(res.Skipped, fmt.Sprintf("posterior predictive check: model %s cannot simulate (%s)", m.Generative.Kind(), cannotSimulate(m.Generative)))
+		return ex, nil
+	}
+	ex.PPC, err = PredictiveModel(sim, ex.Observed, ex.Draws, opt.PPCDraws, rng.Uint64())
 	return ex, err
 }
 
@@ -348,4 +370,46 @@ func physical(trace []float64) bool {
 		}
 	}
 	return true
+}
+
+// PredictiveModel is Predictive for any simulating model: n simulations
+// from the first n posterior draws (cycling if fewer; simulation k draws
+// from model.Stream(seed, k)), compared with the observed values. A
+// failed simulation is an error.
+func PredictiveModel(sim model.Simulator, observed []float64, draws [][]float64, n int, seed uint64) (diagnose.PPC, error) {
+	if n <= 0 || len(draws) == 0 {
+		return diagnose.PPC{}, fmt.Errorf("validation: posterior predictive check needs draws (got %d draws, %d simulations)", len(draws), n)
+	}
+	P, D := len(sim.Parameters()), sim.Observation().Length
+	theta, rngs := make([]float64, 0, n*P), make([]*rand.Rand, n)
+	for k := range n {
+		theta = append(theta, draws[k%len(draws)]...)
+		rngs[k] = model.Stream(seed, uint64(k))
+	}
+	flat := make([]float64, n*D)
+	if err := sim.Simulate(theta, rngs, flat); err != nil {
+		return diagnose.PPC{}, fmt.Errorf("validation: posterior predictive check: %w", err)
+	}
+	sims := make([][]float64, n)
+	for k := range sims {
+		sims[k] = flat[k*D : (k+1)*D]
+	}
+	ppc, err := diagnose.PredictiveCheck(observed, sims)
+	if err != nil {
+		return diagnose.PPC{}, fmt.Errorf("validation: posterior predictive check: %w", err)
+	}
+	ppc.Draws = n
+	return ppc, nil
+}
+
+// cannotSimulate says why a model cannot simulate: its own reason when it
+// gives one (an external model whose description file is not at hand),
+// else that it has no simulator.
+func cannotSimulate(m model.Model) string {
+	if r, ok := m.(interface{ NotSimulated() string }); ok {
+		if why := r.NotSimulated(); why != "" {
+			return why
+		}
+	}
+	return "it has no simulator"
 }

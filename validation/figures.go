@@ -82,11 +82,15 @@ func figures(res *Result, train, val []float64) ([]figure, error) {
 			pp, d, t := pairsView(params, res.Priors, exampleZ(res), res.Example.Draws, res.Example.Truth)
 			return plots.Pairs(pp, d, t, 0)
 		}},
-		{"ppc", func() (*plots.Figure, error) {
-			p := res.Example.PPC
-			return plots.Predictive(plots.PredictiveCheck{Time: res.Time, Observed: res.Example.Observed, Median: p.Q50,
+	}
+	if p := res.Example.PPC; len(p.Q50) > 0 {
+		steps = append(steps, struct {
+			name string
+			make func() (*plots.Figure, error)
+		}{"ppc", func() (*plots.Figure, error) {
+			return plots.Predictive(plots.PredictiveCheck{Time: timeAxis(res.Time, len(p.Q50)), Observed: res.Example.Observed, Median: p.Q50,
 				Lower50: p.Q25, Upper50: p.Q75, Lower90: p.Q05, Upper90: p.Q95, Stimulus: res.Stimulus})
-		}},
+		}})
 	}
 	for _, s := range steps {
 		f, err := s.make()
@@ -296,4 +300,17 @@ func fmtG(v float64) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.3g", v)
+}
+
+// timeAxis returns times, or the sample indices 0..n-1 for a model
+// without a time grid.
+func timeAxis(times []float64, n int) []float64 {
+	if len(times) == n {
+		return times
+	}
+	idx := make([]float64, n)
+	for i := range idx {
+		idx[i] = float64(i)
+	}
+	return idx
 }

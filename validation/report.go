@@ -11,6 +11,7 @@ import (
 	"github.com/laa-neuro/laa/atomicfile"
 	"github.com/laa-neuro/laa/diagnose"
 	"github.com/laa-neuro/laa/exact"
+	"github.com/laa-neuro/laa/model"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/nn"
 	"github.com/laa-neuro/laa/plots"
@@ -21,7 +22,8 @@ import (
 type Info struct {
 	Model, Data string        // paths
 	Version     string        // laa version
-	Experiment  neuron.Config // the model's simulator configuration
+	Experiment  neuron.Config // the LAA model's simulator configuration
+	Generative  model.Model   // another model (its kind and spec are listed); nil for LAA
 	TrainLoss   []float64     // per epoch; nil when unknown
 	ValLoss     []float64
 	Extra       []report.KV // more settings to list
@@ -105,19 +107,26 @@ func WriteReport(res *Result, info Info, dir string) error {
 	}
 	exs.Paragraph(fmt.Sprintf("Held-out simulation %d: posterior summary, pairs plot and posterior predictive check.", ex.Index)).
 		Table(report.Table{Name: "example_posterior", Caption: "Posterior summary (90 % central interval)", Header: []string{"parameter", "true", "mean", "sd", "median", "5 %", "95 %"}, Rows: rows}).
-		Figure("pairs.png", "Pairs plot of the posterior draws; true values marked.").
-		Figure("ppc.png", "Posterior predictive check: the observed trace inside the 50 % and 90 % bands of traces simulated from posterior draws.").
-		Paragraph(fmt.Sprintf("PPC: %.0f %% of the observed points lie inside the 50 %% band and %.0f %% inside the 90 %% band; mean CRPS %.3f mV; RMSE to the predictive median %.3f mV. %s",
-			100*ex.PPC.Inside50, 100*ex.PPC.Inside90, ex.PPC.CRPS, ex.PPC.RMSE, coverageSentence(ex.PPC)))
-
-	ts := r.Section("Typicality")
-	ts.Paragraph("Each trace is mapped into the learned summary space and compared with the summaries of simulations from the model by an MMD test (bootstrap null). A small p-value says the trace looks unlike anything the network was trained on, so its posterior should not be trusted.")
-	var trows [][]string
-	for i, c := range res.Typicality {
-		trows = append(trows, []string{c.Name, c.Expected, fmt.Sprintf("%.3g", c.Result.PValue), map[bool]string{true: "flagged as atypical", false: "typical"}[c.Flagged]})
-		ts.Figure(fmt.Sprintf("typicality_%d.png", i+1), c.Description)
+		Figure("pairs.png", "Pairs plot of the posterior draws; true values marked.")
+	if has["ppc"] {
+		unit := " mV"
+		if len(res.Time) == 0 {
+			unit = ""
+		}
+		exs.Figure("ppc.png", "Posterior predictive check: the observed values inside the 50 % and 90 % bands of simulations from posterior draws.").
+			Paragraph(fmt.Sprintf("PPC: %.0f %% of the observed points lie inside the 50 %% band and %.0f %% inside the 90 %% band; mean CRPS %.3f%s; RMSE to the predictive median %.3f%s. %s",
+				100*ex.PPC.Inside50, 100*ex.PPC.Inside90, ex.PPC.CRPS, unit, ex.PPC.RMSE, unit, coverageSentence(ex.PPC)))
 	}
-	ts.Table(report.Table{Name: "typicality", Caption: "MMD typicality tests", Header: []string{"trace", "expected", "p-value", "verdict"}, Rows: trows})
+	if len(res.Skipped) > 0 {
+		sk := r.Section("Skipped diagnostics")
+		sk.Paragraph("These diagnostics need an ability the model lacks:")
+		for _, s := range res.Skipped {
+			sk.Paragraph(s)
+		}
+	}
+	if len(res.Typicality) > 0 {
+		typicalitySection(r, res)
+	}
 
 	if res.Comparison != nil {
 		comparisonSection(r, res.Comparison)
@@ -129,7 +138,15 @@ func WriteReport(res *Result, info Info, dir string) error {
 	cfg := r.Section("Configuration and versions")
 	cfg.KeyValues("Run", append([]report.KV{{Key: "laa", Value: info.Version}, {Key: "Go", Value: runtime.Version()},
 		{Key: "matrix backend", Value: nn.BackendName()}, {Key: "model", Value: info.Model}, {Key: "data", Value: info.Data}}, info.Extra...)...)
-	cfg.JSON("Simulator configuration of the model", info.Experiment)
+	if g := info.Generative; g != nil && g.Kind() != neuron.Kind {
+		stored, err := model.Store(g)
+		if err != nil {
+			return err
+		}
+		cfg.JSON("The model (kind and description)", stored)
+	} else {
+		cfg.JSON("Simulator configuration of the model", info.Experiment)
+	}
 	return r.Write(dir)
 }
 
@@ -305,4 +322,16 @@ func jointVerdict(res *Result) string {
 		return fmt.Sprintf("Jointly (TARP): NOT calibrated, area %.3f, expected coverage mostly below the diagonal (overconfident)", res.TARP.AreaError)
 	}
 	return fmt.Sprintf("Jointly (TARP): NOT calibrated, area %.3f, expected coverage mostly above the diagonal (too wide)", res.TARP.AreaError)
+}
+
+// typicalitySection adds the MMD typicality tests of res to r.
+func typicalitySection(r *report.Report, res *Result) {
+	ts := r.Section("Typicality")
+	ts.Paragraph("Each trace is mapped into the learned summary space and compared with the summaries of simulations from the model by an MMD test (bootstrap null). A small p-value says the trace looks unlike anything the network was trained on, so its posterior should not be trusted.")
+	var trows [][]string
+	for i, c := range res.Typicality {
+		trows = append(trows, []string{c.Name, c.Expected, fmt.Sprintf("%.3g", c.Result.PValue), map[bool]string{true: "flagged as atypical", false: "typical"}[c.Flagged]})
+		ts.Figure(fmt.Sprintf("typicality_%d.png", i+1), c.Description)
+	}
+	ts.Table(report.Table{Name: "typicality", Caption: "MMD typicality tests", Header: []string{"trace", "expected", "p-value", "verdict"}, Rows: trows})
 }

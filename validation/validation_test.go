@@ -19,7 +19,7 @@ import (
 
 var (
 	once             sync.Once
-	model            *npe.Model
+	trainedModel     *npe.Model
 	testSet          *dataset.Set
 	errModel         error
 	typicalityAlpha  = 0.01
@@ -51,12 +51,12 @@ func trained(t *testing.T) (*npe.Model, *dataset.Set) {
 		opt, _ := train.Preset(train.PresetQuick)
 		opt.Model = npe.Config{Summary: npe.SummaryConfig{Out: 16, Hidden: 64}, Flow: npe.FlowConfig{Layers: 4, Hidden: 64}}
 		opt.Epochs = 8
-		model, _, errModel = train.Run(trainSet, opt, "", nil)
+		trainedModel, _, errModel = train.Run(trainSet, opt, "", nil)
 	})
 	if errModel != nil {
 		t.Fatal(errModel)
 	}
-	return model, testSet
+	return trainedModel, testSet
 }
 
 // TestPredictiveOfTruthCoversAtNominalRates: traces simulated from the true
