@@ -92,3 +92,37 @@ func ExampleGrowthOf() {
 	// Output:
 	// g_L: contraction falls from 0.400 at 1 sweeps (600 ms) to 0.300 at 2 sweeps (1200 ms)
 }
+
+// Infer gives the posterior of observed traces; here a held-out
+// simulation stands in for a recording, and the correction to the exact
+// posterior is off to keep the example fast.
+func ExampleInfer() {
+	ctx, cfg := context.Background(), neuron.Default()
+	trainSet, err := workflow.Simulate(ctx, cfg, workflow.SimulateOptions{N: 500, Seed: 1})
+	if err != nil {
+		log.Fatal(err)
+	}
+	m, _, err := workflow.Train(ctx, trainSet, workflow.TrainOptions{Preset: "mlp", Epochs: 1, Seed: 1})
+	if err != nil {
+		log.Fatal(err)
+	}
+	one, err := workflow.Simulate(ctx, cfg, workflow.SimulateOptions{N: 1, Seed: 2})
+	if err != nil {
+		log.Fatal(err)
+	}
+	voltage := make([]float64, one.T)
+	for t, v := range one.Traces {
+		voltage[t] = float64(v)
+	}
+	inf, err := workflow.Infer(ctx, m, []workflow.Trace{{Name: "cell", Voltage: voltage}}, workflow.InferOptions{Draws: 500, Seed: 1, NoExact: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, t := range inf.Traces {
+		fmt.Printf("%s: %d draws of %v, route %s\n", t.Trace.Name, len(t.Posterior.Draws), inf.Names, t.Posterior.Route)
+		fmt.Println("summarized:", len(t.Summary), "parameters")
+	}
+	// Output:
+	// cell: 500 draws of [C_m g_L E_L k V_thr], route amortized
+	// summarized: 5 parameters
+}

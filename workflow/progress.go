@@ -21,7 +21,8 @@ type Update struct {
 	Stage string // one of the Stage constants
 	Done  int    // units done so far
 	Total int    // units in the stage
-	Unit  string // what Done counts: "sims", "batches", "posteriors", "recordings", "obs", "lengths"
+	Unit  string // what Done counts: "sims", "batches", "posteriors", "recordings", "obs", "lengths", "%"
+	Item  string // what the stage works on, where it works on one of several (a trace's name)
 
 	// Training only: the epoch under way, the running training loss of the
 	// epoch and the last epoch's validation loss (NaN before the first).

@@ -55,6 +55,9 @@ a file of another kind where the demo writes one is refused.` + outputRules,
 			for _, name := range demoFiles {
 				plan.outIn("-o", filepath.Join(dir, name), kindOfExt[filepath.Ext(name)])
 			}
+			for _, name := range workflow.InferenceFiles("example_trace", true) {
+				plan.outIn("-o", filepath.Join(dir, demoPosteriors, name), kindOfExt[filepath.Ext(name)])
+			}
 			if err := plan.folder("-o", filepath.Join(dir, "report"), "", nil).check(); err != nil {
 				return err
 			}
@@ -114,7 +117,7 @@ a file of another kind where the demo writes one is refused.` + outputRules,
 				return err
 			}
 			fmt.Fprintln(e.stdout, "[4/4] inferring the posterior of one held-out trace")
-			if err := e.demoInfer(m, testSet, dir, seed); err != nil {
+			if err := e.demoInfer(m, testSet, dir, seed, bars); err != nil {
 				return err
 			}
 			e.printVerdict(a.Result, filepath.Join(reportDir, "index.html"))
@@ -138,10 +141,10 @@ a file of another kind where the demo writes one is refused.` + outputRules,
 var demoFiles = append([]string{"train.npz", "test.npz", "model.laa", "model.history.json", "example_trace.csv"}, workflow.CellFiles...)
 
 // demoInfer writes held-out trace 0 as a CSV, as a user's recording would
-// come, and runs inference on it from the file with the exact correction
+// come, and infers its posterior from the file with the exact correction
 // on (the route is printed; the amortized draws are kept beside the
 // corrected ones as .amortized.npy).
-func (e *env) demoInfer(m *npe.Model, test *dataset.Set, dir string, seed uint64) error {
+func (e *env) demoInfer(m *npe.Model, test *dataset.Set, dir string, seed uint64, bars workflow.Progress) error {
 	path := filepath.Join(dir, "example_trace.csv")
 	err := atomicfile.Write(path, func(f *os.File) error {
 		fmt.Fprintln(f, "time_ms,voltage_mV,current_uA_per_cm2")
@@ -153,13 +156,27 @@ func (e *env) demoInfer(m *npe.Model, test *dataset.Set, dir string, seed uint64
 	if err != nil {
 		return err
 	}
-	o, err := readObserved(path, m.Experiment, recordingFlags{})
+	tr, err := workflow.RecordingFile{Path: path}.Trace(m.Experiment)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "      true parameters of the example: %v = %.4g\n", m.Names, test.Theta[:test.P])
-	return e.inferWith(m, []observed{o}, inferOptions{draws: 2000, seed: seed, out: filepath.Join(dir, "posterior"), exact: true})
+	inf, err := workflow.Infer(context.Background(), m, []workflow.Trace{tr}, workflow.InferOptions{Draws: 2000, Seed: seed, Progress: bars})
+	if err != nil {
+		return err
+	}
+	ms := inf.Seconds * 1000
+	fmt.Fprintf(e.stdout, "%d posteriors of %d draws in %.1f ms (%.2f ms each)\n", len(inf.Traces), inf.Draws, ms, ms/float64(len(inf.Traces)))
+	for _, t := range inf.Traces {
+		printPosterior(e.stdout, t.Trace.Name, inf.Names, t.Summary, t.Amortized, t.Typicality.PValue, t.Warnings)
+		printRoute(e.stdout, t.Posterior)
+	}
+	return inf.Write(filepath.Join(dir, demoPosteriors))
 }
+
+// demoPosteriors is the folder, inside the demo's, of the example's
+// posterior.
+const demoPosteriors = "posterior"
 
 // demoStages passes updates on to bars and prints the demo's step lines
 // as the assessment reaches the recordings and the comparison.
@@ -207,11 +224,13 @@ func (e *env) stageBars() workflow.Progress {
 			what, unit = "posteriors", "sims"
 		case workflow.StageComparison:
 			what = "exact posteriors"
+		case workflow.StageCorrection:
+			what = "mcmc " + u.Item
 		case workflow.StageRecordings, workflow.StageGrowthPoint:
 			return
 		}
-		if bar == nil || u.Stage != stage || (u.Done == 0 && last > 0) {
-			bar, stage, last, started = e.newBar(u.Total, what, unit), u.Stage, 0, time.Now()
+		if bar == nil || u.Stage+u.Item != stage || (u.Done == 0 && last > 0) {
+			bar, stage, last, started = e.newBar(u.Total, what, unit), u.Stage+u.Item, 0, time.Now()
 		}
 		if u.Stage == workflow.StageTrain {
 			v := "-"
