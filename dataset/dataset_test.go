@@ -139,6 +139,7 @@ func TestUnwritableOutputLeavesNothing(t *testing.T) {
 // python returns Debian's python3 if it has numpy, else skips; under CI
 // (CI=true), where .ci/run installs python3-numpy, its absence fails.
 func python(t *testing.T) string {
+	t.Helper()
 	for _, p := range []string{"/usr/bin/python3", "python3"} {
 		if exec.Command(p, "-c", "import numpy").Run() == nil {
 			return p
