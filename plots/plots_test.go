@@ -129,8 +129,10 @@ func figures(t *testing.T) map[string]func() (*plots.Figure, error) {
 	}
 }
 
-// TestFiguresRender saves every figure; set LAA_PLOTS_DIR to keep copies
-// there for inspection.
+// TestFiguresRender saves every figure from random data and checks the
+// files' sizes and completeness; what the figures show is checked against
+// known input in content_test.go. Set LAA_PLOTS_DIR to keep copies there
+// for inspection.
 func TestFiguresRender(t *testing.T) {
 	keep := os.Getenv("LAA_PLOTS_DIR")
 	for name, build := range figures(t) {
