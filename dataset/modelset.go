@@ -1,10 +1,16 @@
 package dataset
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/laa-neuro/laa/model"
 )
+
+// ErrNeedsModel is the error of reading, without its model, an .npz that
+// another simulator wrote (no laa metadata, and not the LAA neuron's
+// arrays): Import reads it given the model.
+var ErrNeedsModel = errors.New("no laa metadata and not the LAA neuron's arrays (theta, traces, time_ms, stimulus): simulations of another model are read with their model's description (laa train --model model.yaml; see docs/external-models.md)")
 
 // readModelSet reads the arrays of a set whose metadata (in s) names a
 // model other than the LAA neuron.

@@ -314,6 +314,9 @@ func readSet(z *NPZ) (*Set, error) {
 		return nil, fmt.Errorf("%s: theta has shape %s, want (N, P)", path, shapeString(shape))
 	}
 	s.N, s.P = shape[0], shape[1]
+	if !hasMeta && (!z.Has("traces") || !z.Has("time_ms") || z.Has("x")) {
+		return nil, fmt.Errorf("%s: %w", path, ErrNeedsModel)
+	}
 	if s.Traces, shape, err = z.Float32s("traces"); err != nil {
 		return nil, err
 	}
@@ -340,6 +343,9 @@ func readSet(z *NPZ) (*Set, error) {
 		}
 		s.Meta = Meta{Format: FormatName, Version: FormatVersion, Total: s.N, Config: cfg}
 		s.Meta.Names, _ = cfg.Inferred()
+		if s.P != len(s.Meta.Names) {
+			return nil, fmt.Errorf("%s: theta has %d columns, the LAA neuron infers %d (%v): %w", path, s.P, len(s.Meta.Names), s.Meta.Names, ErrNeedsModel)
+		}
 		s.Warnings = append(s.Warnings, "no meta: the protocol was taken from the arrays time_ms and stimulus: "+desc+"; the rest of the configuration is the default")
 		if err := s.computeStats(); err != nil {
 			s.Warnings = append(s.Warnings, "no hand-made summary statistics (only the lstm and cnn summary networks can train on this set): "+err.Error())
