@@ -73,7 +73,7 @@ func Train(ctx context.Context, set *dataset.Set, opt TrainOptions) (*npe.Model,
 	}
 	m, h, err := train.Run(set, to, opt.File, trainProgress(opt.Progress, to.Epochs))
 	if err != nil {
-		return nil, h, fmt.Errorf("workflow: train: %w", err)
+		return nil, h, fmt.Errorf("workflow: %w", err) // train's errors say "train: "
 	}
 	if opt.HistoryFile != "" {
 		if err := atomicfile.WriteJSON(opt.HistoryFile, h); err != nil {
