@@ -39,7 +39,9 @@ type AssessOptions struct {
 	History             *train.History
 
 	// Warn, when set, is told each warning as it arises (a recording not
-	// fitted, a comparison that failed); the result holds them all too.
+	// fitted, a comparison that failed). The result holds them too: the
+	// recordings' in its Warnings, a failed comparison's as the
+	// comparison's Absent.
 	Warn     func(string)
 	Progress Progress
 }
@@ -146,7 +148,14 @@ func Assess(ctx context.Context, m *npe.Model, test *dataset.Set, opt AssessOpti
 		return nil, err
 	}
 	t0 = time.Now()
-	if res.Comparison, err = compare(m, test, opt, warn); err != nil {
+	// A failed comparison is told to Warn but not added to the result's
+	// warnings: the report's comparison section says it (Absent).
+	tell := func(w string) {
+		if opt.Warn != nil {
+			opt.Warn(w)
+		}
+	}
+	if res.Comparison, err = compare(m, test, opt, tell); err != nil {
 		return nil, err
 	}
 	a.savedComparison, a.ComparisonSeconds = opt.Comparison.Saved, time.Since(t0).Seconds()
