@@ -147,7 +147,7 @@ func growthPoint(ctx context.Context, base neuron.Config, k, draws int, opt Grow
 	return NewGrowthPoint(k, cfg.DurationMs, res), run, res.Names, nil
 }
 
-// GrowthFiles are the files Write puts into its folder.
+// GrowthFiles are the files GrowthExperiment.Write puts into its folder.
 var GrowthFiles = []string{"contraction.png", "contraction.svg", "growth.csv", "growth.json"}
 
 // Write stores the experiment in dir: contraction.png/.svg (contraction

@@ -109,7 +109,7 @@ func NewGrowthPoint(sweeps int, durationMs float64, res *validation.Result) Grow
 }
 
 // GrowthTolerance is how far contraction may fall from one recording length
-// to the next longer one before Growth warns: held-out Monte Carlo error and
+// to the next longer one before GrowthOf warns: held-out Monte Carlo error and
 // training noise move it by about 0.01 with 500 test simulations.
 const GrowthTolerance = 0.02
 

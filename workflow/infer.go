@@ -21,10 +21,6 @@ import (
 	"github.com/laa-neuro/laa/validation"
 )
 
-// StageCorrection reports the exact correction's MCMC fallback of one
-// trace (Update.Item), in percent of its iterations.
-const StageCorrection = "correction"
-
 // Trace is an observed trace put on a model's grid: what Infer reads.
 type Trace struct {
 	Name   string // names the output files: <Name>.draws.npy, ...
@@ -204,8 +200,8 @@ func freshReference(m *npe.Model, seed uint64) (*diagnose.Reference, error) {
 	return ref, err
 }
 
-// InferenceFiles are the files Write makes for a trace named name, the
-// amortized draws only when the posterior was corrected.
+// InferenceFiles are the files Inferences.Write makes for a trace named
+// name, the amortized draws only when the posterior was corrected.
 func InferenceFiles(name string, corrected bool) []string {
 	f := []string{name + ".draws.npy", name + ".draws.csv", name + ".summary.json"}
 	if corrected {

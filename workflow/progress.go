@@ -13,6 +13,7 @@ const (
 	StageRecordings  = "recordings" // recordings fitted, of Total
 	StageComparison  = "comparison" // held-out observations compared with the exact posterior, of Total
 	StageGrowthPoint = "growth"     // recording lengths done, of Total
+	StageCorrection  = "correction" // the exact correction's MCMC fallback of one trace (Update.Item), in percent
 )
 
 // Update says how far one stage has come. Every stage starts with an
