@@ -120,6 +120,9 @@ func Assess(ctx context.Context, m *npe.Model, test *dataset.Set, opt AssessOpti
 	if h := opt.History; h != nil {
 		a.Info.TrainLoss, a.Info.ValLoss = h.Train, h.Val
 	}
+	if !m.IsLAA() {
+		a.Info.Generative = m.Generative // the report lists its kind and description
+	}
 	t0 := time.Now()
 	opt.Progress.report(Update{Stage: StageAssess, Total: min(orDefault(opt.Sims, 1000), test.N), Unit: "posteriors"})
 	res, err := validation.Assess(m, test, validation.Options{Sims: opt.Sims, Draws: opt.Draws, Seed: opt.Seed,

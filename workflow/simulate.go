@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/model"
 	"github.com/laa-neuro/laa/neuron"
 )
 
@@ -21,23 +22,34 @@ type SimulateOptions struct {
 	Progress     Progress
 }
 
-// Simulate draws N parameter vectors from cfg's priors and simulates their
-// noisy traces and summary statistics: a data set to train on (one seed)
-// or to assess with (another seed).
+// Simulate draws N parameter vectors from the priors of the LAA neuron's
+// experiment cfg and simulates their noisy traces and summary statistics:
+// a data set to train on (one seed) or to assess with (another seed).
 func Simulate(ctx context.Context, cfg neuron.Config, opt SimulateOptions) (*dataset.Set, error) {
 	if err := checkContext(ctx, "simulate"); err != nil {
 		return nil, err
 	}
-	sim, err := neuron.NewSimulator(cfg)
+	m, err := neuron.NewModel(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("workflow: simulate: %w", err)
+	}
+	return SimulateModel(ctx, m, opt)
+}
+
+// SimulateModel is Simulate for any model that can simulate (package
+// model): simulation i draws its parameters from the model's prior and
+// then its observation, both from stream i of the seed. For the LAA
+// neuron (neuron.Model) it gives the same rows as Simulate.
+func SimulateModel(ctx context.Context, m model.Simulator, opt SimulateOptions) (*dataset.Set, error) {
+	if err := checkContext(ctx, "simulate"); err != nil {
+		return nil, err
 	}
 	var (
 		mu   sync.Mutex
 		done int
 	)
 	opt.Progress.report(Update{Stage: StageSimulate, Total: opt.N, Unit: "sims"})
-	set, err := dataset.Simulate(sim, dataset.SimulateOptions{Seed: opt.Seed, Start: opt.Start, N: opt.N, Total: opt.Total, Workers: opt.Workers,
+	set, err := dataset.SimulateModel(m, dataset.SimulateOptions{Seed: opt.Seed, Start: opt.Start, N: opt.N, Total: opt.Total, Workers: opt.Workers,
 		Progress: func(d int) {
 			mu.Lock()
 			defer mu.Unlock()

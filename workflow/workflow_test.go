@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/model/gaussianlinear"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/npe"
 	"github.com/laa-neuro/laa/workflow"
@@ -234,5 +235,43 @@ func TestGrowthExperiment(t *testing.T) {
 		if _, err := workflow.Growth(context.Background(), neuron.Default(), opt); err == nil || !strings.HasPrefix(err.Error(), "workflow: growth: ") {
 			t.Errorf("%s: error %v", name, err)
 		}
+	}
+}
+
+// Another model goes through the same steps: simulated, trained, assessed
+// (the LAA-only typicality cases skipped with a sentence) and reported
+// under its own name.
+func TestOtherModel(t *testing.T) {
+	lg, err := gaussianlinear.New(3, 10, 1, 1, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	trainSet, err := workflow.SimulateModel(ctx, lg, workflow.SimulateOptions{N: 1500, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	testSet, err := workflow.SimulateModel(ctx, lg, workflow.SimulateOptions{N: 80, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := workflow.Train(ctx, trainSet, workflow.TrainOptions{Preset: "mlp", Epochs: 2, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := workflow.Assess(ctx, m, testSet, workflow.AssessOptions{Draws: 50, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Result.Params) != 3 || a.Result.Params[0].Name != "theta_1" || a.Info.Generative == nil {
+		t.Fatalf("assessed %d parameters (%+v), generative model %v", len(a.Result.Params), a.Result.Names, a.Info.Generative)
+	}
+	dir := t.TempDir()
+	if err := workflow.Report(a, dir); err != nil {
+		t.Fatal(err)
+	}
+	html, err := os.ReadFile(filepath.Join(dir, "index.html"))
+	if err != nil || !bytes.Contains(html, []byte("gaussian-linear")) || !bytes.Contains(html, []byte("Skipped diagnostics")) {
+		t.Errorf("the report does not name the model or its skipped diagnostics: %v", err)
 	}
 }
