@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -99,6 +100,21 @@ func TestPriorPredictiveWritesFigures(t *testing.T) {
 		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() < 1000 {
 			t.Fatalf("%s missing or tiny: %v", f, err)
 		}
+	}
+	// The SVG's content: the title, and one line of 600 points per draw
+	// plus the stimulus's.
+	svg, _ := os.ReadFile(filepath.Join(dir, "prior.svg"))
+	if !strings.Contains(string(svg), ">Prior predictive: 5 draws (seed 1)<") {
+		t.Error("prior.svg lacks the title 'Prior predictive: 5 draws (seed 1)'")
+	}
+	lines := 0
+	for _, d := range regexp.MustCompile(`d="([^"]*)"`).FindAllStringSubmatch(string(svg), -1) {
+		if strings.Count(d[1], "L") == 599 { // a move to the first point, then 599 lines
+			lines++
+		}
+	}
+	if lines != 6 {
+		t.Errorf("prior.svg draws %d lines of 600 points, want 6 (5 traces and the stimulus)", lines)
 	}
 }
 

@@ -33,14 +33,21 @@ func TestCompareReferencesAndExact(t *testing.T) {
 		t.Fatalf("references not saved: %v", err)
 	}
 	var saved struct {
-		Exact *struct {
+		MeanC2ST float64 `json:"mean_c2st"` // of the neural posterior
+		Exact    *struct {
 			Obs      int     `json:"obs"`
 			MeanC2ST float64 `json:"mean_c2st"`
 		} `json:"exact"`
 	}
 	b, _ := os.ReadFile(p("c1/compare.json"))
-	if err := json.Unmarshal(b, &saved); err != nil || saved.Exact == nil || saved.Exact.Obs != 2 || !(saved.Exact.MeanC2ST >= 0.3) {
+	if err := json.Unmarshal(b, &saved); err != nil || saved.Exact == nil || saved.Exact.Obs != 2 {
 		t.Fatalf("compare.json: %v\n%s", err, b)
+	}
+	// The corrected posterior (MCMC on the exact likelihood) is closer to
+	// the reference than the one-epoch neural posterior: 0.8475 against
+	// 0.9125 measured.
+	if x := saved.Exact.MeanC2ST; !(x >= 0.45 && x <= saved.MeanC2ST) {
+		t.Errorf("exact correction's C2ST %.4f, want in [0.45, %.4f] (the neural posterior's)", x, saved.MeanC2ST)
 	}
 	code, out = run(append(cmp, "--data", p("test.npz"), "-o", p("c2"))...)
 	if code != 0 || !strings.Contains(out, "reference loaded from --references") || strings.Contains(out, "exact C2ST") {

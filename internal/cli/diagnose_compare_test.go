@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,8 +45,17 @@ func TestDiagnoseAddsComparison(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := json.Unmarshal(b, &saved); err != nil || len(saved.Rows) != 2 || saved.FloorObs != 2 || saved.Rows[1].CrossRun == nil || !(saved.Floor >= 0.3) {
+	if err := json.Unmarshal(b, &saved); err != nil || len(saved.Rows) != 2 || saved.FloorObs != 2 || saved.Rows[0].CrossRun == nil || saved.Rows[1].CrossRun == nil {
 		t.Fatalf("compare.json: %v\n%s", err, b)
+	}
+	// The floor is the mean of the rows' cross-run C2ST. With 20 MCMC
+	// iterations the two reference runs disagree (0.800 measured), and the
+	// output must say that the reference is not reproducible.
+	if mean := (saved.Rows[0].CrossRun.C2ST + saved.Rows[1].CrossRun.C2ST) / 2; math.Abs(saved.Floor-mean) > 1e-9 {
+		t.Errorf("noise floor %v, want the mean of the rows' cross-run C2ST %v", saved.Floor, mean)
+	}
+	if !(saved.Floor > 0.55) || !strings.Contains(out, "not reproducible") {
+		t.Errorf("a reference of 20 MCMC iterations: noise floor %.3f, want > 0.55 and a warning that it is not reproducible:\n%s", saved.Floor, out)
 	}
 	page, _ := os.ReadFile(p("rep/index.html"))
 	for _, want := range []string{"Against the exact posterior", "Noise floor: mean C2ST", "comparison_marginals.png"} {
