@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -14,8 +15,10 @@ import (
 	"github.com/laa-neuro/laa/dataset"
 	"github.com/laa-neuro/laa/diagnose"
 	"github.com/laa-neuro/laa/exact"
+	"github.com/laa-neuro/laa/model"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/npe"
+	"github.com/laa-neuro/laa/prior"
 	"github.com/laa-neuro/laa/recording"
 	"github.com/laa-neuro/laa/reference"
 	"github.com/laa-neuro/laa/validation"
@@ -119,12 +122,21 @@ func Infer(ctx context.Context, m *npe.Model, traces []Trace, opt InferOptions) 
 	if err != nil {
 		return nil, err
 	}
-	sim, err := neuron.NewSimulator(m.Experiment)
-	if err != nil {
-		return nil, err
+	var trained []float64 // the LAA neuron's trained stimulus, for the protocol check
+	if m.IsLAA() {
+		sim, err := neuron.NewSimulator(m.Experiment)
+		if err != nil {
+			return nil, err
+		}
+		trained = sim.StimulusAtSamples()
 	}
-	trained := sim.StimulusAtSamples()
 	_, priors := m.Experiment.Inferred()
+	if !m.IsLAA() {
+		priors = nil
+		for _, d := range m.Priors() {
+			priors = append(priors, prior.SpecOf(d))
+		}
+	}
 	for i, t := range traces {
 		if err := checkContext(ctx, "infer "+t.Name); err != nil {
 			return nil, err
@@ -138,12 +150,16 @@ func Infer(ctx context.Context, m *npe.Model, traces []Trace, opt InferOptions) 
 		if err != nil {
 			return nil, err
 		}
-		typ, err := validation.Check(m, ref, t.Voltage)
-		if err != nil {
-			return nil, err
+		var typ diagnose.Typicality
+		if ref != nil {
+			if typ, err = validation.Check(m, ref, t.Voltage); err != nil {
+				return nil, err
+			}
+		} else {
+			typ.PValue, typ.Warning = math.NaN(), NoTypicality
 		}
 		warnings := append([]string(nil), t.Warnings...)
-		if same, d := recording.SameProtocol(t.Current, trained, validation.ProtocolTolerance); t.Current != nil && !same {
+		if same, d := recording.SameProtocol(t.Current, trained, validation.ProtocolTolerance); t.Current != nil && trained != nil && !same {
 			warnings = append(warnings, fmt.Sprintf("the recording's stimulus differs from the protocol the model was trained on (by up to %.3g uA/cm2): the posterior assumes the trained protocol. Fit it under its own protocol with laa fit %s (or simulate and train for it: laa simulate --stimulus-from %s)", d, t.Source, t.Source))
 		}
 		if typ.Warning != "" {
@@ -185,14 +201,27 @@ func correct(m *npe.Model, t Trace, i int, p npe.Posterior, n int, opt InferOpti
 	return r, nil
 }
 
-// freshReference simulates 1,001 traces from the model's experiment: the
-// typicality reference in summary space.
+// NoTypicality is the typicality warning of a trace whose model cannot
+// simulate: there is no reference to test it against.
+const NoTypicality = "not tested: the model cannot simulate, so there are no fresh simulations to compare the observation with"
+
+// freshReference simulates 1,001 observations from the model: the
+// typicality reference in summary space; nil for a model that cannot
+// simulate.
 func freshReference(m *npe.Model, seed uint64) (*diagnose.Reference, error) {
-	sim, err := neuron.NewSimulator(m.Experiment)
-	if err != nil {
-		return nil, err
+	var g model.Simulator
+	if m.IsLAA() {
+		lm, err := neuron.NewModel(m.Experiment)
+		if err != nil {
+			return nil, err
+		}
+		g = lm
+	} else if s, ok := m.Generative.(model.Simulator); ok {
+		g = s
+	} else {
+		return nil, nil
 	}
-	set, err := dataset.Simulate(sim, dataset.SimulateOptions{Seed: seed ^ 0x7479706963616c, N: 1001})
+	set, err := dataset.SimulateModel(g, dataset.SimulateOptions{Seed: seed ^ 0x7479706963616c, N: 1001})
 	if err != nil {
 		return nil, err
 	}

@@ -275,3 +275,44 @@ func TestOtherModel(t *testing.T) {
 		t.Errorf("the report does not name the model or its skipped diagnostics: %v", err)
 	}
 }
+
+// Infer takes another model's observations: the typicality reference
+// comes from the model's own simulations, and the posterior of an
+// observation is summarized for each of its parameters.
+func TestInferOtherModel(t *testing.T) {
+	lg, err := gaussianlinear.New(3, 10, 1, 1, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	trainSet, err := workflow.SimulateModel(ctx, lg, workflow.SimulateOptions{N: 1500, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := workflow.Train(ctx, trainSet, workflow.TrainOptions{Preset: "mlp", Epochs: 2, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := make([]float64, trainSet.T)
+	for j, v := range trainSet.Traces[:trainSet.T] {
+		x[j] = float64(v)
+	}
+	inf, err := workflow.Infer(ctx, m, []workflow.Trace{{Name: "x0", Voltage: x}}, workflow.InferOptions{Draws: 300, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := inf.Traces[0]
+	t.Logf("route %s (%s), typicality p %.3g", r.Posterior.Route, r.Posterior.Reason, r.Typicality.PValue)
+	if len(r.Summary) != 3 || len(r.Posterior.Draws) != 300 || !(r.Typicality.PValue > 0.01 && r.Typicality.PValue <= 1) {
+		t.Errorf("%d summaries, %d draws, typicality p %v", len(r.Summary), len(r.Posterior.Draws), r.Typicality.PValue)
+	}
+	dir := t.TempDir()
+	if err := inf.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range workflow.InferenceFiles("x0", r.Posterior.Route != "amortized") {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+}
