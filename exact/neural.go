@@ -113,7 +113,13 @@ func (s priorSpace) FromFree(u []float64) ([]float64, float64) {
 	var lj float64
 	for j, p := range s {
 		theta[j] = p.Constrain(u[j])
-		lj += p.LogJacobian(u[j])
+		// The Jacobian at the image of theta (not at u itself, which
+		// differs in the last bits) keeps every weight as it was.
+		back, err := p.Unconstrain(theta[j])
+		if err != nil {
+			back = u[j]
+		}
+		lj += p.LogJacobian(back)
 	}
 	return theta, lj
 }
