@@ -1,26 +1,19 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/laa-neuro/laa/atomicfile"
-	"github.com/laa-neuro/laa/dataset"
 	"github.com/laa-neuro/laa/diagnose"
 	"github.com/laa-neuro/laa/exact"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/npe"
-	"github.com/laa-neuro/laa/recording"
-	"github.com/laa-neuro/laa/reference"
-	"github.com/laa-neuro/laa/validation"
+	"github.com/laa-neuro/laa/workflow"
 )
 
 func (e *env) inferCmd() *cobra.Command {
@@ -111,15 +104,12 @@ parameters x traces may not exceed MaxPosteriorValues (2^25).` + outputRules,
 // inferFolder is infer's output folder when -o is not given.
 const inferFolder = "laa-infer"
 
-// observed is one trace prepared for the model.
+// observed is one trace prepared for the model, with the name it had
+// before recording.SafeName (the file's base name and sweep), for the note
+// that says where its results go.
 type observed struct {
-	name     string    // base name for output files (safeName)
-	raw      string    // the name before safeName: the file's base name and sweep
-	path     string    // the file it came from
-	trace    []float64 // mV on the model's grid
-	current  []float64 // uA/cm2 on the model's grid; nil if unknown
-	assumed  bool      // the current was assumed, not recorded (recording.AssumedCurrentNote)
-	warnings []string
+	workflow.Trace
+	raw string
 }
 
 // inferOptions are infer's settings.
@@ -146,122 +136,48 @@ func (e *env) planInfer(obs []observed, opt inferOptions) error {
 	}
 	plan := (&ioPlan{cmd: "infer"}).in("--model", opt.inputs...)
 	for _, o := range obs {
-		plan.in("--trace", o.path)
+		plan.in("--trace", o.Source)
 	}
 	for _, o := range obs {
-		base := filepath.Join(opt.out, o.name)
-		plan.outIn("-o", base+".draws.npy", kindNPY).outIn("-o", base+".draws.csv", kindText).outIn("-o", base+".summary.json", kindText)
-		if opt.exact {
-			plan.outIn("-o", base+".amortized.npy", kindNPY)
+		for _, name := range workflow.InferenceFiles(o.Name, opt.exact) {
+			plan.outIn("-o", filepath.Join(opt.out, name), kindOfExt[filepath.Ext(name)])
 		}
 	}
 	return plan.check()
 }
 
-// infer samples the amortized posteriors of obs (no exact correction),
-// prints and writes them.
-func (e *env) infer(m *npe.Model, obs []observed, n int, seed uint64, out string) error {
-	return e.inferWith(m, obs, inferOptions{draws: n, seed: seed, out: out})
-}
-
-// inferWith samples the posteriors of obs, corrects them as opt says,
-// prints and writes them.
+// inferWith samples the posteriors of obs with workflow.Infer, corrects
+// them as opt says, prints and writes them.
 func (e *env) inferWith(m *npe.Model, obs []observed, opt inferOptions) error {
-	n, seed, out := opt.draws, opt.seed, opt.out
 	if err := e.planInfer(obs, opt); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
+	if err := os.MkdirAll(opt.out, 0o755); err != nil {
 		return fmt.Errorf("infer: %w", err)
 	}
-	noteFolder(out)
-	prepared := make([]npe.Observation, len(obs))
+	noteFolder(opt.out)
+	traces := make([]workflow.Trace, len(obs))
 	for i, o := range obs {
-		var err error
-		if prepared[i], err = m.Observe(o.trace); err != nil {
-			return fmt.Errorf("infer: %s: %w", o.name, err)
-		}
+		traces[i] = o.Trace
 	}
-	t0 := time.Now()
-	posts, err := m.Sample(prepared, n, rand.New(rand.NewPCG(seed, 0x696e66)))
+	inf, err := workflow.Infer(context.Background(), m, traces, workflow.InferOptions{Draws: opt.draws, Seed: opt.seed,
+		NoExact: !opt.exact, NoExactReason: "amortized only: the correction is off (--exact=false)", Progress: e.stageBars()})
 	if err != nil {
 		return err
 	}
-	elapsed := time.Since(t0)
-	ref, err := freshReference(m, seed)
-	if err != nil {
-		return err
-	}
-	sim, err := neuron.NewSimulator(m.Experiment)
-	if err != nil {
-		return err
-	}
-	trained := sim.StimulusAtSamples()
-	_, priors := m.Experiment.Inferred()
-	fmt.Fprintf(e.stdout, "%d posteriors of %d draws in %.1f ms (%.2f ms each)\n", len(obs), n, float64(elapsed.Microseconds())/1000, float64(elapsed.Microseconds())/1000/float64(len(obs)))
-	for i, o := range obs {
-		p := posts[i]
-		corr, err := e.correct(m, o, i, p, opt)
-		if err != nil {
-			return err
-		}
-		sums, err := diagnose.Summarize(corr.Draws, 0.9)
-		if err != nil {
-			return err
-		}
-		typ, err := validation.Check(m, ref, o.trace)
-		if err != nil {
-			return err
-		}
-		warnings := append([]string(nil), o.warnings...)
-		if same, d := recording.SameProtocol(o.current, trained, validation.ProtocolTolerance); o.current != nil && !same {
-			warnings = append(warnings, fmt.Sprintf("the recording's stimulus differs from the protocol the model was trained on (by up to %.3g uA/cm2): the posterior assumes the trained protocol. Fit it under its own protocol with laa fit %s (or simulate and train for it: laa simulate --stimulus-from %s)", d, o.path, o.path))
-		}
-		if typ.Warning != "" {
-			warnings = append(warnings, "typicality: "+typ.Warning)
-		}
-		warnings = append(warnings, corr.Warnings...)
-		warnings = append(warnings, validation.PosteriorConflict(m.Names, priors, corr.Draws)...)
-		if o.assumed && !slices.ContainsFunc(warnings, func(w string) bool { return strings.Contains(w, recording.AssumedCurrentNote) }) {
-			warnings = append(warnings, recording.AssumedCurrentNote)
-		}
-		printPosterior(e.stdout, o.name, m.Names, sums, p, typ.PValue, warnings)
-		printRoute(e.stdout, corr)
-		base := filepath.Join(out, o.name)
-		if err := writeDraws(base, m.Names, corr.Draws); err != nil {
-			return err
-		}
-		if corr.Route != exact.Amortized {
-			if err := dataset.WriteRowsNPY(base+".amortized.npy", p.Draws, len(m.Names)); err != nil {
-				return err
-			}
-		}
-		summary := map[string]any{"trace": o.name, "draws": n, "params": m.Names, "summary": sums, "leakage": p.Leakage(),
-			"typicality": typ, "posterior": corr, "warnings": warnings}
-		if err := atomicfile.WriteJSON(base+".summary.json", summary); err != nil {
-			return err
-		}
-	}
-	return nil
+	e.printInferences(inf)
+	return inf.Write(opt.out)
 }
 
-// correct returns the corrected posterior of trace i (its amortized draws
-// p when opt.exact is off: the route is then "amortized").
-func (e *env) correct(m *npe.Model, o observed, i int, p npe.Posterior, opt inferOptions) (*exact.Result, error) {
-	if !opt.exact {
-		return &exact.Result{Route: exact.Amortized, Reason: "amortized only: the correction is off (--exact=false)", Draws: p.Draws, Amortized: p.Draws}, nil
+// printInferences prints how long the amortized posteriors took, then
+// each trace's summary table, warnings and route.
+func (e *env) printInferences(inf *workflow.Inferences) {
+	ms := inf.Seconds * 1000
+	fmt.Fprintf(e.stdout, "%d posteriors of %d draws in %.1f ms (%.2f ms each)\n", len(inf.Traces), inf.Draws, ms, ms/float64(len(inf.Traces)))
+	for _, t := range inf.Traces {
+		printPosterior(e.stdout, t.Trace.Name, inf.Names, t.Summary, t.Amortized, t.Typicality.PValue, t.Warnings)
+		printRoute(e.stdout, t.Posterior)
 	}
-	eo := exact.Options{Draws: opt.draws, Seed: opt.seed ^ (uint64(i+1) * 0x9e3779b97f4a7c15)}
-	bar := e.progress("mcmc "+o.name, "%")
-	eo.MCMC.Progress = func(pr reference.Progress) { bar(100*pr.Iteration/max(pr.Total, 1), 100) }
-	r, err := exact.Posterior(m, o.trace, eo)
-	if err != nil {
-		return nil, fmt.Errorf("infer: %s: %w", o.name, err)
-	}
-	if r.Route == exact.Amortized {
-		r.Draws, r.Amortized = p.Draws, p.Draws // the draws whose leakage is printed
-	}
-	return r, nil
 }
 
 // printRoute prints which route a posterior took, with k-hat and ESS.
@@ -289,27 +205,4 @@ func printPosterior(w io.Writer, name string, names []string, sums []diagnose.Su
 	for _, wn := range warnings {
 		fmt.Fprintf(w, "  warning: %s\n", wn)
 	}
-}
-
-// writeDraws writes draws as base.draws.npy (n x P) and base.draws.csv.
-func writeDraws(base string, names []string, draws [][]float64) error {
-	if err := dataset.WriteRowsNPY(base+".draws.npy", draws, len(names)); err != nil {
-		return err
-	}
-	return dataset.WriteRowsCSV(base+".draws.csv", names, draws)
-}
-
-// freshReference simulates 1,000 traces from the model's experiment: the
-// typicality reference in summary space.
-func freshReference(m *npe.Model, seed uint64) (*diagnose.Reference, error) {
-	sim, err := neuron.NewSimulator(m.Experiment)
-	if err != nil {
-		return nil, err
-	}
-	set, err := dataset.Simulate(sim, dataset.SimulateOptions{Seed: seed ^ 0x7479706963616c, N: 1001})
-	if err != nil {
-		return nil, err
-	}
-	ref, _, err := validation.Reference(m, set, seed)
-	return ref, err
 }

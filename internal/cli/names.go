@@ -28,18 +28,18 @@ func distinctNames(obs []observed, out string) []string {
 	var notes []string
 	for i := range obs {
 		o := &obs[i]
-		name := o.name
+		name := o.Name
 		for k := 2; taken[strings.ToLower(name)] != ""; k++ {
-			name = fmt.Sprintf("%s-%d", o.name, k)
+			name = fmt.Sprintf("%s-%d", o.Name, k)
 		}
 		switch {
-		case name != o.name:
-			notes = append(notes, fmt.Sprintf("results of %s go to %s.* (%s.* is taken by %s)", o.path, filepath.Join(out, name), o.name, taken[strings.ToLower(o.name)]))
-		case o.raw != "" && o.raw != o.name:
-			notes = append(notes, fmt.Sprintf("results of %s go to %s.* (its name %q made safe for a file name)", o.path, filepath.Join(out, name), o.raw))
+		case name != o.Name:
+			notes = append(notes, fmt.Sprintf("results of %s go to %s.* (%s.* is taken by %s)", o.Source, filepath.Join(out, name), o.Name, taken[strings.ToLower(o.Name)]))
+		case o.raw != "" && o.raw != o.Name:
+			notes = append(notes, fmt.Sprintf("results of %s go to %s.* (its name %q made safe for a file name)", o.Source, filepath.Join(out, name), o.raw))
 		}
-		o.name = name
-		taken[strings.ToLower(name)] = o.path
+		o.Name = name
+		taken[strings.ToLower(name)] = o.Source
 	}
 	return notes
 }

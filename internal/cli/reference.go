@@ -80,11 +80,11 @@ converge) x parameters may not exceed MaxPosteriorValues (2^25).` + outputRules,
 			}
 			if m != nil {
 				var err error
-				if opt.Init, err = neuralInit(m, o.trace, opt.Seed); err != nil {
+				if opt.Init, err = neuralInit(m, o.Voltage, opt.Seed); err != nil {
 					return err
 				}
 			}
-			lp, err := reference.NewLogPosterior(cfg, o.trace)
+			lp, err := reference.NewLogPosterior(cfg, o.Voltage)
 			if err != nil {
 				return err
 			}

@@ -87,5 +87,6 @@ func readObserved(path string, cfg neuron.Config, r recordingFlags) (observed, e
 	if w := validation.NoiseMismatch(cfg, p); w != "" {
 		warnings = append(warnings, w)
 	}
-	return observed{name: traceName(path, p.Sweep), raw: raw, path: path, trace: p.VoltageMV, current: p.Current, assumed: p.CurrentAssumed, warnings: warnings}, nil
+	return observed{Trace: workflow.Trace{Name: traceName(path, p.Sweep), Source: path, Voltage: p.VoltageMV, Current: p.Current, Assumed: p.CurrentAssumed, Warnings: warnings},
+		raw: raw}, nil
 }
