@@ -12,7 +12,7 @@ import (
 	"github.com/laa-neuro/laa/npe"
 )
 
-// TestLinearGaussianPosterior trains the mlp preset on a model that is not
+// TestLinearGaussianPosterior trains the small preset on a model that is not
 // the LAA neuron (P = 3, D = 10, closed-form posterior), through the same
 // data set, network and training code, and requires the amortized
 // posterior of held-out observations to be close to the exact one: C2ST,
@@ -37,9 +37,8 @@ func TestLinearGaussianPosterior(t *testing.T) {
 	if !data.IdentityFeatures() || data.T != 10 || data.P != 3 {
 		t.Fatalf("data set: T = %d, P = %d, identity features %v", data.T, data.P, data.IdentityFeatures())
 	}
-	opt, _ := Preset(PresetMLP)
-	opt.Epochs, opt.Seed, opt.BatchSize = 30, 5, 128
-	opt.Model.Flow = npe.FlowConfig{Layers: 5, Hidden: 64}
+	opt, _ := Preset(PresetSmall)
+	opt.Seed, opt.BatchSize = 5, 128
 	m, _, err := Run(data, opt, "", nil)
 	if err != nil {
 		t.Fatal(err)

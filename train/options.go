@@ -32,6 +32,7 @@ const (
 	PresetQuick = "quick"
 	PresetMLP   = "mlp"
 	PresetSeed  = "seed"
+	PresetSmall = "small"
 )
 
 // Preset returns the named options:
@@ -45,6 +46,11 @@ const (
 //	mlp:   the MLP over the statistics alone, 40 epochs, about 2 minutes: as
 //	       accurate here (C2ST 0.79 against 0.78), for data whose statistics
 //	       say it all.
+//	small: the MLP summary with a flow of sbi's default size (5 coupling
+//	       layers of 64 units), batch 256, 30 epochs: the default for models
+//	       other than LAA with a few parameters (the linear Gaussian with
+//	       P = 3, D = 10 reaches C2ST 0.536 from 100,000 simulations in
+//	       about a minute).
 //	seed:  exactly the original project's recipe: LSTM over the raw trace,
 //	       300 epochs, batch 256, Adam at lr 1e-4 with cosine decay, no early stop.
 func Preset(name string) (Options, error) {
@@ -62,6 +68,12 @@ func Preset(name string) (Options, error) {
 			Epochs: 40, BatchSize: 256, LR: 1e-3, Schedule: "cosine", FinalLR: 1e-5,
 			ValFraction: 0.05, Patience: 8, ClipNorm: 5, Seed: 1, Replicas: 2,
 		}, nil
+	case PresetSmall:
+		return Options{
+			Model:  npe.Config{Summary: npe.SummaryConfig{Kind: npe.SummaryMLP, Out: 32, Hidden: 128, Layers: 2}, Flow: npe.FlowConfig{Layers: 5, Hidden: 64}},
+			Epochs: 30, BatchSize: 256, LR: 1e-3, Schedule: "cosine", FinalLR: 1e-5,
+			ValFraction: 0.05, Patience: 8, ClipNorm: 5, Seed: 1, Replicas: 2,
+		}, nil
 	case PresetSeed:
 		return Options{
 			Model:  npe.Config{Summary: npe.SummaryConfig{Kind: npe.SummaryLSTM, Out: 32, Hidden: 64, Layers: 2, Pool: 4}, Flow: flow},
@@ -69,7 +81,7 @@ func Preset(name string) (Options, error) {
 			ValFraction: 0.1, Patience: 0, ClipNorm: 0, Seed: 1, Replicas: 2,
 		}, nil
 	}
-	return Options{}, fmt.Errorf("train: unknown preset %q (want %s, %s or %s)", name, PresetQuick, PresetMLP, PresetSeed)
+	return Options{}, fmt.Errorf("train: unknown preset %q (want %s, %s, %s or %s)", name, PresetQuick, PresetMLP, PresetSmall, PresetSeed)
 }
 
 // Validate reports the first unusable option.
