@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/laa-neuro/laa/model"
 	"github.com/laa-neuro/laa/npe"
 	"github.com/laa-neuro/laa/prior"
 	"github.com/laa-neuro/laa/reference"
@@ -136,9 +137,11 @@ func Posterior(m *npe.Model, trace []float64, opt Options) (*Result, error) {
 		return nil, fmt.Errorf("exact: %w", err)
 	}
 	prop := Neural{Model: m, Obs: obs}
+	if !m.IsLAA() {
+		return otherModel(m, trace, prop, opt, t0)
+	}
 	lp, err := reference.NewLogPosterior(m.Experiment, trace)
 	if err != nil || opt.Off {
-		// The neural posterior alone: q, without the defensive component.
 		reason := "amortized only: the correction is off"
 		switch {
 		case errors.Is(err, reference.ErrIntractable):
@@ -146,24 +149,9 @@ func Posterior(m *npe.Model, trace []float64, opt Options) (*Result, error) {
 		case err != nil:
 			reason = "amortized only: " + err.Error()
 		}
-		opt.Off = true
-		res, err := Correct(nil, prop, nil, opt)
-		if err != nil {
-			return nil, err
-		}
-		res.Reason = reason
-		res.Seconds = time.Since(t0).Seconds()
-		return res, nil
+		return amortizedOnly(prop, opt, reason, t0)
 	}
-	switch {
-	case opt.Defensive == 0:
-		prop.Defensive, prop.Width = DefaultDefensive, DefaultWidth
-	case opt.Defensive > 0:
-		prop.Defensive, prop.Width = opt.Defensive, opt.Width
-		if prop.Width == 0 {
-			prop.Width = DefaultWidth
-		}
-	}
+	prop = defensive(prop, opt)
 	if opt.Space == nil {
 		opt.Space = priorSpace(m.Priors())
 	}
@@ -174,6 +162,71 @@ func Posterior(m *npe.Model, trace []float64, opt Options) (*Result, error) {
 	res, err := Correct(lp, prop, mcmc, opt)
 	if err != nil {
 		return nil, err
+	}
+	res.Seconds = time.Since(t0).Seconds()
+	return res, nil
+}
+
+// amortizedOnly returns the neural posterior alone (q, without the
+// defensive component) with the reason it was not corrected.
+func amortizedOnly(prop Neural, opt Options, reason string, t0 time.Time) (*Result, error) {
+	opt.Off = true
+	res, err := Correct(nil, prop, nil, opt)
+	if err != nil {
+		return nil, err
+	}
+	res.Reason = reason
+	res.Seconds = time.Since(t0).Seconds()
+	return res, nil
+}
+
+// defensive sets the proposal's defensive mixture from opt.
+func defensive(prop Neural, opt Options) Neural {
+	switch {
+	case opt.Defensive == 0:
+		prop.Defensive, prop.Width = DefaultDefensive, DefaultWidth
+	case opt.Defensive > 0:
+		prop.Defensive, prop.Width = opt.Defensive, opt.Width
+		if prop.Width == 0 {
+			prop.Width = DefaultWidth
+		}
+	}
+	return prop
+}
+
+// otherModel is Posterior for a model other than the LAA neuron: corrected
+// by importance sampling when the model has a likelihood (model.Likelihood),
+// with no MCMC fallback (the reference sampler is the LAA neuron's), so an
+// unreliable importance sample leaves the neural draws, with the reason.
+func otherModel(m *npe.Model, x []float64, prop Neural, opt Options, t0 time.Time) (*Result, error) {
+	g := m.Generative
+	lik, ok := g.(model.Likelihood)
+	switch {
+	case opt.Off:
+		return amortizedOnly(prop, opt, "amortized only: the correction is off", t0)
+	case !ok:
+		return amortizedOnly(prop, opt, fmt.Sprintf("amortized only: model %s has no likelihood (model.Likelihood), so the posterior cannot be corrected", g.Kind()), t0)
+	}
+	target := TargetFunc(func(thetas [][]float64, out []float64, _ int) {
+		for i, th := range thetas {
+			lp := model.LogPrior(g, th)
+			if math.IsInf(lp, -1) {
+				out[i] = lp
+				continue
+			}
+			ll, err := lik.LogLikelihood(th, x)
+			if err != nil || math.IsNaN(ll) {
+				ll = math.Inf(-1)
+			}
+			out[i] = lp + ll
+		}
+	})
+	if opt.Space == nil {
+		opt.Space = priorSpace(m.Priors())
+	}
+	res, err := Correct(target, defensive(prop, opt), nil, opt)
+	if err != nil {
+		return amortizedOnly(prop, opt, fmt.Sprintf("amortized only: importance sampling was unreliable and model %s has no MCMC sampler here (%v)", g.Kind(), err), t0)
 	}
 	res.Seconds = time.Since(t0).Seconds()
 	return res, nil

@@ -103,6 +103,9 @@ type Result struct {
 	// Skipped names each diagnostic the model's abilities do not allow,
 	// with the reason; the report shows them.
 	Skipped []string `json:"skipped,omitempty"`
+	// Version is the laa build that wrote the report (Info.Version), set
+	// in metrics.json by WriteReport.
+	Version string `json:"laa_version,omitempty"`
 }
 
 // Assess draws posteriors for held-out simulations and computes every

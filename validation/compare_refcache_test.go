@@ -128,7 +128,9 @@ func TestCompareExactCorrection(t *testing.T) {
 	imp := 0
 	for _, r := range c.Rows {
 		e := r.Exact
-		if e == nil || !(e.C2ST >= 0.3 && e.C2ST <= 1) || e.Route == "" || e.Route == exact.Amortized || !(e.Seconds > 0) {
+		// The correction does not move the posterior away from the
+		// reference (measured: neural 0.943, corrected 0.912 and 0.877).
+		if e == nil || !(e.C2ST >= 0.45 && e.C2ST <= r.C2ST+0.02) || e.Route == "" || e.Route == exact.Amortized || !(e.Seconds > 0) {
 			t.Fatalf("row %d: exact %+v", r.Index, e)
 		}
 		if e.Route == exact.Importance {

@@ -44,7 +44,9 @@ func WriteReport(res *Result, info Info, dir string) error {
 			return err
 		}
 	}
-	if err := atomicfile.WriteJSON(filepath.Join(dir, "metrics.json"), res); err != nil {
+	metrics := *res
+	metrics.Version = info.Version
+	if err := atomicfile.WriteJSON(filepath.Join(dir, "metrics.json"), &metrics); err != nil {
 		return err
 	}
 	r := report.New("laa: amortized posterior diagnostics")

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -24,6 +25,12 @@ var (
 	errModel         error
 	typicalityAlpha  = 0.01
 	ppcBandTolerance = 0.06
+)
+
+// Bounds of TestAssessProducesFiniteMetrics on the small trained model.
+const (
+	minTestContraction      = 0.3
+	maxTestCalibrationError = 0.07
 )
 
 // trained returns a small model trained briefly on the default experiment,
@@ -137,11 +144,13 @@ func TestAssessProducesFiniteMetrics(t *testing.T) {
 		t.Fatalf("result shape: %d params, %d posteriors", len(res.Params), len(res.Posterior))
 	}
 	for _, p := range res.Params {
-		if !(p.Unconstrained.Contraction > 0) || math.IsNaN(p.Coverage.CalibrationError) {
+		// Measured: contraction 0.39 to 0.91, calibration error 0.015 to
+		// 0.045 (200 simulations: Monte Carlo error up to 0.035 per level).
+		if p.Unconstrained.Contraction < minTestContraction || !(p.Coverage.CalibrationError < maxTestCalibrationError) {
 			t.Errorf("%s: contraction %g, calibration error %g", p.Name, p.Unconstrained.Contraction, p.Coverage.CalibrationError)
 		}
 	}
-	if tp := res.TARP; len(tp.ECP) != diagnose.DefaultTARPLevels+1 || len(tp.Coverage) != 200 || !(tp.AreaError >= 0 && tp.AreaError <= 0.5) {
+	if tp := res.TARP; len(tp.ECP) != diagnose.DefaultTARPLevels+1 || len(tp.Coverage) != 200 || !(tp.AreaError < 0.05) { // measured 0.016
 		t.Errorf("TARP: %d levels, %d coverages, area %g", len(tp.ECP), len(tp.Coverage), tp.AreaError)
 	}
 	if _, err := json.Marshal(res); err != nil {
@@ -186,7 +195,9 @@ func TestCompareWritesAndLoads(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := c.Rows[0]
-	if !(r.C2ST >= 0.3 && r.C2ST <= 1) || len(r.SDRatio) != 5 || !(r.SDRatio[0] > 0) {
+	// This 8-epoch posterior is 1.3 to 5 times wider than the reference
+	// (measured sd ratios 1.27 to 4.98) and the classifier sees it (0.952).
+	if !(r.C2ST >= 0.75 && r.C2ST <= 1) || len(r.SDRatio) != 5 || slices.Min(r.SDRatio) < 1.1 {
 		t.Fatalf("row %+v", r)
 	}
 	dir, rep := t.TempDir(), t.TempDir()
