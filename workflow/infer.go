@@ -28,6 +28,7 @@ import (
 type Trace struct {
 	Name   string // names the output files: <Name>.draws.npy, ...
 	Source string // where it came from (its file), for messages
+	Sweep  string // the NWB sweep it came from; "" for a file of one trace
 	// Voltage is the trace in mV at the model's sample times.
 	Voltage []float64
 	// Current is the injected current (uA/cm2) at the same times; nil when
@@ -56,7 +57,7 @@ func (r RecordingFile) Trace(cfg neuron.Config) (Trace, error) {
 	if w := validation.NoiseMismatch(cfg, p); w != "" {
 		warnings = append(warnings, w)
 	}
-	return Trace{Name: recording.SafeName(name), Source: r.Path, Voltage: p.VoltageMV, Current: p.Current, Assumed: p.CurrentAssumed, Warnings: warnings}, nil
+	return Trace{Name: recording.SafeName(name), Source: r.Path, Sweep: p.Sweep, Voltage: p.VoltageMV, Current: p.Current, Assumed: p.CurrentAssumed, Warnings: warnings}, nil
 }
 
 // InferOptions tune Infer.

@@ -165,12 +165,7 @@ func (e *env) demoInfer(m *npe.Model, test *dataset.Set, dir string, seed uint64
 	if err != nil {
 		return err
 	}
-	ms := inf.Seconds * 1000
-	fmt.Fprintf(e.stdout, "%d posteriors of %d draws in %.1f ms (%.2f ms each)\n", len(inf.Traces), inf.Draws, ms, ms/float64(len(inf.Traces)))
-	for _, t := range inf.Traces {
-		printPosterior(e.stdout, t.Trace.Name, inf.Names, t.Summary, t.Amortized, t.Typicality.PValue, t.Warnings)
-		printRoute(e.stdout, t.Posterior)
-	}
+	e.printInferences(inf)
 	return inf.Write(filepath.Join(dir, demoPosteriors))
 }
 
