@@ -20,6 +20,7 @@ func (e *env) diagnoseCmd() *cobra.Command {
 		recordings           []string
 		rec                  recordingFlags
 		comparison           string
+		cfgPath              string
 		cmp                  compareFlags
 	)
 	cmd := &cobra.Command{
@@ -40,7 +41,12 @@ not. The comparison is saved in report/comparison/; --comparison DIR uses a
 saved one instead.
 
 The model and the data set must share a protocol (samples, time grid,
-stimulus); one of another protocol is refused before any work. --held-out
+stimulus); one of another protocol is refused before any work. For a model
+other than LAA, --data may be an .npz from any simulator with --config
+naming its description; the predictive check simulates when the model can,
+and what the model's abilities do not allow (the LAA typicality cases, the
+comparison with the exact posterior) is listed in the report with the
+reason. --held-out
 x --draws x parameters may not exceed MaxPosteriorValues (2^25). The report
 folder must not hold an input with a name the report may write (` + reportWhat + `).` + outputRules,
 		Args: cobra.NoArgs,
@@ -56,15 +62,21 @@ folder must not hold an input with a name the report may write (` + reportWhat +
 			if err != nil {
 				return err
 			}
-			test, err := e.readSet(data)
+			test, err := e.readSetFor("diagnose", data, cfgPath)
 			if err != nil {
 				return err
+			}
+			if !m.IsLAA() && len(recordings) > 0 {
+				return fmt.Errorf("diagnose: --recording takes recordings of the LAA neuron; %s is a posterior of model %s", modelPath, m.Generative.Kind())
 			}
 			if err := checks(posteriorBudget("diagnose", len(m.Names), opt.Draws, min(opt.Sims, test.N), "held-out simulations"), cmp.budget("diagnose", m)); err != nil {
 				return err
 			}
 			if err := checkProtocol("diagnose", m, modelPath, test, data); err != nil {
 				return err
+			}
+			if !m.IsLAA() && !cmd.Flags().Changed("compare-held-out") {
+				cmp.obs = 0 // the comparison's reference sampler is the LAA neuron's
 			}
 			noteFolder(out)
 			aopt := workflow.AssessOptions{Sims: opt.Sims, Draws: opt.Draws, Seed: opt.Seed, Comparison: cmp.comparison(opt.Seed),
@@ -93,6 +105,7 @@ folder must not hold an input with a name the report may write (` + reportWhat +
 	f := cmd.Flags()
 	f.StringVar(&modelPath, "model", "", "trained model file")
 	f.StringVar(&data, "data", "", "held-out simulations (.npz from 'laa simulate' with another seed)")
+	f.StringVar(&cfgPath, "config", "", "description of another model whose simulations --data holds without laa metadata (docs/external-models.md)")
 	f.StringVarP(&out, "output", "o", "report", "report directory")
 	f.IntVar(&opt.Sims, "held-out", 1000, "held-out simulations to assess (the first ones of --data)")
 	f.IntVar(&opt.Draws, "draws", 200, "posterior draws per simulation")

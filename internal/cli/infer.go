@@ -60,7 +60,15 @@ become '_', leading dots too, and it is cut to MaxNameBytes (100). Traces
 whose names coincide, ignoring case (a/obs.csv and b/obs.csv), are told
 apart in the order given: the first keeps the name, the next get "-2", "-3"
 (obs, obs-2), and infer prints where each one's results go. --draws x
-parameters x traces may not exceed MaxPosteriorValues (2^25).` + outputRules,
+parameters x traces may not exceed MaxPosteriorValues (2^25).
+
+For a model other than LAA each --trace is an .npy of D values (or n x D,
+n observations), a .csv of D numbers in one column or row (or n rows of D;
+a first line of names is skipped) or a .json array of D numbers (or of n
+arrays); observation k of a file of several is named <file>_<k>. The
+correction uses the model's likelihood when it has one (the reference
+MCMC sampler is the LAA neuron's: an unreliable importance sample leaves
+the neural draws, with the reason).` + outputRules,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := positive("infer", "--draws", n); err != nil {
@@ -79,6 +87,14 @@ parameters x traces may not exceed MaxPosteriorValues (2^25).` + outputRules,
 			}
 			var obs []observed
 			for _, p := range traces {
+				if !m.IsLAA() {
+					more, err := otherObservations(p, m)
+					if err != nil {
+						return err
+					}
+					obs = append(obs, more...)
+					continue
+				}
 				o, err := readObserved(p, m.Experiment, rec)
 				if err != nil {
 					return err
@@ -205,4 +221,18 @@ func printPosterior(w io.Writer, name string, names []string, sums []diagnose.Su
 	for _, wn := range warnings {
 		fmt.Fprintf(w, "  warning: %s\n", wn)
 	}
+}
+
+// otherObservations reads the observations of a model other than LAA in
+// path (readObservations), each as a trace for workflow.Infer.
+func otherObservations(path string, m *npe.Model) ([]observed, error) {
+	rows, names, err := readObservations(path, m.Generative)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]observed, len(rows))
+	for i, r := range rows {
+		out[i] = observed{Trace: workflow.Trace{Name: names[i], Source: path, Voltage: r}, raw: names[i]}
+	}
+	return out, nil
 }

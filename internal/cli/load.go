@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
 	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/model"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/npe"
 )
@@ -41,6 +43,12 @@ func (e *env) warn(path string, warnings []string) {
 // or stimulus), naming both: the model cannot read such traces, and the
 // exact posterior of the model's experiment is not theirs.
 func checkProtocol(cmd string, m *npe.Model, modelPath string, s *dataset.Set, dataPath string) error {
+	if !m.IsLAA() {
+		if err := m.CheckSet(s); err != nil {
+			return fmt.Errorf("%s: the model %s and the data set %s do not fit: %w", cmd, modelPath, dataPath, err)
+		}
+		return nil
+	}
 	sim, err := neuron.NewSimulator(m.Experiment)
 	if err != nil {
 		return fmt.Errorf("%s: %s: %w", cmd, modelPath, err)
@@ -71,4 +79,45 @@ func checkProtocol(cmd string, m *npe.Model, modelPath string, s *dataset.Set, d
 // below 1).
 func near(a, b, tol float64) bool {
 	return math.Abs(a-b) <= tol*max(1, math.Abs(a), math.Abs(b))
+}
+
+// readSetFor reads the data set in path. With cfgPath describing a model
+// other than LAA (loadExperiment), an .npz without laa metadata (theta and
+// x or traces from any simulator) is read as that model's simulations, and
+// a set with metadata must be of that model. An LAA configuration is
+// refused here: a data set carries its own.
+func (e *env) readSetFor(cmd, path, cfgPath string) (*dataset.Set, error) {
+	if cfgPath == "" {
+		return e.readSet(path)
+	}
+	exp, err := loadExperiment(cfgPath)
+	if err != nil {
+		return nil, err
+	}
+	if exp.other == nil {
+		return nil, fmt.Errorf("%s: --config %s is an LAA configuration; a data set carries its own (--config here describes another model's simulations, see docs/external-models.md)", cmd, cfgPath)
+	}
+	s, err := dataset.Read(path)
+	switch {
+	case errors.Is(err, dataset.ErrNeedsModel):
+		s, err = dataset.Import(path, exp.other)
+		if err != nil {
+			return nil, err
+		}
+	case err != nil:
+		return nil, err
+	default:
+		got, err := s.Model()
+		if err != nil {
+			return nil, err
+		}
+		if got.Kind() != exp.other.Kind() {
+			return nil, fmt.Errorf("%s: %s holds simulations of model %s, not of the model %s describes (%s)", cmd, path, got.Kind(), cfgPath, exp.other.Kind())
+		}
+		if err := model.SameParameters(got, exp.other); err != nil {
+			return nil, fmt.Errorf("%s: %s and %s describe different models: %w", cmd, path, cfgPath, err)
+		}
+	}
+	e.warn(path, s.Warnings)
+	return s, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/model"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/recording"
 )
@@ -37,7 +38,14 @@ writes exactly the rows of the i-th of K shards (i = 1..K) of the unsharded run;
 join shards with 'laa merge'. -n times the samples per trace may not exceed
 MaxTraceValues (2^31); split larger runs with --shard. -o may name an
 existing data set, which is replaced; any other kind of file there is
-refused.` + outputRules,
+refused.
+
+--config may instead describe another model (a YAML file with parameters,
+priors, the observation's shape and a simulator command; see
+docs/external-models.md): simulation i then draws its parameters from the
+priors and passes its own seed to the command, so shards again equal the
+matching rows of the whole run. The set holds theta, x (or traces for a
+time series) and meta.` + outputRules,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checks(positive("simulate", "-n", n), zeroOrMore("simulate", "--workers", workers, "all cores"),
@@ -48,10 +56,17 @@ refused.` + outputRules,
 			if err := plan.check(); err != nil {
 				return err
 			}
-			cfg, err := loadConfig(cfgPath)
+			exp, err := loadExperiment(cfgPath)
 			if err != nil {
 				return err
 			}
+			if exp.other != nil {
+				if from != "" {
+					return fmt.Errorf("simulate: --stimulus-from takes the LAA neuron's protocol; %s describes model %s", cfgPath, exp.other.Kind())
+				}
+				return e.simulateOther(exp.other, cfgPath, seed, shard, n, workers, out)
+			}
+			cfg := exp.laa
 			if err := plan.checkConfig(cfg); err != nil {
 				return err
 			}
@@ -166,4 +181,36 @@ func shardRange(spec string, n int) (start, count int, err error) {
 	}
 	lo, hi := (i-1)*n/k, i*n/k
 	return lo, hi - lo, nil
+}
+
+// simulateOther simulates a model other than LAA, described in path, with
+// its own simulator (dataset.SimulateModel), and writes the set.
+func (e *env) simulateOther(m model.Model, path string, seed uint64, shard string, n, workers int, out string) error {
+	sim, ok := m.(model.Simulator)
+	if !ok {
+		return fmt.Errorf("simulate: %s describes model %s without a simulator command: give simulator.command (docs/external-models.md), or bring simulations made elsewhere to laa train --config %s --data sims.npz", path, m.Kind(), path)
+	}
+	start, count, err := shardRange(shard, n)
+	if err != nil {
+		return err
+	}
+	D := m.Observation().Length
+	if float64(count)*float64(D) > MaxTraceValues {
+		return fmt.Errorf("simulate: -n %d x %d values per observation exceeds MaxTraceValues = %d; split the run with --shard", count, D, int64(MaxTraceValues))
+	}
+	noteOutput(out)
+	bar := e.newBar(count, "simulate", "sims")
+	var mu sync.Mutex
+	set, err := dataset.SimulateModel(sim, dataset.SimulateOptions{Seed: seed, Start: start, N: count, Total: n, Workers: workers,
+		Progress: func(d int) { mu.Lock(); bar.Add(d); mu.Unlock() }})
+	bar.Finish()
+	if err != nil {
+		return fmt.Errorf("simulate: %w", err)
+	}
+	if err := set.Write(out); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote %s: %d simulations (%d..%d of %d) of model %s, %d parameters, %d values each\n",
+		out, set.N, start, start+count-1, n, m.Kind(), set.P, set.T)
+	return nil
 }

@@ -16,6 +16,7 @@ func (e *env) trainCmd() *cobra.Command {
 	var (
 		data, out string
 		tf        trainFlags
+		cfgPath   string
 		resume    bool
 	)
 	cmd := &cobra.Command{
@@ -23,7 +24,7 @@ func (e *env) trainCmd() *cobra.Command {
 		Short: "Train the amortized posterior (summary network + coupling flow) on a simulated data set",
 		Long: `train fits q(theta | trace) to the pairs in an .npz from 'laa simulate'.
 
-Presets: quick (the default; 1-D convolutions over the raw trace plus the
+Presets: quick (the default for LAA; 1-D convolutions over the raw trace plus the
 summary statistics, 30 epochs, about 3.5 minutes for 100,000 simulations on 2
 cores), mlp (the statistics alone, 40 epochs, about 2 minutes) and seed (the
 original recipe: LSTM over the raw trace, 300 epochs, batch 256, Adam lr 1e-4,
@@ -35,6 +36,14 @@ and --flow may be given with --resume only with the checkpoint's values, and
 any other value is refused, naming it (the learning-rate schedule spans the
 epoch budget, so training longer is a new run). The loss history is written
 beside the model as <model>.history.json.
+
+Simulations of another model (theta and x, or traces, from any simulator,
+in an .npz without laa's metadata) are trained on with --config naming
+their description (parameters, priors, the observation's shape; see
+docs/external-models.md); a set written by 'laa simulate --config' carries
+it. For a model other than LAA the default preset is small (the MLP over
+the observation or the model's features, a flow of 5 coupling layers of
+64).
 -o may name an existing model file, which is replaced; any other kind of
 file there is refused.` + outputRules,
 		Args: cobra.NoArgs,
@@ -44,7 +53,7 @@ file there is refused.` + outputRules,
 			}
 			history := strings.TrimSuffix(out, ".laa") + ".history.json"
 			plan := &ioPlan{cmd: "train"}
-			if err := plan.in("--data", data).out("-o", out, kindModel).out("-o (history)", history, kindText).check(); err != nil {
+			if err := plan.in("--data", data).in("--config", cfgPath).out("-o", out, kindModel).out("-o (history)", history, kindText).check(); err != nil {
 				return err
 			}
 			var ck train.Checkpoint
@@ -64,9 +73,13 @@ file there is refused.` + outputRules,
 					return err
 				}
 			}
-			set, err := e.readSet(data)
+			set, err := e.readSetFor("train", data, cfgPath)
 			if err != nil {
 				return err
+			}
+			if set.Meta.Model != nil && !cmd.Flags().Changed("preset") && !resume {
+				tf.preset = train.PresetSmall
+				fmt.Fprintf(e.stderr, "train: model %s is not the LAA neuron: preset small\n", set.Meta.Model.Kind)
 			}
 			e.noteCheckpoint(out, data)
 			var (
@@ -96,9 +109,10 @@ file there is refused.` + outputRules,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&data, "data", "", "training data set (.npz from 'laa simulate')")
+	f.StringVar(&data, "data", "", "training data set (.npz from 'laa simulate', or from any simulator with --config)")
+	f.StringVar(&cfgPath, "config", "", "description of another model whose simulations --data holds (YAML: parameters, priors, observation; docs/external-models.md)")
 	f.StringVarP(&out, "output", "o", "", "model file to write (an existing model there is replaced)")
-	f.StringVar(&tf.preset, "preset", train.PresetQuick, "training recipe: quick, mlp or seed")
+	f.StringVar(&tf.preset, "preset", train.PresetQuick, "training recipe: quick, mlp, small or seed (small is the default for a model other than LAA)")
 	f.IntVar(&tf.epochs, "epochs", 0, "override the preset's number of epochs (at least 1)")
 	f.IntVar(&tf.patience, "patience", 0, "override the preset's early stopping: stop after this many epochs without a better validation loss (0: never)")
 	f.Uint64Var(&tf.seed, "seed", 1, "random seed (weights, validation split, shuffling)")
