@@ -171,3 +171,71 @@ func TestLinearGaussianThroughCLI(t *testing.T) {
 		t.Fatalf("mean C2ST %.3f against the exact posterior, want <= 0.55", mean)
 	}
 }
+
+// TestOtherShapesThroughCLI trains and infers, from the command line,
+// models whose shapes are unlike LAA's: P = 2 with D = 4 (observation in a
+// .csv row) and P = 8 with a time series of D = 900 (given as traces, the
+// observation in .json); the draws have the model's columns.
+func TestOtherShapesThroughCLI(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		p, d   int
+		series bool
+		ext    string
+	}{{2, 4, false, ".csv"}, {8, 900, true, ".json"}} {
+		dir := t.TempDir()
+		lg, err := gaussianlinear.New(c.p, c.d, 1, 1, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sims, err := dataset.SimulateModel(lg, dataset.SimulateOptions{Seed: 1, N: 1500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := make([]float64, len(sims.Traces))
+		for i, v := range sims.Traces {
+			x[i] = float64(v)
+		}
+		array := "x"
+		if c.series {
+			array = "traces"
+		}
+		if err := dataset.WriteNPZ(filepath.Join(dir, "sims.npz"), []dataset.Array{
+			{Name: "theta", Data: sims.Theta, Shape: []int{sims.N, c.p}}, {Name: array, Data: x, Shape: []int{sims.N, c.d}}}); err != nil {
+			t.Fatal(err)
+		}
+		desc := "name: shapes\nparameters:\n"
+		for j := 1; j <= c.p; j++ {
+			desc += fmt.Sprintf("  - {name: theta_%d, prior: {dist: normal, mean: 0, sd: 1}}\n", j)
+		}
+		desc += fmt.Sprintf("observation: {length: %d, series: %v}\n", c.d, c.series)
+		if err := os.WriteFile(filepath.Join(dir, "m.yaml"), []byte(desc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		obs := x[:c.d]
+		var text string
+		if c.ext == ".csv" {
+			text = strings.Trim(strings.Join(strings.Fields(fmt.Sprint(obs)), ","), "[]") + "\n"
+		} else {
+			text = strings.Join(strings.Fields(fmt.Sprint(obs)), ",")
+		}
+		if err := os.WriteFile(filepath.Join(dir, "obs"+c.ext), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, args := range [][]string{
+			{"train", "--config", "m.yaml", "--data", "sims.npz", "--epochs", "2", "-o", "m.laa"},
+			{"infer", "--model", "m.laa", "--trace", "obs" + c.ext, "--draws", "50", "-o", "post"},
+		} {
+			if r := runLaa(t, dir, 2*time.Minute, args...); r.code != 0 {
+				t.Fatalf("P = %d, D = %d: laa %s: exit %d\n%s", c.p, c.d, strings.Join(args, " "), r.code, r.stderr)
+			}
+		}
+		_, shape, err := dataset.ReadNPY(filepath.Join(dir, "post", "obs.draws.npy"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(shape) != 2 || shape[0] != 50 || shape[1] != c.p {
+			t.Errorf("P = %d, D = %d: draws of shape %v", c.p, c.d, shape)
+		}
+	}
+}
