@@ -36,11 +36,11 @@ for v in $VARIANTS; do
 	fi
 	if [ ! -f "$dir/report/metrics.json" ]; then
 		echo "== $name: calibration on 1,000 held-out simulations" >&2
-		"$LAA" diagnose -q --model "$dir/model.laa" --data "$OUT/test.npz" --sims 1000 --compare-obs 0 -o "$dir/report" >"$dir/diagnose.txt"
+		"$LAA" diagnose -q --model "$dir/model.laa" --data "$OUT/test.npz" --held-out 1000 --compare-held-out 0 -o "$dir/report" >"$dir/diagnose.txt"
 	fi
 	if [ ! -f "$dir/compare/compare.json" ]; then
 		echo "== $name: against the exact posterior on $N_OBS observations" >&2
-		"$LAA" compare -q --model "$dir/model.laa" --data "$OUT/test.npz" --n-obs "$N_OBS" --exact --mcmc-iterations 1000 --cross-runs 5 \
+		"$LAA" compare -q --model "$dir/model.laa" --data "$OUT/test.npz" --held-out "$N_OBS" --exact --mcmc-iterations 1000 --cross-runs 5 \
 			--references "$OUT/references" -o "$dir/compare" >"$dir/compare.txt"
 	fi
 done
