@@ -93,8 +93,8 @@ type Result struct {
 	// parameters at once, in the coordinates the flow models.
 	TARP            diagnose.TARPResult `json:"tarp"`
 	JointCalibrated bool                `json:"joint_calibrated"`     // TARP area error under the tolerance, ECP inside its band
-	Recordings      []RecordingResult   `json:"recordings,omitempty"` // added by the caller with AssessRecording
-	Comparison      *Comparison         `json:"comparison,omitempty"` // added by the caller from LoadComparison
+	Recordings      []RecordingResult   `json:"recordings,omitempty"` // recordings fitted with the model (workflow.Assess: AssessRecording)
+	Comparison      *Comparison         `json:"comparison,omitempty"` // the comparison with the exact posterior (workflow.Assess: Compare or a saved one)
 	Time            []float64           `json:"-"`
 	Stimulus        []float64           `json:"-"`
 	Tolerance       float64             `json:"calibration_tolerance"` // Options.CalibrationTolerance

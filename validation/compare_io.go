@@ -88,12 +88,30 @@ func (c *Comparison) WriteForReport(reportDir string) error {
 	return copyMarginals(dir, reportDir)
 }
 
-// LoadComparison reads the compare.json that Write stored in dir and copies
-// its marginals figure into reportDir as comparison_marginals.png/.svg.
+// LoadComparison reads the comparison saved in dir (ReadComparison) and
+// copies its marginals figure into reportDir (CopyComparisonFigure).
+func LoadComparison(dir, reportDir string) (*Comparison, error) {
+	c, err := ReadComparison(dir)
+	if err != nil {
+		return nil, err
+	}
+	if len(c.Rows) > 0 {
+		if err := CopyComparisonFigure(dir, reportDir); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// CopyComparisonFigure copies the marginals figure of the comparison
+// saved in dir into reportDir as comparison_marginals.png/.svg.
+func CopyComparisonFigure(dir, reportDir string) error { return copyMarginals(dir, reportDir) }
+
+// ReadComparison reads the compare.json that Write stored in dir.
 // Comparisons written by older versions of laa load with the fields they
 // lack left unknown: no noise floor (NoiseFloorObs 0) and an empty
 // Subsample (their reference draws were thinned evenly).
-func LoadComparison(dir, reportDir string) (*Comparison, error) {
+func ReadComparison(dir string) (*Comparison, error) {
 	b, err := os.ReadFile(filepath.Join(dir, "compare.json"))
 	if err != nil {
 		return nil, fmt.Errorf("comparison: %w", err)
@@ -104,12 +122,6 @@ func LoadComparison(dir, reportDir string) (*Comparison, error) {
 	}
 	if err := c.check(); err != nil {
 		return nil, fmt.Errorf("comparison %s: %w (not a compare.json written by 'laa compare'?)", dir, err)
-	}
-	if len(c.Rows) == 0 {
-		return &c, nil
-	}
-	if err := copyMarginals(dir, reportDir); err != nil {
-		return nil, err
 	}
 	return &c, nil
 }

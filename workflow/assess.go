@@ -202,6 +202,9 @@ func compare(m *npe.Model, test *dataset.Set, opt AssessOptions, warn func(strin
 	if c.Saved != "" {
 		return readComparison(c.Saved)
 	}
+	if !m.IsLAA() {
+		return &validation.Comparison{Names: m.Names, Absent: fmt.Sprintf("the comparison samples the exact posterior by MCMC on the LAA neuron's likelihood; model %s has no such sampler here (laa infer corrects its posteriors by importance sampling when it has a likelihood)", m.Generative.Kind())}, nil
+	}
 	if c.Obs <= 0 {
 		off := c.Off
 		if off == "" {
@@ -223,16 +226,10 @@ func compare(m *npe.Model, test *dataset.Set, opt AssessOptions, warn func(strin
 	return cmp, nil
 }
 
-// readComparison reads the comparison saved in dir. validation's loader
-// also copies the comparison's figure into a report folder; here it goes
-// into a scratch folder, and Report copies it where the report is.
+// readComparison reads the comparison saved in dir; Report copies its
+// figure where the report is.
 func readComparison(dir string) (*validation.Comparison, error) {
-	scratch, err := os.MkdirTemp("", "laa-comparison-")
-	if err != nil {
-		return nil, fmt.Errorf("workflow: comparison %s: %w", dir, err)
-	}
-	defer os.RemoveAll(scratch)
-	return validation.LoadComparison(dir, scratch)
+	return validation.ReadComparison(dir)
 }
 
 // Report writes the assessment's HTML report into dir (index.html, every
@@ -249,7 +246,9 @@ func Report(a *Assessment, dir string) error {
 	if c := a.Result.Comparison; c != nil {
 		var err error
 		if a.savedComparison != "" {
-			_, err = validation.LoadComparison(a.savedComparison, dir) // copies its figure into dir
+			if len(c.Rows) > 0 {
+				err = validation.CopyComparisonFigure(a.savedComparison, dir)
+			}
 		} else {
 			err = c.WriteForReport(dir)
 		}

@@ -92,6 +92,7 @@ type Inference struct {
 // Inferences are the posteriors of several traces under one model.
 type Inferences struct {
 	Names   []string // parameter names
+	Units   []string // their units ("" where none)
 	Draws   int      // per trace
 	Seconds float64  // wall time of the amortized draws of all traces (batched)
 	Traces  []Inference
@@ -118,7 +119,7 @@ func Infer(ctx context.Context, m *npe.Model, traces []Trace, opt InferOptions) 
 	if err != nil {
 		return nil, err
 	}
-	out := &Inferences{Names: m.Names, Draws: n, Seconds: time.Since(t0).Seconds()}
+	out := &Inferences{Names: m.Names, Units: units(m), Draws: n, Seconds: time.Since(t0).Seconds()}
 	ref, err := freshReference(m, opt.Seed)
 	if err != nil {
 		return nil, err
@@ -269,4 +270,14 @@ func (r *Inferences) Write(dir string) error {
 		}
 	}
 	return nil
+}
+
+// units returns the units of m's parameters.
+func units(m *npe.Model) []string {
+	ps := m.Generative.Parameters()
+	out := make([]string, len(ps))
+	for j, p := range ps {
+		out[j] = p.Unit
+	}
+	return out
 }

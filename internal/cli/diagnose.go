@@ -75,9 +75,6 @@ folder must not hold an input with a name the report may write (` + reportWhat +
 			if err := checkProtocol("diagnose", m, modelPath, test, data); err != nil {
 				return err
 			}
-			if !m.IsLAA() && !cmd.Flags().Changed("compare-held-out") {
-				cmp.obs = 0 // the comparison's reference sampler is the LAA neuron's
-			}
 			noteFolder(out)
 			aopt := workflow.AssessOptions{Sims: opt.Sims, Draws: opt.Draws, Seed: opt.Seed, Comparison: cmp.comparison(opt.Seed),
 				ModelFile: modelPath, DataFile: data, Warn: e.warnLine, Progress: e.stageBars()}

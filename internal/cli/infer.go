@@ -11,7 +11,6 @@ import (
 
 	"github.com/laa-neuro/laa/diagnose"
 	"github.com/laa-neuro/laa/exact"
-	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/npe"
 	"github.com/laa-neuro/laa/workflow"
 )
@@ -191,7 +190,7 @@ func (e *env) printInferences(inf *workflow.Inferences) {
 	ms := inf.Seconds * 1000
 	fmt.Fprintf(e.stdout, "%d posteriors of %d draws in %.1f ms (%.2f ms each)\n", len(inf.Traces), inf.Draws, ms, ms/float64(len(inf.Traces)))
 	for _, t := range inf.Traces {
-		printPosterior(e.stdout, t.Trace.Name, inf.Names, t.Summary, t.Amortized, t.Typicality.PValue, t.Warnings)
+		printPosterior(e.stdout, t.Trace.Name, inf.Names, inf.Units, t.Summary, t.Amortized, t.Typicality.PValue, t.Warnings)
 		printRoute(e.stdout, t.Posterior)
 	}
 }
@@ -211,12 +210,12 @@ func printRoute(w io.Writer, r *exact.Result) {
 }
 
 // printPosterior prints one posterior's summary table.
-func printPosterior(w io.Writer, name string, names []string, sums []diagnose.Summary, p npe.Posterior, typicalityP float64, warnings []string) {
+func printPosterior(w io.Writer, name string, names, units []string, sums []diagnose.Summary, p npe.Posterior, typicalityP float64, warnings []string) {
 	fmt.Fprintf(w, "\n%s: %d draws, leakage %.2f %% (%d of %d rejected outside the prior's support), typicality p = %.3g\n",
 		name, len(p.Draws), 100*p.Leakage(), p.Rejected, p.Drawn, typicalityP)
 	fmt.Fprintf(w, "  %-6s %-7s %10s %10s %10s %10s %10s\n", "param", "unit", "mean", "sd", "median", "5 %", "95 %")
 	for j, s := range sums {
-		fmt.Fprintf(w, "  %-6s %-7s %10.4g %10.4g %10.4g %10.4g %10.4g\n", names[j], neuron.Units[names[j]], s.Mean, s.SD, s.Median, s.Lower, s.Upper)
+		fmt.Fprintf(w, "  %-6s %-7s %10.4g %10.4g %10.4g %10.4g %10.4g\n", names[j], units[j], s.Mean, s.SD, s.Median, s.Lower, s.Upper)
 	}
 	for _, wn := range warnings {
 		fmt.Fprintf(w, "  warning: %s\n", wn)
