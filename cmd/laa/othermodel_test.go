@@ -78,6 +78,15 @@ simulator:
 	if len(whole) == 0 || !bytes.Equal(whole, merged) {
 		t.Fatalf("merged shards (%d bytes) differ from the whole run (%d bytes)", len(merged), len(whole))
 	}
+	if r := runLaa(t, dir, time.Minute, "prior-predictive", "--config", "lg.yaml", "-n", "3", "-o", "pp.png"); r.code != 0 {
+		t.Fatalf("prior-predictive: exit %d\n%s", r.code, r.stderr)
+	}
+	if svg, err := os.ReadFile(filepath.Join(dir, "pp.svg")); err != nil || !bytes.Contains(svg, []byte("Prior predictive of external: 3 draws")) {
+		t.Errorf("prior-predictive figure: %v", err)
+	}
+	if r := runLaa(t, dir, time.Minute, "config", "--config", "lg.yaml"); r.code == 0 || !strings.Contains(r.stderr, "describes model external; this command takes the LAA neuron's configuration only") {
+		t.Errorf("config of a model description: exit %d, %q", r.code, r.stderr)
+	}
 	set, err := dataset.Read(filepath.Join(dir, "whole.npz"))
 	if err != nil {
 		t.Fatal(err)

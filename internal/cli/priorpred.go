@@ -8,6 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/model"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/plots"
 )
@@ -44,17 +46,24 @@ Existing images there are replaced; any other kind of file is refused.` + output
 			if err := plan.check(); err != nil {
 				return err
 			}
-			cfg, err := loadConfig(cfgPath)
+			exp, err := loadExperiment(cfgPath)
 			if err != nil {
 				return err
 			}
-			if err := plan.checkConfig(cfg); err != nil {
-				return err
+			if exp.other == nil {
+				if err := plan.checkConfig(exp.laa); err != nil {
+					return err
+				}
 			}
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return fmt.Errorf("prior-predictive: %w", err)
 			}
-			if err := PriorPredictive(cfg, seed, n, dir, name); err != nil {
+			if exp.other != nil {
+				err = priorPredictiveOther(exp.other, seed, n, dir, name)
+			} else {
+				err = PriorPredictive(exp.laa, seed, n, dir, name)
+			}
+			if err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "wrote %s and %s\n", png, svg)
@@ -65,7 +74,7 @@ Existing images there are replaced; any other kind of file is refused.` + output
 	f.IntVarP(&n, "n", "n", 12, "number of prior draws to plot")
 	f.Uint64Var(&seed, "seed", 1, "random seed")
 	f.StringVarP(&out, "output", "o", filepath.Join("laa-prior-predictive", "prior_predictive.png"), "output path (.png; an .svg is written beside it)")
-	f.StringVar(&cfgPath, "config", "", "configuration file; default: the embedded experiment")
+	f.StringVar(&cfgPath, "config", "", "configuration file, or a description of another model with a simulator command; default: the embedded experiment")
 	return cmd
 }
 
@@ -89,4 +98,52 @@ func PriorPredictive(cfg neuron.Config, seed uint64, n int, dir, name string) er
 	}
 	fig.Title = fmt.Sprintf("Prior predictive: %d draws (seed %d)", n, seed)
 	return plots.Save(fig, dir, name)
+}
+
+// priorPredictiveOther plots n simulations of a model other than LAA from
+// its prior (dataset.SimulateModel), against the sample index, as
+// dir/name.png and .svg.
+func priorPredictiveOther(m model.Model, seed uint64, n int, dir, name string) error {
+	sim, ok := m.(model.Simulator)
+	if !ok {
+		return fmt.Errorf("prior-predictive: model %s has no simulator command, so there is nothing to simulate", m.Kind())
+	}
+	set, err := dataset.SimulateModel(sim, dataset.SimulateOptions{Seed: seed, N: n})
+	if err != nil {
+		return fmt.Errorf("prior-predictive: %w", err)
+	}
+	ts := plots.TraceSet{Time: make([]float64, set.T), Axes: observationAxes(m.Observation())}
+	for t := range ts.Time {
+		ts.Time[t] = float64(t)
+		if step := m.Observation().StepMs; step > 0 {
+			ts.Time[t] *= step
+		}
+	}
+	for i := range n {
+		row := make([]float64, set.T)
+		for t, v := range set.Traces[i*set.T : (i+1)*set.T] {
+			row[t] = float64(v)
+		}
+		ts.Traces = append(ts.Traces, row)
+	}
+	fig, err := plots.Traces(ts)
+	if err != nil {
+		return err
+	}
+	fig.Title = fmt.Sprintf("Prior predictive of %s: %d draws (seed %d)", m.Kind(), n, seed)
+	return plots.Save(fig, dir, name)
+}
+
+// observationAxes labels the axes of a figure of another model's
+// observations: time in ms where the model gives its sampling step, else
+// the value's index, and x in the observation's unit.
+func observationAxes(o model.Observation) plots.TraceAxes {
+	a := plots.TraceAxes{Time: "index", Trace: "x"}
+	if o.StepMs > 0 {
+		a.Time = "time (ms)"
+	}
+	if o.Unit != "" {
+		a.Trace = "x (" + o.Unit + ")"
+	}
+	return a
 }

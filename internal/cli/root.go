@@ -61,10 +61,16 @@ completed epoch, from which 'laa train --resume' continues.`,
 // "+dirty" as buildinfo.Version gives them ("devel+3fca5af1b2c4").
 func Version() string { return buildinfo.Version() }
 
-// loadConfig returns the configuration in path, or the embedded default.
+// loadConfig returns the LAA configuration in path, or the embedded
+// default; a model description (loadExperiment) is refused with a
+// sentence saying the command is the LAA neuron's.
 func loadConfig(path string) (neuron.Config, error) {
-	if path == "" {
-		return neuron.Default(), nil
+	exp, err := loadExperiment(path)
+	if err != nil {
+		return neuron.Config{}, err
 	}
-	return neuron.Load(path)
+	if exp.other != nil {
+		return neuron.Config{}, fmt.Errorf("config %s describes model %s; this command takes the LAA neuron's configuration only (simulate, train, diagnose and infer take other models: docs/external-models.md)", path, exp.other.Kind())
+	}
+	return exp.laa, nil
 }
