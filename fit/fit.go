@@ -19,6 +19,7 @@ import (
 	"github.com/laa-neuro/laa/npe"
 	"github.com/laa-neuro/laa/recording"
 	"github.com/laa-neuro/laa/train"
+	"github.com/laa-neuro/laa/trust"
 	"github.com/laa-neuro/laa/validation"
 )
 
@@ -160,7 +161,7 @@ type Result struct {
 	NoiseMV   float64
 	NoiseNote string
 	// PriorChecks are the prior-data conflict checks before inference.
-	PriorChecks []validation.PriorCheck
+	PriorChecks []trust.PriorCheck
 	Model       *npe.Model
 	ModelPath   string // the cached model file
 	Key         string // its cache key
@@ -169,8 +170,9 @@ type Result struct {
 	CacheNote string
 	Estimate  time.Duration // the time a training was estimated to take
 	Trained   time.Duration // simulation and training time (0 on a hit)
-	Recording validation.RecordingResult
-	// Assessment is the held-out check of the model, with Recording in it.
+	Recording trust.Result
+	// Assessment is the held-out check of the model; the report shows
+	// Recording beside it.
 	Assessment *validation.Result
 	// Warnings are everything the user should read: noise mismatch,
 	// prior-data conflicts before and after inference, an assumed
@@ -239,7 +241,7 @@ func check(path string, rec recording.Options, opt Options) (*Result, recording.
 	fmt.Fprintf(opt.Log, "experiment: %s samples every %s ms (%s ms, dt %s ms), stimulus %s\n",
 		fmtG(float64(cfg.NumSamples())), fmtG(cfg.RecordStepMs), fmtG(cfg.DurationMs), fmtG(cfg.DtMs), describeStimulus(cfg.Stimulus))
 	fmt.Fprintln(opt.Log, res.NoiseNote)
-	checks, err := validation.PriorDataConflict(cfg, p.VoltageMV, opt.PriorSims, opt.Seed^streamPrior)
+	checks, err := trust.PriorDataConflict(cfg, p.VoltageMV, opt.PriorSims, opt.Seed^streamPrior)
 	if err != nil {
 		return nil, raw, p, fmt.Errorf("fit: prior-data conflict check: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/laa-neuro/laa/dataset"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/recording"
+	"github.com/laa-neuro/laa/trust"
 	"github.com/laa-neuro/laa/validation"
 )
 
@@ -35,11 +36,11 @@ func infer(raw recording.Recording, p recording.Prepared, opt Options, res *Resu
 		return fmt.Errorf("fit: %w", err)
 	}
 	t1 := time.Now()
-	r, err := validation.AssessRecordingWith(m, ref, res.Name, raw, p, recordingOptions(opt))
+	r, err := trust.Assess(m, ref, res.Name, raw, p, recordingOptions(opt))
 	if err != nil {
 		return fmt.Errorf("fit: %w", err)
 	}
-	fmt.Fprintf(opt.Log, "held-out check of the model: %.1f s; posterior (%s): %.1f s, of which the correction %.1f s\n", t1.Sub(t0).Seconds(), validation.RouteLabel(r.Correction), time.Since(t1).Seconds(), r.Correction.Seconds)
+	fmt.Fprintf(opt.Log, "held-out check of the model: %.1f s; posterior (%s): %.1f s, of which the correction %.1f s\n", t1.Sub(t0).Seconds(), trust.RouteLabel(r.Correction), time.Since(t1).Seconds(), r.Correction.Seconds)
 	// The page and the result carry every warning: the fit's own (noise,
 	// prior-data conflict), the recording's (which include the posterior's
 	// distance from the prior) and an assumed current.
@@ -50,7 +51,6 @@ func infer(raw recording.Recording, p recording.Prepared, opt Options, res *Resu
 	r.Warnings = w
 	res.Warnings = r.Warnings
 	res.Recording = r
-	a.Recordings = append(a.Recordings, r)
 	res.Assessment = a
 	return nil
 }
@@ -62,7 +62,7 @@ func infer(raw recording.Recording, p recording.Prepared, opt Options, res *Resu
 // can propose, so the importance weights degenerate and the draws come
 // from MCMC started from the neural draws. Its length is set so that a
 // repeated fit takes seconds (docs/fit.md): 48 chains rather than
-// validation's 64. Extending the run while R-hat exceeds 1.01 (to 1,000
+// trust's 64. Extending the run while R-hat exceeds 1.01 (to 1,000
 // iterations) doubled the time and still left R-hat at 1.07 on a weakly
 // identified V_thr; the convergence warnings are printed instead.
 const (
@@ -73,8 +73,8 @@ const (
 )
 
 // recordingOptions are the settings of the recording's posterior.
-func recordingOptions(opt Options) validation.RecordingOptions {
-	ro := validation.RecordingOptions{Draws: opt.Draws, Seed: opt.Seed, Budget: MCMCBudget}
+func recordingOptions(opt Options) trust.Options {
+	ro := trust.Options{Draws: opt.Draws, Seed: opt.Seed, Budget: MCMCBudget}
 	mc := &ro.Exact.MCMC
 	mc.Chains, mc.Burnin, mc.Iterations, mc.MaxIterations = MCMCChains, MCMCBurnin, MCMCIterations, MCMCIterations
 	return ro

@@ -7,9 +7,10 @@ import (
 
 	"github.com/laa-neuro/laa/atomicfile"
 	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/diagreport"
 	"github.com/laa-neuro/laa/recording"
 	"github.com/laa-neuro/laa/report"
-	"github.com/laa-neuro/laa/validation"
+	"github.com/laa-neuro/laa/trust"
 )
 
 // OutputSuffixes are the endings of the files Run writes into Options.Out:
@@ -27,7 +28,7 @@ func write(opt Options, res *Result) error {
 	if res.CacheHit {
 		cache = "cached"
 	}
-	info := validation.Info{Model: res.ModelPath, Data: fmt.Sprintf("%d simulations from the model's prior (held out)", res.Assessment.Sims),
+	info := diagreport.Info{Model: res.ModelPath, Data: fmt.Sprintf("%d simulations from the model's prior (held out)", res.Assessment.Sims),
 		Version: opt.Version, Experiment: res.Config, Extra: []report.KV{
 			{Key: "recording", Value: r.Source},
 			{Key: "observation noise", Value: res.NoiseNote},
@@ -37,7 +38,7 @@ func write(opt Options, res *Result) error {
 		info.Extra = append(info.Extra, report.KV{Key: "prior check: " + c.Feature,
 			Value: fmt.Sprintf("observed %s, prior predictive 99 %% range %s to %s, quantile %s", fmtG(c.Observed), fmtG(c.Lo), fmtG(c.Hi), fmtG(c.Quantile))})
 	}
-	if err := validation.WriteReport(res.Assessment, info, opt.Out); err != nil {
+	if err := diagreport.Write(diagreport.Results{Assessment: res.Assessment, Recordings: []trust.Result{r}}, info, opt.Out); err != nil {
 		return fmt.Errorf("fit: report: %w", err)
 	}
 	res.Report = filepath.Join(opt.Out, "index.html")

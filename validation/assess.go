@@ -1,7 +1,9 @@
 // Package validation checks a trained amortized posterior on held-out
 // simulations: calibration (SBC, ECDF bands, coverage, TARP jointly), recovery (bias,
 // NRMSE, contraction, z-scores), a posterior predictive check and
-// typicality tests, then draws them into one HTML report.
+// typicality tests. Package comparison holds the posterior against the
+// exact one, package trust judges a recording's posterior, and package
+// diagreport draws them all into one HTML report.
 package validation
 
 import (
@@ -92,9 +94,7 @@ type Result struct {
 	// TARP is the joint calibration check (Lemos et al. 2023) of all
 	// parameters at once, in the coordinates the flow models.
 	TARP            diagnose.TARPResult `json:"tarp"`
-	JointCalibrated bool                `json:"joint_calibrated"`     // TARP area error under the tolerance, ECP inside its band
-	Recordings      []RecordingResult   `json:"recordings,omitempty"` // recordings fitted with the model (workflow.Assess: AssessRecording)
-	Comparison      *Comparison         `json:"comparison,omitempty"` // the comparison with the exact posterior (workflow.Assess: Compare or a saved one)
+	JointCalibrated bool                `json:"joint_calibrated"` // TARP area error under the tolerance, ECP inside its band
 	Time            []float64           `json:"-"`
 	Stimulus        []float64           `json:"-"`
 	Tolerance       float64             `json:"calibration_tolerance"` // Options.CalibrationTolerance
@@ -103,9 +103,6 @@ type Result struct {
 	// Skipped names each diagnostic the model's abilities do not allow,
 	// with the reason; the report shows them.
 	Skipped []string `json:"skipped,omitempty"`
-	// Version is the laa build that wrote the report (Info.Version), set
-	// in metrics.json by WriteReport.
-	Version string `json:"laa_version,omitempty"`
 }
 
 // Assess draws posteriors for held-out simulations and computes every

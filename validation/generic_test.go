@@ -1,4 +1,4 @@
-package validation
+package validation_test
 
 import (
 	"math"
@@ -8,10 +8,12 @@ import (
 	"testing"
 
 	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/diagreport"
 	"github.com/laa-neuro/laa/model"
 	"github.com/laa-neuro/laa/model/gaussianlinear"
 	"github.com/laa-neuro/laa/npe"
 	"github.com/laa-neuro/laa/train"
+	"github.com/laa-neuro/laa/validation"
 )
 
 // noSimulator hides a model's simulator, as a model brought as simulations
@@ -23,7 +25,7 @@ type noSimulator struct{ model.Model }
 // computed as for LAA, the predictive check simulates from the model, the
 // LAA-only typicality cases are skipped with a sentence, and the report
 // says so. Without a simulator the predictive check is skipped too, with
-// its reason, and the report still writes.
+// its reason, and the report (package diagreport) still writes.
 func TestAssessOtherModel(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a model")
@@ -47,7 +49,7 @@ func TestAssessOtherModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Assess(m, testSet, Options{Seed: 3, Draws: 100})
+	res, err := validation.Assess(m, testSet, validation.Options{Seed: 3, Draws: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +72,7 @@ func TestAssessOtherModel(t *testing.T) {
 		t.Errorf("skipped %q, want the typicality cases alone", res.Skipped)
 	}
 	dir := t.TempDir()
-	if err := WriteReport(res, Info{Model: "memory", Data: "memory", Generative: lg}, dir); err != nil {
+	if err := diagreport.Write(diagreport.Results{Assessment: res}, diagreport.Info{Model: "memory", Data: "memory", Generative: lg}, dir); err != nil {
 		t.Fatal(err)
 	}
 	html, err := os.ReadFile(filepath.Join(dir, "index.html"))
@@ -84,14 +86,14 @@ func TestAssessOtherModel(t *testing.T) {
 	}
 
 	m.Generative = noSimulator{lg}
-	res, err = Assess(m, testSet, Options{Seed: 3, Draws: 100, Sims: 50})
+	res, err = validation.Assess(m, testSet, validation.Options{Seed: 3, Draws: 100, Sims: 50})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(res.Skipped) != 2 || !strings.Contains(res.Skipped[0], "posterior predictive check: model gaussian-linear cannot simulate") {
 		t.Errorf("skipped %q, want the predictive check and typicality", res.Skipped)
 	}
-	if err := WriteReport(res, Info{Model: "memory", Data: "memory", Generative: m.Generative}, t.TempDir()); err != nil {
+	if err := diagreport.Write(diagreport.Results{Assessment: res}, diagreport.Info{Model: "memory", Data: "memory", Generative: m.Generative}, t.TempDir()); err != nil {
 		t.Fatal(err)
 	}
 }

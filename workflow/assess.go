@@ -9,11 +9,14 @@ import (
 	"time"
 
 	"github.com/laa-neuro/laa/buildinfo"
+	"github.com/laa-neuro/laa/comparison"
 	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/diagreport"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/npe"
 	"github.com/laa-neuro/laa/recording"
 	"github.com/laa-neuro/laa/train"
+	"github.com/laa-neuro/laa/trust"
 	"github.com/laa-neuro/laa/validation"
 )
 
@@ -39,7 +42,7 @@ type AssessOptions struct {
 	History             *train.History
 
 	// Warn, when set, is told each warning as it arises (a recording not
-	// fitted, a comparison that failed). The result holds them too: the
+	// fitted, a comparison that failed). The assessment holds them too: the
 	// recordings' in its Warnings, a failed comparison's as the
 	// comparison's Absent.
 	Warn     func(string)
@@ -50,10 +53,10 @@ type AssessOptions struct {
 // the exact one (MCMC on the likelihood) on the first Obs held-out
 // observations, each sampled twice for the comparison's noise floor.
 type ComparisonOptions struct {
-	// Obs, Draws, MCMC, Exact, ... as validation.Compare takes them; Obs
+	// Obs, Draws, MCMC, Exact, ... as comparison.Run takes them; Obs
 	// 0 means no new comparison. Progress is set by Assess.
-	validation.CompareOptions
-	// Saved is a directory written by Comparison.Write ('laa compare'):
+	comparison.Options
+	// Saved is a directory written by comparison.Result.Write ('laa compare'):
 	// its comparison is shown instead of a new one.
 	Saved string
 	// Off says, for the report, why there is no comparison when Obs is 0
@@ -94,14 +97,23 @@ func (r RecordingFile) Name() string {
 // Assessment is everything the report shows, complete when Assess
 // returns: calibration and recovery on the held-out set, the recordings'
 // fits and the comparison with the exact posterior, with what they came
-// from.
+// from. Each part is the result of its own package, as it came.
 type Assessment struct {
-	// Result holds every number: calibration, recovery, typicality,
-	// Recordings, Comparison and Warnings.
+	// Result is the assessment on the held-out set: calibration,
+	// recovery, typicality and the predictive check, with its warnings.
 	Result *validation.Result
+	// Recordings are the recordings fitted, in the order given; one that
+	// could not be fitted has no entry, only a warning in Warnings.
+	Recordings []trust.Result
+	// Comparison is the comparison with the exact posterior (new or
+	// saved), or one whose Absent says why there is none.
+	Comparison *comparison.Result
+	// Warnings are the run's own, besides Result's: a recording that
+	// could not be fitted.
+	Warnings []string
 	// Info names the model, the data, the laa version and the experiment,
 	// with the loss curves, for the report.
-	Info validation.Info
+	Info diagreport.Info
 	// Seconds each part took: the held-out set, the recordings, the
 	// comparison.
 	CalibrationSeconds, RecordingSeconds, ComparisonSeconds float64
@@ -116,7 +128,7 @@ func Assess(ctx context.Context, m *npe.Model, test *dataset.Set, opt AssessOpti
 	if err := checkContext(ctx, "assess"); err != nil {
 		return nil, err
 	}
-	a := &Assessment{Info: validation.Info{Model: orMemory(opt.ModelFile), Data: orMemory(opt.DataFile), Version: buildinfo.Version(), Experiment: m.Experiment}}
+	a := &Assessment{Info: diagreport.Info{Model: orMemory(opt.ModelFile), Data: orMemory(opt.DataFile), Version: buildinfo.Version(), Experiment: m.Experiment}}
 	if h := opt.History; h != nil {
 		a.Info.TrainLoss, a.Info.ValLoss = h.Train, h.Val
 	}
@@ -134,7 +146,7 @@ func Assess(ctx context.Context, m *npe.Model, test *dataset.Set, opt AssessOpti
 	}
 	a.Result, a.CalibrationSeconds = res, time.Since(t0).Seconds()
 	warn := func(w string) {
-		res.Warnings = append(res.Warnings, w)
+		a.Warnings = append(a.Warnings, w)
 		if opt.Warn != nil {
 			opt.Warn(w)
 		}
@@ -143,7 +155,7 @@ func Assess(ctx context.Context, m *npe.Model, test *dataset.Set, opt AssessOpti
 		return nil, err
 	}
 	t0 = time.Now()
-	if res.Recordings, err = assessRecordings(m, test, opt, warn); err != nil {
+	if a.Recordings, err = assessRecordings(m, test, opt, warn); err != nil {
 		return nil, err
 	}
 	a.RecordingSeconds = time.Since(t0).Seconds()
@@ -151,14 +163,15 @@ func Assess(ctx context.Context, m *npe.Model, test *dataset.Set, opt AssessOpti
 		return nil, err
 	}
 	t0 = time.Now()
-	// A failed comparison is told to Warn but not added to the result's
-	// warnings: the report's comparison section says it (Absent).
+	// A failed comparison is told to Warn but not added to the
+	// assessment's warnings: the report's comparison section says it
+	// (Absent).
 	tell := func(w string) {
 		if opt.Warn != nil {
 			opt.Warn(w)
 		}
 	}
-	if res.Comparison, err = compare(m, test, opt, tell); err != nil {
+	if a.Comparison, err = compare(m, test, opt, tell); err != nil {
 		return nil, err
 	}
 	a.savedComparison, a.ComparisonSeconds = opt.Comparison.Saved, time.Since(t0).Seconds()
@@ -167,7 +180,7 @@ func Assess(ctx context.Context, m *npe.Model, test *dataset.Set, opt AssessOpti
 
 // assessRecordings fits each recording of opt against the typicality
 // reference of the held-out set.
-func assessRecordings(m *npe.Model, test *dataset.Set, opt AssessOptions, warn func(string)) ([]validation.RecordingResult, error) {
+func assessRecordings(m *npe.Model, test *dataset.Set, opt AssessOptions, warn func(string)) ([]trust.Result, error) {
 	if len(opt.Recordings) == 0 {
 		return nil, nil
 	}
@@ -175,14 +188,14 @@ func assessRecordings(m *npe.Model, test *dataset.Set, opt AssessOptions, warn f
 	if err != nil {
 		return nil, err
 	}
-	var out []validation.RecordingResult
+	var out []trust.Result
 	for i, rf := range opt.Recordings {
 		opt.Progress.report(Update{Stage: StageRecordings, Done: i, Total: len(opt.Recordings), Unit: "recordings"})
 		raw, p, err := rf.Prepare(m.Experiment)
 		if err != nil {
 			return nil, err
 		}
-		r, err := validation.AssessRecording(m, ref, rf.Name(), raw, p, 2000, 200, opt.Seed)
+		r, err := trust.Assess(m, ref, rf.Name(), raw, p, trust.Options{Draws: 2000, PPCDraws: 200, Seed: opt.Seed})
 		if err != nil { // the report goes on without this recording's page
 			warn(fmt.Sprintf("recording %s could not be fitted: %v", rf.Path, err))
 			continue
@@ -197,39 +210,39 @@ func assessRecordings(m *npe.Model, test *dataset.Set, opt AssessOptions, warn f
 // a new one, or one whose Absent says why there is none (switched off, the
 // likelihood is intractable, or the comparison failed, which is also a
 // warning: the report goes on without it).
-func compare(m *npe.Model, test *dataset.Set, opt AssessOptions, warn func(string)) (*validation.Comparison, error) {
+func compare(m *npe.Model, test *dataset.Set, opt AssessOptions, warn func(string)) (*comparison.Result, error) {
 	c := opt.Comparison
 	if c.Saved != "" {
 		return readComparison(c.Saved)
 	}
 	if !m.IsLAA() {
-		return &validation.Comparison{Names: m.Names, Absent: fmt.Sprintf("the comparison samples the exact posterior by MCMC on the LAA neuron's likelihood; model %s has no such sampler here (laa infer corrects its posteriors by importance sampling when it has a likelihood)", m.Generative.Kind())}, nil
+		return &comparison.Result{Names: m.Names, Absent: fmt.Sprintf("the comparison samples the exact posterior by MCMC on the LAA neuron's likelihood; model %s has no such sampler here (laa infer corrects its posteriors by importance sampling when it has a likelihood)", m.Generative.Kind())}, nil
 	}
 	if c.Obs <= 0 {
 		off := c.Off
 		if off == "" {
 			off = "it was switched off"
 		}
-		return &validation.Comparison{Names: m.Names, Absent: off}, nil
+		return &comparison.Result{Names: m.Names, Absent: off}, nil
 	}
-	co := c.CompareOptions
+	co := c.Options
 	co.Progress = func(done, total int) {
 		opt.Progress.report(Update{Stage: StageComparison, Done: done, Total: total, Unit: "obs"})
 	}
 	opt.Progress.report(Update{Stage: StageComparison, Total: min(co.Obs, test.N), Unit: "obs"})
-	cmp, err := validation.CompareForReport(m, test, co)
+	cmp, err := comparison.RunForReport(m, test, co)
 	if err != nil {
 		w := fmt.Sprintf("the comparison with the exact posterior failed: %v", err)
 		warn(w)
-		return &validation.Comparison{Names: m.Names, Absent: w}, nil
+		return &comparison.Result{Names: m.Names, Absent: w}, nil
 	}
 	return cmp, nil
 }
 
 // readComparison reads the comparison saved in dir; Report copies its
 // figure where the report is.
-func readComparison(dir string) (*validation.Comparison, error) {
-	return validation.ReadComparison(dir)
+func readComparison(dir string) (*comparison.Result, error) {
+	return comparison.Read(dir)
 }
 
 // Report writes the assessment's HTML report into dir (index.html, every
@@ -243,11 +256,11 @@ func Report(a *Assessment, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("workflow: report: %w", err)
 	}
-	if c := a.Result.Comparison; c != nil {
+	if c := a.Comparison; c != nil {
 		var err error
 		if a.savedComparison != "" {
 			if len(c.Rows) > 0 {
-				err = validation.CopyComparisonFigure(a.savedComparison, dir)
+				err = comparison.CopyFigure(a.savedComparison, dir)
 			}
 		} else {
 			err = c.WriteForReport(dir)
@@ -256,7 +269,7 @@ func Report(a *Assessment, dir string) error {
 			return fmt.Errorf("workflow: report: %w", err)
 		}
 	}
-	return validation.WriteReport(a.Result, a.Info, dir)
+	return diagreport.Write(diagreport.Results{Assessment: a.Result, Recordings: a.Recordings, Comparison: a.Comparison, Warnings: a.Warnings}, a.Info, dir)
 }
 
 // orMemory names an input that has no file.

@@ -44,7 +44,7 @@ func Example() {
 
 	fmt.Printf("trained %d epochs on %d simulations of %d samples\n", len(hist.Val), trainSet.N, trainSet.T)
 	fmt.Printf("assessed %v on %d held-out simulations, %d draws each\n", a.Result.Names, a.Result.Sims, a.Result.Draws)
-	fmt.Println("comparison with the exact posterior:", a.Result.Comparison.Absent)
+	fmt.Println("comparison with the exact posterior:", a.Comparison.Absent)
 	for _, f := range []string{"index.html", "metrics.json", "ranks.png", "loss.svg"} {
 		_, err := os.Stat(filepath.Join(dir, f))
 		fmt.Printf("%s written: %v\n", f, err == nil)

@@ -21,6 +21,7 @@ import (
 	"github.com/laa-neuro/laa/prior"
 	"github.com/laa-neuro/laa/recording"
 	"github.com/laa-neuro/laa/reference"
+	"github.com/laa-neuro/laa/trust"
 	"github.com/laa-neuro/laa/validation"
 )
 
@@ -54,7 +55,7 @@ func (r RecordingFile) Trace(cfg neuron.Config) (Trace, error) {
 		name += "_" + p.Sweep
 	}
 	warnings := p.Warnings
-	if w := validation.NoiseMismatch(cfg, p); w != "" {
+	if w := trust.NoiseMismatch(cfg, p); w != "" {
 		warnings = append(warnings, w)
 	}
 	return Trace{Name: recording.SafeName(name), Source: r.Path, Sweep: p.Sweep, Voltage: p.VoltageMV, Current: p.Current, Assumed: p.CurrentAssumed, Warnings: warnings}, nil
@@ -161,14 +162,14 @@ func Infer(ctx context.Context, m *npe.Model, traces []Trace, opt InferOptions) 
 			typ.PValue, typ.Warning = math.NaN(), NoTypicality
 		}
 		warnings := append([]string(nil), t.Warnings...)
-		if same, d := recording.SameProtocol(t.Current, trained, validation.ProtocolTolerance); t.Current != nil && trained != nil && !same {
+		if same, d := recording.SameProtocol(t.Current, trained, trust.ProtocolTolerance); t.Current != nil && trained != nil && !same {
 			warnings = append(warnings, fmt.Sprintf("the recording's stimulus differs from the protocol the model was trained on (by up to %.3g uA/cm2): the posterior assumes the trained protocol. Fit it under its own protocol with laa fit %s (or simulate and train for it: laa simulate --stimulus-from %s)", d, t.Source, t.Source))
 		}
 		if typ.Warning != "" {
 			warnings = append(warnings, "typicality: "+typ.Warning)
 		}
 		warnings = append(warnings, corr.Warnings...)
-		warnings = append(warnings, validation.PosteriorConflict(m.Names, priors, corr.Draws)...)
+		warnings = append(warnings, trust.PosteriorConflict(m.Names, priors, corr.Draws)...)
 		if t.Assumed && !slices.ContainsFunc(warnings, func(w string) bool { return strings.Contains(w, recording.AssumedCurrentNote) }) {
 			warnings = append(warnings, recording.AssumedCurrentNote)
 		}

@@ -97,13 +97,13 @@ func TestCancelled(t *testing.T) {
 // numbers.
 func TestAssessSavedComparison(t *testing.T) {
 	m, test := tinyModel(t)
-	saved := filepath.Join("..", "validation", "testdata", "compare_v1")
+	saved := filepath.Join("..", "comparison", "testdata", "compare_v1")
 	opt := workflow.AssessOptions{Sims: 60, Draws: 50, Seed: 5, Comparison: workflow.ComparisonOptions{Saved: saved}, ModelFile: "tiny.laa"}
 	a, err := workflow.Assess(context.Background(), m, test, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := a.Result.Comparison
+	c := a.Comparison
 	if c == nil || len(c.Rows) != 2 || c.Rows[0].C2ST != 0.9075 {
 		t.Fatalf("saved comparison not in the result: %+v", c)
 	}
@@ -170,7 +170,7 @@ func TestAssessNoComparisonAndBadRecording(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := a.Result.Comparison; c == nil || c.Absent != "not wanted here" || len(c.Rows) != 0 {
+	if c := a.Comparison; c == nil || c.Absent != "not wanted here" || len(c.Rows) != 0 {
 		t.Errorf("comparison %+v, want an absent one saying why", c)
 	}
 	dir := t.TempDir()

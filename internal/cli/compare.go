@@ -6,15 +6,15 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/laa-neuro/laa/comparison"
 	"github.com/laa-neuro/laa/diagnose"
 	"github.com/laa-neuro/laa/reference"
-	"github.com/laa-neuro/laa/validation"
 )
 
 func (e *env) compareCmd() *cobra.Command {
 	var (
 		modelPath, data, out string
-		opt                  validation.CompareOptions
+		opt                  comparison.Options
 	)
 	cmd := &cobra.Command{
 		Use:   "compare --model m.laa --data test.npz [--held-out 20] [-o compare/]",
@@ -82,7 +82,7 @@ parameters may not exceed MaxPosteriorValues (2^25).` + outputRules,
 			noteFolder(out)
 			opt.Progress = e.progress("compare", "posteriors")
 			opt.TestSet = filepath.Base(data)
-			c, err := validation.Compare(m, test, opt)
+			c, err := comparison.Run(m, test, opt)
 			if err != nil {
 				return err
 			}
@@ -116,7 +116,7 @@ parameters may not exceed MaxPosteriorValues (2^25).` + outputRules,
 }
 
 // printCompare prints a comparison: per observation, then per parameter.
-func (e *env) printCompare(c *validation.Comparison) {
+func (e *env) printCompare(c *comparison.Result) {
 	fmt.Fprintf(e.stdout, "\n%d observations: mean C2ST %.3f, %s; neural %.1f ms, MCMC %.1f s per posterior", len(c.Rows), c.MeanC2ST, floorText(c), c.NeuralMs, c.MCMCSec)
 	if c.NoiseFloorObs > 0 {
 		fmt.Fprintf(e.stdout, " (second run %.1f s)", c.CrossRunSec)
@@ -168,7 +168,7 @@ func (e *env) printCompare(c *validation.Comparison) {
 var compareFiles = []string{"compare.json", "compare.csv", "marginals.png", "marginals.svg"}
 
 // khatText describes the exact correction's k-hat distribution.
-func khatText(x *validation.ExactSummary) string {
+func khatText(x *comparison.ExactSummary) string {
 	if x.KHatObs == 0 {
 		return "no k-hat"
 	}

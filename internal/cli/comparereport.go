@@ -5,9 +5,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/laa-neuro/laa/comparison"
 	"github.com/laa-neuro/laa/npe"
 	"github.com/laa-neuro/laa/reference"
-	"github.com/laa-neuro/laa/validation"
 )
 
 // Defaults of the report's comparison with the exact posterior. Each
@@ -56,8 +56,8 @@ func (c compareFlags) budget(cmd string, m *npe.Model) error {
 }
 
 // options returns the comparison's options.
-func (c compareFlags) options(seed uint64) validation.CompareOptions {
-	o := validation.CompareOptions{Obs: c.obs, Draws: c.draws, Seed: seed, Exact: !c.noExact}
+func (c compareFlags) options(seed uint64) comparison.Options {
+	o := comparison.Options{Obs: c.obs, Draws: c.draws, Seed: seed, Exact: !c.noExact}
 	o.MCMC.Burnin = c.burnin
 	if c.iterations > 0 {
 		o.MCMC.Iterations, o.MCMC.MaxIterations = c.iterations, c.iterations
@@ -66,7 +66,7 @@ func (c compareFlags) options(seed uint64) validation.CompareOptions {
 }
 
 // printComparison prints the comparison's headline numbers.
-func (e *env) printComparison(c *validation.Comparison) {
+func (e *env) printComparison(c *comparison.Result) {
 	if c == nil {
 		return
 	}
@@ -94,7 +94,7 @@ func (e *env) printComparison(c *validation.Comparison) {
 }
 
 // floorText describes a comparison's noise floor.
-func floorText(c *validation.Comparison) string {
+func floorText(c *comparison.Result) string {
 	if c.NoiseFloorObs == 0 {
 		return "noise floor unknown"
 	}

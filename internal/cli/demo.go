@@ -109,7 +109,7 @@ a file of another kind where the demo writes one is refused.` + outputRules,
 			if err != nil {
 				return err
 			}
-			if c := a.Result.Comparison; c != nil && len(c.Rows) > 0 {
+			if c := a.Comparison; c != nil && len(c.Rows) > 0 {
 				fmt.Fprintf(e.stdout, "      C2ST %.3f (%s), %.0f s\n", c.MeanC2ST, floorText(c), a.ComparisonSeconds)
 			}
 			reportDir := path("report")
@@ -120,7 +120,7 @@ a file of another kind where the demo writes one is refused.` + outputRules,
 			if err := e.demoInfer(m, testSet, dir, seed, bars); err != nil {
 				return err
 			}
-			e.printVerdict(a.Result, filepath.Join(reportDir, "index.html"))
+			e.printVerdict(a, filepath.Join(reportDir, "index.html"))
 			fmt.Fprintf(e.stdout, "done in %s\n", time.Since(start).Round(time.Second))
 			return nil
 		},
@@ -199,7 +199,7 @@ func (c compareFlags) comparison(seed uint64) workflow.ComparisonOptions {
 	if c.obs <= 0 {
 		return workflow.ComparisonOptions{Off: "it was switched off (--compare-held-out 0)"}
 	}
-	return workflow.ComparisonOptions{CompareOptions: c.options(seed)}
+	return workflow.ComparisonOptions{Options: c.options(seed)}
 }
 
 // stageBars returns a workflow progress callback that draws one bar per

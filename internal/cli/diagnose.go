@@ -94,8 +94,7 @@ folder must not hold an input with a name the report may write (` + reportWhat +
 			if err := workflow.Report(a, out); err != nil {
 				return err
 			}
-			res := a.Result
-			e.printVerdict(res, filepath.Join(out, "index.html"))
+			e.printVerdict(a, filepath.Join(out, "index.html"))
 			return nil
 		},
 	}
@@ -126,7 +125,8 @@ const reportWhat = ".html, .csv, .json, .png and .svg files, and comparison/"
 // calibration, each recording's trust verdict with the rules it failed,
 // and the comparison with the exact posterior (mean C2ST against the noise
 // floor) when there is one.
-func (e *env) printVerdict(res *validation.Result, page string) {
+func (e *env) printVerdict(a *workflow.Assessment, page string) {
+	res := a.Result
 	fmt.Fprintf(e.stdout, "report: %s\n", page)
 	for _, p := range res.Params {
 		v := "calibrated"
@@ -143,7 +143,7 @@ func (e *env) printVerdict(res *validation.Result, page string) {
 		tarp = "NOT jointly calibrated"
 	}
 	fmt.Fprintf(e.stdout, "  TARP (joint calibration): %s, area error %.3f, bias %.3f, KS p = %.3g\n", tarp, res.TARP.AreaError, res.TARP.Bias, res.TARP.KSP)
-	for _, r := range res.Recordings {
+	for _, r := range a.Recordings {
 		v := "trustworthy"
 		if !r.Trustworthy {
 			v = "not trustworthy"
@@ -153,7 +153,7 @@ func (e *env) printVerdict(res *validation.Result, page string) {
 		}
 		fmt.Fprintf(e.stdout, "  recording %-27s typicality p = %.3g, PPC %.0f %% inside 90 %% band: %s\n", r.Name+":", r.Typicality.PValue, 100*r.PPC.Inside90, v)
 	}
-	e.printComparison(res.Comparison)
+	e.printComparison(a.Comparison)
 	if res.Calibrated {
 		fmt.Fprintln(e.stdout, "verdict: calibrated for every parameter")
 	} else {

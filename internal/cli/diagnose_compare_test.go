@@ -66,7 +66,7 @@ func TestDiagnoseAddsComparison(t *testing.T) {
 	if code, out := run(append(diag, "--comparison", p("rep/comparison"), "-o", p("rep2"))...); code != 0 || !strings.Contains(out, "noise floor") {
 		t.Fatalf("diagnose --comparison: exit %d\n%s", code, out)
 	}
-	old := filepath.Join("..", "..", "validation", "testdata", "compare_v1") // written before the noise floor
+	old := filepath.Join("..", "..", "comparison", "testdata", "compare_v1") // written before the noise floor
 	if code, out := run(append(diag, "--comparison", old, "-o", p("rep4"))...); code != 0 || !strings.Contains(out, "noise floor unknown") || !strings.Contains(out, "thinned the MCMC draws evenly") {
 		t.Fatalf("diagnose --comparison with an old comparison: exit %d\n%s", code, out)
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/recording"
-	"github.com/laa-neuro/laa/validation"
+	"github.com/laa-neuro/laa/trust"
 	"github.com/laa-neuro/laa/workflow"
 )
 
@@ -84,7 +84,7 @@ func readObserved(path string, cfg neuron.Config, r recordingFlags) (observed, e
 		raw += "_" + p.Sweep
 	}
 	warnings := p.Warnings
-	if w := validation.NoiseMismatch(cfg, p); w != "" {
+	if w := trust.NoiseMismatch(cfg, p); w != "" {
 		warnings = append(warnings, w)
 	}
 	return observed{Trace: workflow.Trace{Name: traceName(path, p.Sweep), Source: path, Voltage: p.VoltageMV, Current: p.Current, Assumed: p.CurrentAssumed, Warnings: warnings},

@@ -1,4 +1,4 @@
-package validation
+package comparison
 
 import (
 	"fmt"
@@ -11,10 +11,10 @@ import (
 func readNpy2D(path string) ([][]float64, error) {
 	flat, shape, err := dataset.ReadNPY(path)
 	if err != nil {
-		return nil, fmt.Errorf("validation: references: %w", err)
+		return nil, fmt.Errorf("comparison: references: %w", err)
 	}
 	if len(shape) != 2 {
-		return nil, fmt.Errorf("validation: references: %s has shape %v, want 2 dimensions", path, shape)
+		return nil, fmt.Errorf("comparison: references: %s has shape %v, want 2 dimensions", path, shape)
 	}
 	out := make([][]float64, shape[0])
 	for i := range out {

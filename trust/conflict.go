@@ -1,4 +1,4 @@
-package validation
+package trust
 
 import (
 	"fmt"
@@ -57,19 +57,19 @@ const (
 // tails well); prior draws whose simulation fails are left out.
 func PriorDataConflict(cfg neuron.Config, trace []float64, n int, seed uint64) ([]PriorCheck, error) {
 	if n < MinPriorConflictSims {
-		return nil, fmt.Errorf("validation: prior-data conflict check needs at least %d prior-predictive simulations, got %d", MinPriorConflictSims, n)
+		return nil, fmt.Errorf("trust: prior-data conflict check needs at least %d prior-predictive simulations, got %d", MinPriorConflictSims, n)
 	}
 	sim, err := neuron.NewSimulator(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("validation: prior-data conflict check: %w", err)
+		return nil, fmt.Errorf("trust: prior-data conflict check: %w", err)
 	}
 	T := sim.NumSamples()
 	if len(trace) != T {
-		return nil, fmt.Errorf("validation: prior-data conflict check: the trace has %d samples, the configuration %d", len(trace), T)
+		return nil, fmt.Errorf("trust: prior-data conflict check: the trace has %d samples, the configuration %d", len(trace), T)
 	}
 	for i, v := range trace {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("validation: prior-data conflict check: the trace's sample %d is %v", i, v)
+			return nil, fmt.Errorf("trust: prior-data conflict check: the trace's sample %d is %v", i, v)
 		}
 	}
 	feats := traceFeatures(sim.StimulusAtSamples(), cfg.RecordStepMs)
@@ -111,7 +111,7 @@ func PriorDataConflict(cfg neuron.Config, trace []float64, n int, seed uint64) (
 		}
 	}
 	if kept := n - failed; kept < MinPriorConflictSims {
-		return nil, fmt.Errorf("validation: prior-data conflict check: only %d of %d prior draws simulate (the rest leave +-%g mV)", kept, n, neuron.MaxAbsVoltageMV)
+		return nil, fmt.Errorf("trust: prior-data conflict check: only %d of %d prior draws simulate (the rest leave +-%g mV)", kept, n, neuron.MaxAbsVoltageMV)
 	}
 	checks := make([]PriorCheck, len(feats))
 	for f, ft := range feats {

@@ -1,6 +1,7 @@
-package validation
+package comparison
 
 import (
+	"bytes"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -10,12 +11,12 @@ import (
 	"time"
 
 	"github.com/laa-neuro/laa/diagnose"
+	"github.com/laa-neuro/laa/internal/testmodel"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/reference"
-	"github.com/laa-neuro/laa/report"
 )
 
-// TestReferenceSubsampleSeededWithoutReplacement: Compare's subsample of
+// TestReferenceSubsampleSeededWithoutReplacement: Run's subsample of
 // the reference draws depends only on (seed, observation), repeats no
 // draw, and is neither the first draws nor an even thinning.
 func TestReferenceSubsampleSeededWithoutReplacement(t *testing.T) {
@@ -113,32 +114,39 @@ func TestReferenceRunsAgree(t *testing.T) {
 
 // TestOldComparisonLoads: a compare.json written before the noise floor
 // and the random subsampling (testdata/compare_v1) loads, with the floor
-// unknown, and the report says so.
+// unknown (package diagreport's tests check that its section says so), and
+// its marginals figure is copied where the report shows it; a malformed
+// compare.json is refused.
 func TestOldComparisonLoads(t *testing.T) {
 	t.Parallel()
 	rep := t.TempDir()
-	c, err := LoadComparison(filepath.Join("testdata", "compare_v1"), rep)
+	c, err := Load(filepath.Join("testdata", "compare_v1"), rep)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(c.Rows) != 2 || c.NoiseFloorObs != 0 || c.Rows[0].CrossRun != nil || c.Subsample != "" || len(c.NeuralCalibration) != 5 {
 		t.Fatalf("loaded %+v", c)
 	}
-	page := renderComparison(t, c)
-	for _, want := range []string{"Noise floor unknown", "thinned evenly"} {
-		if !strings.Contains(page, want) {
-			t.Errorf("report lacks %q", want)
+	for _, ext := range []string{".png", ".svg"} {
+		want, err := os.ReadFile(filepath.Join("testdata", "compare_v1", "marginals"+ext))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(filepath.Join(rep, "comparison_marginals"+ext))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("comparison_marginals%s: %v, %d bytes, want the saved figure's %d", ext, err, len(got), len(want))
 		}
 	}
 	bad := t.TempDir()
 	os.WriteFile(filepath.Join(bad, "compare.json"), []byte(`{"param_names":["a","b"],"rows":[{"index":0,"c2st":0.6}]}`), 0o644)
-	if _, err := LoadComparison(bad, rep); err == nil || !strings.Contains(err.Error(), "not a compare.json") {
+	if _, err := Load(bad, rep); err == nil || !strings.Contains(err.Error(), "not a compare.json") {
 		t.Errorf("a malformed comparison: %v", err)
 	}
 }
 
-// TestComparisonAbsentWhenIntractable: with intrinsic noise the default
-// report's comparison is absent and says why.
+// TestComparisonAbsentWhenIntractable: with intrinsic noise the exact
+// posterior is unavailable, and RunForReport returns a comparison without
+// rows that says why instead of an error.
 func TestComparisonAbsentWhenIntractable(t *testing.T) {
 	t.Parallel()
 	cfg := neuron.Default()
@@ -150,9 +158,10 @@ func TestComparisonAbsentWhenIntractable(t *testing.T) {
 	if !strings.Contains(r, "intrinsic") {
 		t.Fatalf("reason %q", r)
 	}
-	page := renderComparison(t, &Comparison{Absent: r})
-	if !strings.Contains(page, "No comparison with the exact posterior: the model has intrinsic") {
-		t.Errorf("report lacks the reason:\n%s", page)
+	m, test := testmodel.Untrained(t, cfg)
+	c, err := RunForReport(m, test, Options{Obs: 1, Draws: 100})
+	if err != nil || len(c.Rows) != 0 || c.Absent != r {
+		t.Fatalf("RunForReport: err %v, %d rows, absent %q; want no rows and %q", err, len(c.Rows), c.Absent, r)
 	}
 }
 
@@ -160,7 +169,7 @@ func TestComparisonAbsentWhenIntractable(t *testing.T) {
 // second run, and a floor above MaxNoiseFloor warns.
 func TestNoiseFloorAverageAndWarning(t *testing.T) {
 	t.Parallel()
-	c := &Comparison{Names: []string{"a"}, Rows: []ComparisonRow{
+	c := &Result{Names: []string{"a"}, Rows: []Row{
 		{Index: 0, C2ST: 0.9, MeanDiffSD: []float64{1}, SDRatio: []float64{1}, W1: []float64{1}, CrossRun: &CrossRun{C2ST: 0.51, MCMCSec: 2}},
 		{Index: 1, C2ST: 0.7, MeanDiffSD: []float64{1}, SDRatio: []float64{1}, W1: []float64{1}, CrossRun: &CrossRun{C2ST: 0.65, MCMCSec: 4}},
 		{Index: 2, C2ST: 0.8, MeanDiffSD: []float64{1}, SDRatio: []float64{1}, W1: []float64{1}},
@@ -175,25 +184,6 @@ func TestNoiseFloorAverageAndWarning(t *testing.T) {
 	}
 }
 
-// renderComparison writes a report holding only c's section and returns
-// its HTML.
-func renderComparison(t *testing.T, c *Comparison) string {
-	t.Helper()
-	dir := t.TempDir()
-	r := report.New("test")
-	comparisonSection(r, c)
-	if len(c.Rows) > 0 { // the section's figure must exist for the report to write
-		for _, ext := range []string{".png", ".svg"} {
-			b, err := os.ReadFile(filepath.Join("testdata", "compare_v1", "marginals"+ext))
-			if err != nil {
-				t.Fatal(err)
-			}
-			os.WriteFile(filepath.Join(dir, "comparison_marginals"+ext), b, 0o644)
-		}
-	}
-	return writeHTML(t, r, dir)
-}
-
 func TestMaxRHatSkipsUndefined(t *testing.T) {
 	t.Parallel()
 	if got := maxRHat(&reference.Result{RHat: []float64{1.01, math.NaN(), 1.2}}); got != 1.2 {
@@ -201,15 +191,19 @@ func TestMaxRHatSkipsUndefined(t *testing.T) {
 	}
 }
 
-// writeHTML writes report r into dir and returns its index.html.
-func writeHTML(t *testing.T, r *report.Report, dir string) string {
-	t.Helper()
-	if err := r.Write(dir); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "index.html"))
+// simulateOne simulates one noisy trace of parameters theta under cfg
+// (noise stream neuron.Stream(seed, 1<<40), as validation's typicality
+// cases draw theirs).
+func simulateOne(cfg neuron.Config, theta []float64, seed uint64) ([]float64, error) {
+	sim, err := neuron.NewSimulator(cfg)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	return string(b)
+	p, err := cfg.Params(theta)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float64, sim.NumSamples())
+	err = sim.Simulate([]neuron.Params{p}, []*rand.Rand{neuron.Stream(seed, 1<<40)}, out)
+	return out, err
 }

@@ -1,4 +1,13 @@
-package validation
+// Package comparison holds a trained amortized posterior against the
+// exact posterior of the LAA neuron's likelihood, sampled by MCMC
+// (package reference), on held-out observations: C2ST with its noise
+// floor from a second, independent reference run, differences of means,
+// ratios of sds and Wasserstein distances per parameter, and optionally
+// the exact correction (package exact) held against the same reference.
+// It writes and reads the comparison's files (compare.json, compare.csv,
+// the marginals figure) and keeps a cache of reference draws that other
+// comparisons reuse.
+package comparison
 
 import (
 	"fmt"
@@ -12,9 +21,9 @@ import (
 	"github.com/laa-neuro/laa/reference"
 )
 
-// ComparisonRow holds, for one held-out observation, how the neural
+// Row holds, for one held-out observation, how the neural
 // posterior differs from the reference (MCMC) posterior.
-type ComparisonRow struct {
+type Row struct {
 	Index      int       `json:"index"` // row of the test set
 	C2ST       float64   `json:"c2st"`  // classifier accuracy: 0.5 = indistinguishable
 	MeanDiffSD []float64 `json:"mean_diff_in_sd"`
@@ -28,11 +37,11 @@ type ComparisonRow struct {
 	// was not run (and in comparisons written before it existed).
 	CrossRun *CrossRun `json:"cross_run,omitempty"`
 	// ReferenceCached says that the reference was loaded from
-	// CompareOptions.References rather than sampled: MCMCSec, MaxRHat and
+	// Options.References rather than sampled: MCMCSec, MaxRHat and
 	// Warnings are then those of the run when it was made.
 	ReferenceCached bool `json:"reference_cached,omitempty"`
 	// Exact is the exact correction of the neural posterior held against
-	// the reference (CompareOptions.Exact); nil where it was not run.
+	// the reference (Options.Exact); nil where it was not run.
 	Exact    *ExactRow `json:"exact,omitempty"`
 	Warnings []string  `json:"warnings,omitempty"`
 	neural   [][]float64
@@ -40,17 +49,17 @@ type ComparisonRow struct {
 	truth    []float64
 }
 
-// Comparison is the neural posterior held against the reference posterior
+// Result is the neural posterior held against the reference posterior
 // on several held-out observations.
-type Comparison struct {
-	Names     []string        `json:"param_names"`
-	Rows      []ComparisonRow `json:"rows"`
-	MeanC2ST  float64         `json:"mean_c2st"`
-	MeanDiff  []float64       `json:"mean_abs_mean_diff_in_sd"`
-	MeanRatio []float64       `json:"mean_sd_ratio"`
-	MeanW1    []float64       `json:"mean_wasserstein"`
-	NeuralMs  float64         `json:"neural_ms_per_posterior"`
-	MCMCSec   float64         `json:"mcmc_seconds_per_posterior"`
+type Result struct {
+	Names     []string  `json:"param_names"`
+	Rows      []Row     `json:"rows"`
+	MeanC2ST  float64   `json:"mean_c2st"`
+	MeanDiff  []float64 `json:"mean_abs_mean_diff_in_sd"`
+	MeanRatio []float64 `json:"mean_sd_ratio"`
+	MeanW1    []float64 `json:"mean_wasserstein"`
+	NeuralMs  float64   `json:"neural_ms_per_posterior"`
+	MCMCSec   float64   `json:"mcmc_seconds_per_posterior"`
 	// Calibration error (median |empirical - nominal| coverage of central
 	// intervals) of each posterior over the observations, per parameter:
 	// the reference's checks the sampler, the neural one the network.
@@ -69,7 +78,7 @@ type Comparison struct {
 	// before it: those thinned the chains evenly, which reads C2ST high.
 	Subsample string `json:"reference_subsample,omitempty"`
 	// Exact averages the exact correction over the observations
-	// (CompareOptions.Exact); nil when it was not run.
+	// (Options.Exact); nil when it was not run.
 	Exact    *ExactSummary `json:"exact,omitempty"`
 	Warnings []string      `json:"warnings,omitempty"`
 	// Absent, when not empty, says why there is no comparison (the
@@ -77,8 +86,8 @@ type Comparison struct {
 	Absent string `json:"absent,omitempty"`
 }
 
-// CompareOptions tune Compare; zero fields take the defaults in brackets.
-type CompareOptions struct {
+// Options tune Run; zero fields take the defaults in brackets.
+type Options struct {
 	Obs   int               // held-out observations, the first ones of the test set [20]
 	Draws int               // neural draws per observation, and the most reference draws used [2000]
 	MCMC  reference.Options // the sampler's options; Init and Seed are set per run
@@ -90,7 +99,7 @@ type CompareOptions struct {
 	Progress  func(done, total int)
 
 	// References, when not empty, is a directory of cached reference
-	// draws (see compare_refcache.go): an observation whose runs it holds
+	// draws (see refcache.go): an observation whose runs it holds
 	// loads them instead of sampling, one whose runs it lacks samples them
 	// and saves them there. A reference made under another experiment, or
 	// for another trace, is refused with an error.
@@ -104,14 +113,14 @@ type CompareOptions struct {
 	Exact bool
 }
 
-// Random streams of Compare, per observation i: stream + i of the seed.
+// Random streams of Run, per observation i: stream + i of the seed.
 const (
 	neuralStream    = 0x636d70 << 20
 	subsampleStream = 0x737562 << 20
 	crossRunSeed    = 1 << 40 // added to the seed of the second reference run
 )
 
-// Compare draws the neural and the reference posterior for the first Obs
+// Run draws the neural and the reference posterior for the first Obs
 // test observations and compares them: C2ST, differences of means in
 // reference sds, ratios of sds and Wasserstein distances per parameter.
 // The reference chains start from neural draws (shorter burn-in); the
@@ -121,9 +130,9 @@ const (
 // C2ST between the two runs is the comparison's noise floor. With
 // References, the runs come from and go to that directory; with Exact, the
 // exact correction is compared too.
-func Compare(m *npe.Model, test *dataset.Set, opt CompareOptions) (*Comparison, error) {
+func Run(m *npe.Model, test *dataset.Set, opt Options) (*Result, error) {
 	if err := m.CheckSet(test); err != nil {
-		return nil, fmt.Errorf("validation: %w", err)
+		return nil, fmt.Errorf("comparison: %w", err)
 	}
 	if opt.Obs <= 0 {
 		opt.Obs = 20
@@ -138,7 +147,7 @@ func Compare(m *npe.Model, test *dataset.Set, opt CompareOptions) (*Comparison, 
 	case opt.CrossRuns < 0:
 		opt.CrossRuns = 0
 	}
-	c := &Comparison{Names: m.Names, Subsample: "random"}
+	c := &Result{Names: m.Names, Subsample: "random"}
 	var cache *refCache
 	if opt.References != "" {
 		var err error
@@ -171,15 +180,15 @@ const (
 
 // compareOne compares the posteriors of test row i, with the cross-run
 // check when cross is true; cache, when not nil, holds the references.
-func compareOne(m *npe.Model, test *dataset.Set, i int, cross bool, opt CompareOptions, cache *refCache) (ComparisonRow, error) {
-	row := ComparisonRow{Index: i, truth: test.Theta[i*test.P : (i+1)*test.P]}
+func compareOne(m *npe.Model, test *dataset.Set, i int, cross bool, opt Options, cache *refCache) (Row, error) {
+	row := Row{Index: i, truth: test.Theta[i*test.P : (i+1)*test.P]}
 	trace := make([]float64, test.T)
 	for t, v := range test.Traces[i*test.T : (i+1)*test.T] {
 		trace[t] = float64(v)
 	}
 	lp, err := reference.NewLogPosterior(m.Experiment, trace)
 	if err != nil {
-		return row, fmt.Errorf("validation: reference posterior of observation %d: %w", i, err)
+		return row, fmt.Errorf("comparison: reference posterior of observation %d: %w", i, err)
 	}
 	t0 := time.Now()
 	posts, err := m.Sample([]npe.Observation{npe.FromSet(test, i)}, opt.Draws, rand.New(rand.NewPCG(opt.Seed, neuralStream+uint64(i))))
@@ -207,7 +216,7 @@ func compareOne(m *npe.Model, test *dataset.Set, i int, cross bool, opt CompareO
 	mo.Init = row.neural[:min(len(row.neural), 200)]
 	first, err := get(runMain, mo, startNeural)
 	if err != nil {
-		return row, fmt.Errorf("validation: reference posterior of observation %d: %w", i, err)
+		return row, fmt.Errorf("comparison: reference posterior of observation %d: %w", i, err)
 	}
 	row.MCMCSec, row.Warnings, row.MaxRHat, row.ref, row.ReferenceCached = first.Seconds, first.Warnings, first.MaxRHat, first.Draws, first.Cached
 	if err := row.measure(opt.Seed); err != nil {
@@ -221,7 +230,7 @@ func compareOne(m *npe.Model, test *dataset.Set, i int, cross bool, opt CompareO
 			row.CrossRun, err = crossFromRun(row.ref, second, mo.Seed)
 		}
 		if err != nil {
-			return row, fmt.Errorf("validation: second reference run of observation %d: %w", i, err)
+			return row, fmt.Errorf("comparison: second reference run of observation %d: %w", i, err)
 		}
 	}
 	if opt.Exact {
@@ -254,7 +263,7 @@ func maxRHat(res *reference.Result) float64 {
 }
 
 // calibration fills the coverage calibration errors of both posteriors.
-func (c *Comparison) calibration() error {
+func (c *Result) calibration() error {
 	truths := make([][]float64, len(c.Rows))
 	neural := make([][][]float64, len(c.Rows))
 	ref := make([][][]float64, len(c.Rows))
@@ -277,7 +286,7 @@ func (c *Comparison) calibration() error {
 }
 
 // measure computes the row's metrics from its two samples.
-func (r *ComparisonRow) measure(seed uint64) error {
+func (r *Row) measure(seed uint64) error {
 	// The reference first: as in sbibm's c2st(reference, algorithm), its
 	// draws set the z-scoring.
 	c2st, err := diagnose.C2ST(r.ref, r.neural, diagnose.C2STConfig{Seed: seed})
@@ -298,7 +307,7 @@ func (r *ComparisonRow) measure(seed uint64) error {
 	}
 	for j := range sn {
 		if !(sr[j].SD > 0) {
-			return fmt.Errorf("validation: the reference draws of observation %d do not vary in dimension %d (stuck chains)", r.Index, j)
+			return fmt.Errorf("comparison: the reference draws of observation %d do not vary in dimension %d (stuck chains)", r.Index, j)
 		}
 		r.MeanDiffSD = append(r.MeanDiffSD, (sn[j].Mean-sr[j].Mean)/sr[j].SD)
 		r.SDRatio = append(r.SDRatio, sn[j].SD/sr[j].SD)
@@ -307,7 +316,7 @@ func (r *ComparisonRow) measure(seed uint64) error {
 }
 
 // average fills the means over rows, the noise floor and the warnings.
-func (c *Comparison) average() {
+func (c *Result) average() {
 	P := len(c.Names)
 	c.MeanDiff, c.MeanRatio, c.MeanW1 = make([]float64, P), make([]float64, P), make([]float64, P)
 	n := float64(len(c.Rows))

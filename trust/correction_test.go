@@ -1,4 +1,4 @@
-package validation
+package trust
 
 import (
 	"errors"
@@ -12,10 +12,9 @@ import (
 	"github.com/laa-neuro/laa/internal/testmodel"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/npe"
-	"github.com/laa-neuro/laa/plots"
 	"github.com/laa-neuro/laa/recording"
 	"github.com/laa-neuro/laa/reference"
-	"github.com/laa-neuro/laa/report"
+	"github.com/laa-neuro/laa/validation"
 )
 
 // tinySetup is an untrained neural posterior for cfg (ActNorm initialized
@@ -36,7 +35,7 @@ func tiny(t *testing.T, cfg neuron.Config) tinySetup {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref, _, err := Reference(m, d, 1)
+	ref, _, err := validation.Reference(m, d, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,41 +55,20 @@ func tiny(t *testing.T, cfg neuron.Config) tinySetup {
 
 // fastOptions keeps a test's correction to a second or two: 200 draws and
 // a short MCMC fallback.
-func fastOptions() RecordingOptions {
-	return RecordingOptions{Draws: 200, PPCDraws: 20, Seed: 1,
+func fastOptions() Options {
+	return Options{Draws: 200, PPCDraws: 20, Seed: 1,
 		Exact: exact.Options{MCMC: reference.Options{Chains: 32, Burnin: 100, Iterations: 100, MaxIterations: 100}}}
 }
 
-// page renders a recording's figures and section and returns the HTML.
-func page(t *testing.T, rec RecordingResult, names []string) string {
-	t.Helper()
-	dir := t.TempDir()
-	params := make([]plots.Param, len(names))
-	for j, n := range names {
-		params[j] = plots.Param{Name: n, Unit: neuron.Units[n]}
-	}
-	err := recordingFigures(1, rec, params, func(name string, f *plots.Figure, err error) error {
-		if err != nil {
-			return err
-		}
-		return plots.Save(f, dir, name)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := report.New("test")
-	recordingSection(r, 1, rec, names)
-	return writeHTML(t, r, dir)
-}
-
-// TestRecordingPageShowsRoute: with a tractable likelihood the recording's
+// TestRecordingCorrected: with a tractable likelihood the recording's
 // posterior is corrected; its draws are the correction's, the amortized
-// ones are kept beside them, and the page states the route with k-hat and
-// ESS, the comparison table and the marginals figure.
-func TestRecordingPageShowsRoute(t *testing.T) {
+// ones are kept beside them with their own summary, and the correction's
+// warnings are the recording's. (Package diagreport's tests check the
+// page.)
+func TestRecordingCorrected(t *testing.T) {
 	t.Parallel()
 	s := tiny(t, neuron.Default())
-	rec, err := AssessRecordingWith(s.m, s.ref, "cell", s.raw, s.prep, fastOptions())
+	rec, err := Assess(s.m, s.ref, "cell", s.raw, s.prep, fastOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,27 +88,20 @@ func TestRecordingPageShowsRoute(t *testing.T) {
 			t.Errorf("correction warning %q not on the page's list %q", w, rec.Warnings)
 		}
 	}
-	html := page(t, rec, s.names)
-	for _, want := range []string{"Posterior route: " + string(c.Route), "k-hat", "ESS", "recording_1_marginals.png", "corrected mean", "sd ratio"} {
-		if !strings.Contains(html, want) {
-			t.Errorf("page lacks %q", want)
-		}
-	}
-	tab := RecordingsTable(&Result{Names: s.names, Recordings: []RecordingResult{rec}})
-	if got := tab.Rows[0][len(tab.Rows[0])-1]; !strings.HasPrefix(got, string(c.Route)) {
-		t.Errorf("recordings table route %q, want %q", got, c.Route)
+	if got := RouteLabel(c); !strings.HasPrefix(got, string(c.Route)) {
+		t.Errorf("route label %q, want %q", got, c.Route)
 	}
 }
 
-// TestRecordingIntractableAmortizedOnly: with intrinsic noise the page says
-// the posterior is amortized only because the likelihood is intractable,
-// and shows no comparison.
+// TestRecordingIntractableAmortizedOnly: with intrinsic noise the
+// posterior is amortized only, because the likelihood is intractable, and
+// its draws are the amortized ones.
 func TestRecordingIntractableAmortizedOnly(t *testing.T) {
 	t.Parallel()
 	cfg := neuron.Default()
 	cfg.IntrinsicNoise.Enabled = true
 	s := tiny(t, cfg)
-	rec, err := AssessRecordingWith(s.m, s.ref, "noisy", s.raw, s.prep, fastOptions())
+	rec, err := Assess(s.m, s.ref, "noisy", s.raw, s.prep, fastOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,13 +110,6 @@ func TestRecordingIntractableAmortizedOnly(t *testing.T) {
 	}
 	if &rec.Draws[0][0] != &rec.Amortized[0][0] {
 		t.Error("amortized only, yet the draws are not the amortized ones")
-	}
-	html := page(t, rec, s.names)
-	if !strings.Contains(html, "amortized only: the likelihood is intractable (intrinsic noise)") {
-		t.Error("page lacks the amortized-only sentence")
-	}
-	if strings.Contains(html, "marginals.png") || strings.Contains(html, "corrected mean") {
-		t.Error("an amortized-only page compares with a correction")
 	}
 }
 
@@ -160,15 +124,15 @@ func TestRecordingCorrectionFailureWarns(t *testing.T) {
 	opt.posterior = func(*npe.Model, []float64, exact.Options) (*exact.Result, error) {
 		return nil, errors.New("exact: MCMC fallback: diverged")
 	}
-	rec, err := AssessRecordingWith(s.m, s.ref, "cell", s.raw, s.prep, opt)
+	rec, err := Assess(s.m, s.ref, "cell", s.raw, s.prep, opt)
 	if err != nil {
 		t.Fatalf("a failed correction aborted the assessment: %v", err)
 	}
 	if rec.Correction.Route != exact.Amortized || !hasPrefix(rec.Warnings, "exact correction failed") || len(rec.PPC.Q50) == 0 {
 		t.Fatalf("route %q, warnings %q, PPC of %d points", rec.Correction.Route, rec.Warnings, len(rec.PPC.Q50))
 	}
-	if html := page(t, rec, s.names); !strings.Contains(html, "exact correction failed") || !strings.Contains(html, "diverged") {
-		t.Error("the page does not show the failure")
+	if !strings.Contains(strings.Join(rec.Warnings, " "), "diverged") {
+		t.Errorf("the warnings %q do not give the failure's reason", rec.Warnings)
 	}
 
 	const budget = 50 * time.Millisecond
@@ -182,7 +146,7 @@ func TestRecordingCorrectionFailureWarns(t *testing.T) {
 		}
 	}
 	t0 := time.Now()
-	rec, err = AssessRecordingWith(s.m, s.ref, "cell", s.raw, s.prep, opt)
+	rec, err = Assess(s.m, s.ref, "cell", s.raw, s.prep, opt)
 	if err != nil || time.Since(t0) > 20*time.Second {
 		t.Fatalf("budget: err %v after %v", err, time.Since(t0))
 	}
@@ -195,7 +159,7 @@ func TestRecordingCorrectionFailureWarns(t *testing.T) {
 
 	opt = fastOptions()
 	opt.NoExact = true
-	rec, err = AssessRecordingWith(s.m, s.ref, "cell", s.raw, s.prep, opt)
+	rec, err = Assess(s.m, s.ref, "cell", s.raw, s.prep, opt)
 	if err != nil || rec.Correction.Route != exact.Amortized || !strings.Contains(rec.Correction.Reason, "off") {
 		t.Fatalf("NoExact: err %v, correction %+v", err, rec.Correction)
 	}

@@ -1,4 +1,11 @@
-package validation
+// Package trust decides whether a posterior inferred from a recording can
+// be read as the model's: it fits a recording (the amortized posterior,
+// corrected to the exact one where the likelihood is tractable, a
+// posterior predictive check and a typicality test) and applies the trust
+// rule, and it checks observed data against the priors before and after
+// inference (prior-data conflict, posterior medians far outside the prior,
+// a noise level unlike the model's).
+package trust
 
 import (
 	"fmt"
@@ -9,12 +16,13 @@ import (
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/npe"
 	"github.com/laa-neuro/laa/recording"
+	"github.com/laa-neuro/laa/validation"
 )
 
-// RecordingResult is the fit of one recording: its posterior (corrected
+// Result is the fit of one recording: its posterior (corrected
 // to the exact one where the likelihood is tractable), a posterior
 // predictive check and a typicality test.
-type RecordingResult struct {
+type Result struct {
 	Name     string              `json:"name"`
 	Source   string              `json:"source"`
 	Raw      recording.Recording `json:"-"`
@@ -54,27 +62,20 @@ type RecordingResult struct {
 // from the trained stimulus and still count as the same protocol.
 const ProtocolTolerance = 0.02
 
-// AssessRecording fits a prepared recording: n posterior draws, a PPC of
-// ppcDraws simulations and a typicality test against ref, with the
-// default correction (AssessRecordingWith).
-func AssessRecording(m *npe.Model, ref *diagnose.Reference, name string, raw recording.Recording, p recording.Prepared, n, ppcDraws int, seed uint64) (RecordingResult, error) {
-	return AssessRecordingWith(m, ref, name, raw, p, RecordingOptions{Draws: n, PPCDraws: ppcDraws, Seed: seed})
-}
-
-// AssessRecordingWith fits a prepared recording: the amortized posterior,
+// Assess fits a prepared recording: the amortized posterior,
 // corrected to the exact one where the likelihood is tractable (package
 // exact; a correction that fails is a warning, never an error), a
 // posterior predictive check of the corrected posterior and a typicality
 // test of the trace against ref.
-func AssessRecordingWith(m *npe.Model, ref *diagnose.Reference, name string, raw recording.Recording, p recording.Prepared, opt RecordingOptions) (RecordingResult, error) {
+func Assess(m *npe.Model, ref *diagnose.Reference, name string, raw recording.Recording, p recording.Prepared, opt Options) (Result, error) {
 	opt = opt.withDefaults()
-	r := RecordingResult{Name: name, Source: raw.Source, Raw: raw, Prepared: p, Warnings: append([]string(nil), p.Warnings...)}
+	r := Result{Name: name, Source: raw.Source, Raw: raw, Prepared: p, Warnings: append([]string(nil), p.Warnings...)}
 	if w := NoiseMismatch(m.Experiment, p); w != "" {
 		r.Warnings = append(r.Warnings, w)
 	}
 	o, err := m.Observe(p.VoltageMV)
 	if err != nil {
-		return r, fmt.Errorf("validation: recording %s: %w", name, err)
+		return r, fmt.Errorf("trust: recording %s: %w", name, err)
 	}
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x726563))
 	posts, err := m.Sample([]npe.Observation{o}, opt.Draws, rng)
@@ -102,13 +103,13 @@ func AssessRecordingWith(m *npe.Model, ref *diagnose.Reference, name string, raw
 	// Every conflict with the prior is a warning (PosteriorConflict); the
 	// ones far outside it (FarOutside, the same sentences) fail the trust rule.
 	r.Warnings = append(r.Warnings, PosteriorConflict(m.Names, r.Priors, r.Draws)...)
-	if r.PPC, err = Predictive(m.Experiment, p.VoltageMV, r.Draws, opt.PPCDraws, rng.Uint64()); err != nil {
+	if r.PPC, err = validation.Predictive(m.Experiment, p.VoltageMV, r.Draws, opt.PPCDraws, rng.Uint64()); err != nil {
 		// The page still shows the posterior and the typicality verdict.
 		r.Warnings = append(r.Warnings, fmt.Sprintf("no posterior predictive check: %v (the posterior is far outside anything simulated)", err))
 	} else if r.PPC.Warning != "" {
 		r.Warnings = append(r.Warnings, "posterior predictive check: "+r.PPC.Warning)
 	}
-	if r.Typicality, err = Check(m, ref, p.VoltageMV); err != nil {
+	if r.Typicality, err = validation.Check(m, ref, p.VoltageMV); err != nil {
 		return r, err
 	}
 	sim, err := neuron.NewSimulator(m.Experiment)
@@ -129,7 +130,7 @@ func AssessRecordingWith(m *npe.Model, ref *diagnose.Reference, name string, raw
 
 // trustRule returns the reasons a recording's posterior cannot be read as
 // the model's, none when it can.
-func (r RecordingResult) trustRule() []string {
+func (r Result) trustRule() []string {
 	var why []string
 	if r.Typicality.Warning != "" {
 		why = append(why, fmt.Sprintf("atypical of the training simulations (typicality p = %.3g)", r.Typicality.PValue))
@@ -140,7 +141,7 @@ func (r RecordingResult) trustRule() []string {
 	if len(r.PPC.Q50) == 0 {
 		reason := "no posterior predictive check could be made"
 		if r.PPC.Draws > 0 {
-			reason = fmt.Sprintf("no posterior predictive check: %d of %d simulations from the posterior failed or left the physical range [%v, %v] mV", r.PPC.Excluded, r.PPC.Draws, MinPhysicalMV, MaxPhysicalMV)
+			reason = fmt.Sprintf("no posterior predictive check: %d of %d simulations from the posterior failed or left the physical range [%v, %v] mV", r.PPC.Excluded, r.PPC.Draws, validation.MinPhysicalMV, validation.MaxPhysicalMV)
 		}
 		why = append(why, reason)
 	} else {

@@ -1,4 +1,4 @@
-package validation
+package comparison
 
 import (
 	"encoding/json"
@@ -14,9 +14,9 @@ import (
 // overlaid marginals of the first observation (marginals.png/.svg). The
 // CSV's noise_floor_c2st, cross_run_max_rhat and cross_run_seconds are
 // empty for observations without a cross-run check, its exact_* columns
-// for observations without an exact correction (CompareOptions.Exact);
+// for observations without an exact correction (Options.Exact);
 // reference_cached is 1 where the reference was loaded from a cache.
-func (c *Comparison) Write(dir string) error {
+func (c *Result) Write(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("comparison: %w", err)
 	}
@@ -61,7 +61,7 @@ func (c *Comparison) Write(dir string) error {
 }
 
 // Marginals overlays the neural and reference marginals of row i.
-func (c *Comparison) Marginals(i int) (*plots.Figure, error) {
+func (c *Result) Marginals(i int) (*plots.Figure, error) {
 	r := c.Rows[i]
 	var panels []plots.MarginalPanel
 	for j, n := range c.Names {
@@ -80,7 +80,7 @@ func (c *Comparison) Marginals(i int) (*plots.Figure, error) {
 // WriteForReport stores the comparison in reportDir/comparison (see Write;
 // 'laa diagnose --comparison' reads it back) and its marginals figure as
 // reportDir/comparison_marginals.png/.svg, where the report shows it.
-func (c *Comparison) WriteForReport(reportDir string) error {
+func (c *Result) WriteForReport(reportDir string) error {
 	dir := filepath.Join(reportDir, "comparison")
 	if err := c.Write(dir); err != nil || len(c.Rows) == 0 {
 		return err
@@ -88,35 +88,35 @@ func (c *Comparison) WriteForReport(reportDir string) error {
 	return copyMarginals(dir, reportDir)
 }
 
-// LoadComparison reads the comparison saved in dir (ReadComparison) and
-// copies its marginals figure into reportDir (CopyComparisonFigure).
-func LoadComparison(dir, reportDir string) (*Comparison, error) {
-	c, err := ReadComparison(dir)
+// Load reads the comparison saved in dir (Read) and
+// copies its marginals figure into reportDir (CopyFigure).
+func Load(dir, reportDir string) (*Result, error) {
+	c, err := Read(dir)
 	if err != nil {
 		return nil, err
 	}
 	if len(c.Rows) > 0 {
-		if err := CopyComparisonFigure(dir, reportDir); err != nil {
+		if err := CopyFigure(dir, reportDir); err != nil {
 			return nil, err
 		}
 	}
 	return c, nil
 }
 
-// CopyComparisonFigure copies the marginals figure of the comparison
+// CopyFigure copies the marginals figure of the comparison
 // saved in dir into reportDir as comparison_marginals.png/.svg.
-func CopyComparisonFigure(dir, reportDir string) error { return copyMarginals(dir, reportDir) }
+func CopyFigure(dir, reportDir string) error { return copyMarginals(dir, reportDir) }
 
-// ReadComparison reads the compare.json that Write stored in dir.
+// Read reads the compare.json that Write stored in dir.
 // Comparisons written by older versions of laa load with the fields they
 // lack left unknown: no noise floor (NoiseFloorObs 0) and an empty
 // Subsample (their reference draws were thinned evenly).
-func ReadComparison(dir string) (*Comparison, error) {
+func Read(dir string) (*Result, error) {
 	b, err := os.ReadFile(filepath.Join(dir, "compare.json"))
 	if err != nil {
 		return nil, fmt.Errorf("comparison: %w", err)
 	}
-	var c Comparison
+	var c Result
 	if err := json.Unmarshal(b, &c); err != nil {
 		return nil, fmt.Errorf("comparison %s: %w", dir, err)
 	}
@@ -127,7 +127,7 @@ func ReadComparison(dir string) (*Comparison, error) {
 }
 
 // check refuses a loaded comparison whose numbers the report cannot show.
-func (c *Comparison) check() error {
+func (c *Result) check() error {
 	P := len(c.Names)
 	switch {
 	case len(c.Rows) == 0 && c.Absent == "":
@@ -171,4 +171,13 @@ func optNum(v *float64, format string) string {
 		return ""
 	}
 	return fmt.Sprintf(format, *v)
+}
+
+// column returns column j of rows.
+func column(rows [][]float64, j int) []float64 {
+	out := make([]float64, len(rows))
+	for i, r := range rows {
+		out[i] = r[j]
+	}
+	return out
 }

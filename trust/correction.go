@@ -1,22 +1,18 @@
-package validation
+package trust
 
 import (
 	"context"
 	"fmt"
-	"math"
-	"strings"
 	"time"
 
-	"github.com/laa-neuro/laa/diagnose"
 	"github.com/laa-neuro/laa/exact"
 	"github.com/laa-neuro/laa/npe"
-	"github.com/laa-neuro/laa/report"
 )
 
-// Defaults of RecordingOptions.
+// Defaults of Options.
 const (
-	DefaultRecordingDraws    = 2000
-	DefaultRecordingPPCDraws = 200
+	DefaultDraws    = 2000
+	DefaultPPCDraws = 200
 	// DefaultCorrectionBudget bounds the wall time of a recording's MCMC
 	// fallback. A recording the model explains takes the importance route
 	// in well under a second; one far from the model (the spiking
@@ -27,9 +23,9 @@ const (
 )
 
 // The MCMC fallback of a recording's correction, where
-// RecordingOptions.Exact.MCMC leaves a field zero: the sampler's 64 chains
-// started from the neural draws, RecordingMCMCBurnin burn-in and
-// RecordingMCMCIterations sampling iterations, fixed length (19,200 draws
+// Options.Exact.MCMC leaves a field zero: the sampler's 64 chains
+// started from the neural draws, MCMCBurnin burn-in and
+// MCMCIterations sampling iterations, fixed length (19,200 draws
 // from 57,600 simulations). Measured: 5.8 s on the demo's subthreshold
 // Hodgkin-Huxley cell (quick preset) on 2 cores shared with other work,
 // R-hat at most 1.02. A recording the model explains well takes the
@@ -37,17 +33,17 @@ const (
 // neural posterior, and its convergence warnings say how far the short run
 // went.
 const (
-	RecordingMCMCBurnin     = 600
-	RecordingMCMCIterations = 300
+	MCMCBurnin     = 600
+	MCMCIterations = 300
 )
 
-// RecordingOptions tunes AssessRecordingWith. The zero value draws
-// DefaultRecordingDraws posterior draws and DefaultRecordingPPCDraws
+// Options tunes Assess. The zero value draws
+// DefaultDraws posterior draws and DefaultPPCDraws
 // predictive simulations with seed 0, and corrects the amortized
 // posterior to the exact one wherever the likelihood is tractable.
-type RecordingOptions struct {
-	Draws    int    // posterior draws; 0 means DefaultRecordingDraws
-	PPCDraws int    // posterior predictive simulations; 0 means DefaultRecordingPPCDraws
+type Options struct {
+	Draws    int    // posterior draws; 0 means DefaultDraws
+	PPCDraws int    // posterior predictive simulations; 0 means DefaultPPCDraws
 	Seed     uint64 // every random draw comes from it
 
 	// NoExact skips the exact correction: the page shows the amortized
@@ -55,7 +51,7 @@ type RecordingOptions struct {
 	NoExact bool
 	// Exact tunes the correction (package exact). Its Draws and Seed are
 	// set from the fields above; zero burn-in and iterations of its MCMC
-	// options take RecordingMCMCBurnin and RecordingMCMCIterations (fixed
+	// options take MCMCBurnin and MCMCIterations (fixed
 	// length unless MaxIterations says otherwise).
 	Exact exact.Options
 	// Budget bounds the MCMC fallback's wall time; 0 means
@@ -67,12 +63,12 @@ type RecordingOptions struct {
 	posterior func(*npe.Model, []float64, exact.Options) (*exact.Result, error)
 }
 
-func (o RecordingOptions) withDefaults() RecordingOptions {
+func (o Options) withDefaults() Options {
 	if o.Draws <= 0 {
-		o.Draws = DefaultRecordingDraws
+		o.Draws = DefaultDraws
 	}
 	if o.PPCDraws <= 0 {
-		o.PPCDraws = DefaultRecordingPPCDraws
+		o.PPCDraws = DefaultPPCDraws
 	}
 	if o.Budget <= 0 {
 		o.Budget = DefaultCorrectionBudget
@@ -82,10 +78,10 @@ func (o RecordingOptions) withDefaults() RecordingOptions {
 	}
 	mc := &o.Exact.MCMC
 	if mc.Burnin == 0 {
-		mc.Burnin = RecordingMCMCBurnin
+		mc.Burnin = MCMCBurnin
 	}
 	if mc.Iterations == 0 {
-		mc.Iterations = RecordingMCMCIterations
+		mc.Iterations = MCMCIterations
 	}
 	if mc.MaxIterations == 0 {
 		mc.MaxIterations = mc.Iterations
@@ -102,7 +98,7 @@ const streamExact = 0x6578616374
 // its amortized draws. It never fails: a correction that errs or runs
 // past the budget comes back as the amortized route with the reason, and
 // the second result holds the warnings for the page.
-func correct(m *npe.Model, trace []float64, amortized [][]float64, opt RecordingOptions) (*exact.Result, []string) {
+func correct(m *npe.Model, trace []float64, amortized [][]float64, opt Options) (*exact.Result, []string) {
 	off := func(reason string) *exact.Result {
 		return &exact.Result{Route: exact.Amortized, Reason: reason, Draws: amortized, Amortized: amortized, Proposals: len(amortized)}
 	}
@@ -136,53 +132,6 @@ func correct(m *npe.Model, trace []float64, amortized [][]float64, opt Recording
 	return res, warn
 }
 
-// routeText is the page's sentence on the route the posterior took: the
-// route, why, k-hat, the effective sample size and the time.
-func routeText(c *exact.Result) string {
-	if c == nil {
-		return "Posterior route: amortized (no correction was attempted)."
-	}
-	why := strings.TrimSuffix(c.Reason, ".")
-	kh := "-"
-	if c.PSIS != nil {
-		kh = fmt.Sprintf("%s (threshold %s)", fmtFixed(c.KHat()), fmtFixed(c.PSIS.Threshold))
-	}
-	switch c.Route {
-	case exact.Importance:
-		return fmt.Sprintf("Posterior route: importance sampling from the neural posterior, corrected to the exact posterior of the model's likelihood. Reason: %s. Pareto k-hat %s; ESS %s of %d proposals; %.2f s.",
-			why, kh, fmtCount(c.ESS()), c.Proposals, c.Seconds)
-	case exact.MCMC:
-		isESS := "-"
-		if c.PSIS != nil {
-			isESS = fmtCount(c.PSIS.ESS)
-		}
-		return fmt.Sprintf("Posterior route: MCMC started from the neural draws, the exact posterior of the model's likelihood. Reason: %s. Pareto k-hat %s, importance ESS %s of %d proposals; smallest ESS of the chains %s; %.1f s.",
-			why, kh, isESS, c.Proposals, fmtCount(c.ESS()), c.Seconds)
-	}
-	return "Posterior route: " + why + "."
-}
-
-// fmtCount formats an effective sample size as a whole number ("-" when
-// not computed).
-func fmtCount(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "-"
-	}
-	return fmt.Sprintf("%.0f", v)
-}
-
-// fmtFixed formats a k-hat-like number with two decimals ("-" when not
-// computed).
-func fmtFixed(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "-"
-	case math.IsInf(v, 1):
-		return "inf"
-	}
-	return fmt.Sprintf("%.2f", v)
-}
-
 // RouteLabel is a recording's posterior route in a few words, for tables.
 func RouteLabel(c *exact.Result) string {
 	switch {
@@ -194,30 +143,4 @@ func RouteLabel(c *exact.Result) string {
 		return string(c.Route) + " (with warnings)"
 	}
 	return string(c.Route)
-}
-
-// correctionTable sets the amortized posterior beside the corrected one:
-// mean and sd of each parameter, the shift of the amortized mean in
-// corrected sds and the ratio of the sds.
-func correctionTable(i int, names []string, amortized, corrected []diagnose.Summary) report.Table {
-	t := report.Table{Name: fmt.Sprintf("recording_%d_correction", i),
-		Caption: "The amortized (neural) posterior beside the exact (corrected) one. Shift: amortized mean minus corrected mean, in corrected sds; sd ratio: amortized sd / corrected sd (above 1: the amortized posterior is wider).",
-		Header:  []string{"parameter", "amortized mean", "amortized sd", "corrected mean", "corrected sd", "shift (corrected sds)", "sd ratio"}}
-	for j := range min(len(amortized), len(corrected), len(names)) {
-		a, c := amortized[j], corrected[j]
-		shift, ratio := math.NaN(), math.NaN()
-		if c.SD > 0 {
-			shift, ratio = (a.Mean-c.Mean)/c.SD, a.SD/c.SD
-		}
-		t.Rows = append(t.Rows, []string{names[j], fmtG(a.Mean), fmtG(a.SD), fmtG(c.Mean), fmtG(c.SD), fmtSigned(shift), fmtG(ratio)})
-	}
-	return t
-}
-
-// fmtSigned formats a signed number for tables.
-func fmtSigned(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "-"
-	}
-	return fmt.Sprintf("%+.2f", v)
 }

@@ -1,15 +1,14 @@
-package validation
+package comparison
 
 import (
 	"fmt"
-	"math"
 	"slices"
 
 	"github.com/laa-neuro/laa/diagnose"
 	"github.com/laa-neuro/laa/exact"
 	"github.com/laa-neuro/laa/npe"
 	"github.com/laa-neuro/laa/reference"
-	"github.com/laa-neuro/laa/report"
+	"github.com/laa-neuro/laa/trust"
 )
 
 // ExactRow is, for one compared observation, the exact correction of the
@@ -25,7 +24,7 @@ type ExactRow struct {
 }
 
 // ExactSummary averages the exact correction over the compared
-// observations (CompareOptions.Exact).
+// observations (Options.Exact).
 type ExactSummary struct {
 	Obs             int     `json:"obs"`
 	MeanC2ST        float64 `json:"mean_c2st"`
@@ -39,31 +38,31 @@ type ExactSummary struct {
 }
 
 // streamExactCompare separates the correction's random stream (per
-// observation: + i) from Compare's others.
+// observation: + i) from Run's others.
 const streamExactCompare = 0x657863 << 20
 
 // compareExact corrects the neural posterior of trace (test row i) with
 // exact.Posterior and compares the corrected draws with ref. The MCMC
 // fallback runs a fixed number of iterations: the chains, burn-in and
-// iterations of opt.MCMC, where set, else RecordingMCMCBurnin +
-// RecordingMCMCIterations as on a recording's page.
-func compareExact(m *npe.Model, trace []float64, ref [][]float64, i int, opt CompareOptions) (*ExactRow, error) {
+// iterations of opt.MCMC, where set, else trust.MCMCBurnin +
+// trust.MCMCIterations as on a recording's page.
+func compareExact(m *npe.Model, trace []float64, ref [][]float64, i int, opt Options) (*ExactRow, error) {
 	eo := exact.Options{Draws: opt.Draws, Seed: opt.Seed ^ (streamExactCompare + uint64(i))}
 	eo.MCMC = reference.Options{Chains: opt.MCMC.Chains, Burnin: opt.MCMC.Burnin, Iterations: opt.MCMC.Iterations}
 	if eo.MCMC.Burnin == 0 {
-		eo.MCMC.Burnin = RecordingMCMCBurnin
+		eo.MCMC.Burnin = trust.MCMCBurnin
 	}
 	if eo.MCMC.Iterations == 0 {
-		eo.MCMC.Iterations = RecordingMCMCIterations
+		eo.MCMC.Iterations = trust.MCMCIterations
 	}
 	eo.MCMC.MaxIterations = eo.MCMC.Iterations
 	res, err := exact.Posterior(m, trace, eo)
 	if err != nil {
-		return nil, fmt.Errorf("validation: exact correction of test row %d: %w", i, err)
+		return nil, fmt.Errorf("comparison: exact correction of test row %d: %w", i, err)
 	}
 	c2st, err := diagnose.C2ST(ref, res.Draws, diagnose.C2STConfig{Seed: eo.Seed})
 	if err != nil {
-		return nil, fmt.Errorf("validation: exact correction of test row %d: %w", i, err)
+		return nil, fmt.Errorf("comparison: exact correction of test row %d: %w", i, err)
 	}
 	return &ExactRow{C2ST: c2st.Accuracy, Route: res.Route, Reason: res.Reason, KHat: finite(res.KHat()),
 		ESS: finite(res.ESS()), Seconds: res.Seconds, Warnings: res.Warnings}, nil
@@ -71,7 +70,7 @@ func compareExact(m *npe.Model, trace []float64, ref [][]float64, i int, opt Com
 
 // summarizeExact fills c.Exact from the rows' corrections; nil when no
 // row has one.
-func (c *Comparison) summarizeExact() {
+func (c *Result) summarizeExact() {
 	s := &ExactSummary{}
 	var khat []float64
 	for _, r := range c.Rows {
@@ -106,46 +105,4 @@ func (c *Comparison) summarizeExact() {
 		s.KHatGood /= float64(s.KHatObs)
 	}
 	c.Exact = s
-}
-
-// fmtKHat formats an optional k-hat ("-" when absent).
-func fmtKHat(k *float64) string {
-	if k == nil || math.IsNaN(*k) {
-		return "-"
-	}
-	return fmt.Sprintf("%.2f", *k)
-}
-
-// exactSection adds the exact correction's comparison to the section s:
-// the summary in a paragraph and a table per observation.
-func exactSection(s *report.Section, c *Comparison) {
-	x := c.Exact
-	if x == nil {
-		return
-	}
-	kh := "no observation had importance weights, so no k-hat"
-	if x.KHatObs > 0 {
-		kh = fmt.Sprintf("k-hat quartiles %.2f, %.2f, %.2f over the %d observations with importance weights, %.0f %% of them at most %g",
-			x.KHatQuartiles[0], x.KHatQuartiles[1], x.KHatQuartiles[2], x.KHatObs, 100*x.KHatGood, diagnose.MaxKHat)
-	}
-	s.Paragraph(fmt.Sprintf("Exact correction (laa infer --exact): on %d observations the neural posterior was corrected to the exact one by Pareto-smoothed importance sampling, or by MCMC started from the neural draws where the weights were unreliable. "+
-		"Mean C2ST of the corrected posterior against the reference %.3f (the neural posterior's: %.3f); %.0f %% of the observations took the importance route; %s; %.2f s per observation.",
-		x.Obs, x.MeanC2ST, c.MeanC2ST, 100*x.ImportanceShare, kh, x.MeanSeconds))
-	var rows [][]string
-	for _, r := range c.Rows {
-		e := r.Exact
-		if e == nil {
-			continue
-		}
-		ess := "-"
-		if e.ESS != nil {
-			ess = fmt.Sprintf("%.0f", *e.ESS)
-		}
-		rows = append(rows, []string{fmt.Sprint(r.Index), fmt.Sprintf("%.3f", r.C2ST), fmt.Sprintf("%.3f", e.C2ST), string(e.Route), fmtKHat(e.KHat), ess, fmt.Sprintf("%.2f", e.Seconds)})
-		for _, w := range e.Warnings {
-			s.Warn(fmt.Sprintf("test row %d, exact correction: %s", r.Index, w))
-		}
-	}
-	s.Table(report.Table{Name: "comparison_exact", Caption: "The exact correction per observation: C2ST against the reference before (neural) and after (corrected) it",
-		Header: []string{"test row", "C2ST, neural", "C2ST, corrected", "route", "k-hat", "ESS", "seconds"}, Rows: rows})
 }

@@ -1,4 +1,4 @@
-package validation
+package comparison
 
 import (
 	"errors"
@@ -10,16 +10,16 @@ import (
 	"github.com/laa-neuro/laa/reference"
 )
 
-// CompareForReport is Compare for the default report: where the exact
+// RunForReport is Run for the default report: where the exact
 // posterior cannot be sampled (intrinsic noise makes the likelihood
-// intractable, or sigma_obs is zero) it returns a Comparison without rows
+// intractable, or sigma_obs is zero) it returns a Result without rows
 // whose Absent says why, instead of an error, so that the report says why
 // its calibration stands alone.
-func CompareForReport(m *npe.Model, test *dataset.Set, opt CompareOptions) (*Comparison, error) {
+func RunForReport(m *npe.Model, test *dataset.Set, opt Options) (*Result, error) {
 	if reason := ExactUnavailable(m.Experiment); reason != "" {
-		return &Comparison{Names: m.Names, Absent: reason}, nil
+		return &Result{Names: m.Names, Absent: reason}, nil
 	}
-	return Compare(m, test, opt)
+	return Run(m, test, opt)
 }
 
 // ExactUnavailable returns, in a sentence, why the exact posterior of

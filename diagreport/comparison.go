@@ -1,16 +1,18 @@
-package validation
+package diagreport
 
 import (
 	"fmt"
 	"math"
 
+	"github.com/laa-neuro/laa/comparison"
+	"github.com/laa-neuro/laa/diagnose"
 	"github.com/laa-neuro/laa/report"
 )
 
 // comparisonSection adds the neural posterior against the reference (MCMC):
 // C2ST with its noise floor, sd ratios and mean offsets, or, when there is
 // no comparison, why.
-func comparisonSection(r *report.Report, c *Comparison) {
+func comparisonSection(r *report.Report, c *comparison.Result) {
 	s := r.Section("Against the exact posterior (MCMC)")
 	if len(c.Rows) == 0 {
 		reason := c.Absent
@@ -34,7 +36,7 @@ func comparisonSection(r *report.Report, c *Comparison) {
 	case c.NoiseFloorObs > 0:
 		s.Paragraph(fmt.Sprintf("Noise floor: mean C2ST %.3f between two independent MCMC runs of the exact posterior (another seed, chains started from the prior instead of from neural draws) on %d of the observations. "+
 			"It is what a perfect neural posterior would read: a C2ST near it is as close to the exact posterior as this comparison can tell; above %g the reference itself is not reproducible.",
-			c.NoiseFloor, c.NoiseFloorObs, MaxNoiseFloor))
+			c.NoiseFloor, c.NoiseFloorObs, comparison.MaxNoiseFloor))
 	default:
 		s.Paragraph("Noise floor unknown: this comparison was made without a second run of the reference, so its C2ST values have no floor to be read against.")
 	}
@@ -114,4 +116,46 @@ func rowMeanAbs(xs []float64) float64 {
 		s += math.Abs(x)
 	}
 	return s / float64(len(xs))
+}
+
+// fmtKHat formats an optional k-hat ("-" when absent).
+func fmtKHat(k *float64) string {
+	if k == nil || math.IsNaN(*k) {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f", *k)
+}
+
+// exactSection adds the exact correction's comparison to the section s:
+// the summary in a paragraph and a table per observation.
+func exactSection(s *report.Section, c *comparison.Result) {
+	x := c.Exact
+	if x == nil {
+		return
+	}
+	kh := "no observation had importance weights, so no k-hat"
+	if x.KHatObs > 0 {
+		kh = fmt.Sprintf("k-hat quartiles %.2f, %.2f, %.2f over the %d observations with importance weights, %.0f %% of them at most %g",
+			x.KHatQuartiles[0], x.KHatQuartiles[1], x.KHatQuartiles[2], x.KHatObs, 100*x.KHatGood, diagnose.MaxKHat)
+	}
+	s.Paragraph(fmt.Sprintf("Exact correction (laa infer --exact): on %d observations the neural posterior was corrected to the exact one by Pareto-smoothed importance sampling, or by MCMC started from the neural draws where the weights were unreliable. "+
+		"Mean C2ST of the corrected posterior against the reference %.3f (the neural posterior's: %.3f); %.0f %% of the observations took the importance route; %s; %.2f s per observation.",
+		x.Obs, x.MeanC2ST, c.MeanC2ST, 100*x.ImportanceShare, kh, x.MeanSeconds))
+	var rows [][]string
+	for _, r := range c.Rows {
+		e := r.Exact
+		if e == nil {
+			continue
+		}
+		ess := "-"
+		if e.ESS != nil {
+			ess = fmt.Sprintf("%.0f", *e.ESS)
+		}
+		rows = append(rows, []string{fmt.Sprint(r.Index), fmt.Sprintf("%.3f", r.C2ST), fmt.Sprintf("%.3f", e.C2ST), string(e.Route), fmtKHat(e.KHat), ess, fmt.Sprintf("%.2f", e.Seconds)})
+		for _, w := range e.Warnings {
+			s.Warn(fmt.Sprintf("test row %d, exact correction: %s", r.Index, w))
+		}
+	}
+	s.Table(report.Table{Name: "comparison_exact", Caption: "The exact correction per observation: C2ST against the reference before (neural) and after (corrected) it",
+		Header: []string{"test row", "C2ST, neural", "C2ST, corrected", "route", "k-hat", "ESS", "seconds"}, Rows: rows})
 }

@@ -1,4 +1,10 @@
-package validation
+// Package diagreport draws the diagnostics of a trained posterior into one
+// HTML report (package report builds the page): the assessment on
+// held-out simulations (package validation), the comparison with the
+// exact posterior (package comparison) and a page per recording (package
+// trust), with every figure as PNG and SVG, metrics.csv and
+// metrics.json.
+package diagreport
 
 import (
 	"fmt"
@@ -9,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/laa-neuro/laa/atomicfile"
+	"github.com/laa-neuro/laa/comparison"
 	"github.com/laa-neuro/laa/diagnose"
 	"github.com/laa-neuro/laa/exact"
 	"github.com/laa-neuro/laa/model"
@@ -16,6 +23,8 @@ import (
 	"github.com/laa-neuro/laa/nn"
 	"github.com/laa-neuro/laa/plots"
 	"github.com/laa-neuro/laa/report"
+	"github.com/laa-neuro/laa/trust"
+	"github.com/laa-neuro/laa/validation"
 )
 
 // Info describes where a result came from, for the report.
@@ -29,13 +38,35 @@ type Info struct {
 	Extra       []report.KV // more settings to list
 }
 
-// WriteReport writes dir/index.html with every figure (PNG and SVG), the
+// Results are what a report shows: the assessment on held-out
+// simulations and, where there are any, the recordings fitted with the
+// model (package trust) and the comparison with the exact posterior
+// (package comparison). Each part is its package's result as it came.
+type Results struct {
+	Assessment *validation.Result
+	Recordings []trust.Result
+	Comparison *comparison.Result // nil: no comparison section
+	// Warnings are the run's besides the assessment's (a recording that
+	// could not be fitted); the report lists them after the assessment's.
+	Warnings []string
+}
+
+// warnings returns the assessment's warnings followed by the run's.
+func (r Results) warnings() []string {
+	return append(append([]string(nil), r.Assessment.Warnings...), r.Warnings...)
+}
+
+// Write writes dir/index.html with every figure (PNG and SVG), the
 // metrics table (metrics.csv) and all numbers (metrics.json).
-func WriteReport(res *Result, info Info, dir string) error {
+func Write(in Results, info Info, dir string) error {
+	res := in.Assessment
+	if res == nil {
+		return fmt.Errorf("report: no assessment")
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	figs, err := figures(res, info.TrainLoss, info.ValLoss)
+	figs, err := figures(res, in.Recordings, info.TrainLoss, info.ValLoss)
 	if err != nil {
 		return err
 	}
@@ -44,14 +75,12 @@ func WriteReport(res *Result, info Info, dir string) error {
 			return err
 		}
 	}
-	metrics := *res
-	metrics.Version = info.Version
-	if err := atomicfile.WriteJSON(filepath.Join(dir, "metrics.json"), &metrics); err != nil {
+	if err := atomicfile.WriteJSON(filepath.Join(dir, "metrics.json"), newMetrics(in, info.Version)); err != nil {
 		return err
 	}
 	r := report.New("laa: amortized posterior diagnostics")
 	r.Subtitle = fmt.Sprintf("model %s, %d held-out simulations from %s, %d draws each", info.Model, res.Sims, info.Data, res.Draws)
-	r.Warnings = append(r.Warnings, res.Warnings...)
+	r.Warnings = append(r.Warnings, in.warnings()...)
 	has := map[string]bool{}
 	for _, f := range figs {
 		has[f.name] = true
@@ -75,8 +104,8 @@ func WriteReport(res *Result, info Info, dir string) error {
 	sum.Verdicts(vs...)
 	sum.Table(MetricsTable(res))
 	sum.Paragraph(fmt.Sprintf("Posterior draws outside the prior's support (leakage): %.2f %%. Amortized inference: %.1f ms per posterior of %d draws (batched).", 100*res.Leakage, res.MillisPer, res.Draws))
-	if len(res.Recordings) > 0 {
-		sum.Table(RecordingsTable(res)).Paragraph(trustRuleText())
+	if len(in.Recordings) > 0 {
+		sum.Table(RecordingsTable(res.Names, in.Recordings)).Paragraph(trustRuleText())
 	}
 
 	if has["loss"] {
@@ -130,10 +159,10 @@ func WriteReport(res *Result, info Info, dir string) error {
 		typicalitySection(r, res)
 	}
 
-	if res.Comparison != nil {
-		comparisonSection(r, res.Comparison)
+	if in.Comparison != nil {
+		comparisonSection(r, in.Comparison)
 	}
-	for i, rec := range res.Recordings {
+	for i, rec := range in.Recordings {
 		recordingSection(r, i+1, rec, res.Names)
 	}
 
@@ -153,7 +182,7 @@ func WriteReport(res *Result, info Info, dir string) error {
 }
 
 // MetricsTable is the per-parameter metrics table (written as metrics.csv).
-func MetricsTable(res *Result) report.Table {
+func MetricsTable(res *validation.Result) report.Table {
 	t := report.Table{Name: "metrics", Caption: "Per-parameter metrics on held-out simulations",
 		Header: []string{"parameter", "unit", "calibration error", "SBC chi-square p", "SBC KS p", "ECDF inside band", "bias", "NRMSE", "contraction (unconstrained)", "z mean", "z sd", "calibrated"}}
 	for _, p := range res.Params {
@@ -172,7 +201,7 @@ func MetricsTable(res *Result) report.Table {
 // recordingSection adds the page of one recording: raw and prepared trace,
 // posterior, posterior predictive check and the trust verdict with the
 // rules that failed.
-func recordingSection(r *report.Report, i int, rec RecordingResult, names []string) {
+func recordingSection(r *report.Report, i int, rec trust.Result, names []string) {
 	s := r.Section("Recording: " + rec.Name)
 	how := "its posterior drawn from the amortized network"
 	if corrected(rec) {
@@ -211,7 +240,7 @@ func recordingSection(r *report.Report, i int, rec RecordingResult, names []stri
 
 // corrected reports whether a recording's posterior is the exact one (by
 // importance sampling or MCMC) rather than the amortized draws.
-func corrected(rec RecordingResult) bool {
+func corrected(rec trust.Result) bool {
 	return rec.Correction != nil && rec.Correction.Route != exact.Amortized && len(rec.AmortizedSummary) > 0
 }
 
@@ -232,16 +261,17 @@ func transformedCaption(priors []neuron.Prior, z []float64, names []string) stri
 
 // RecordingsTable summarizes every recording's verdict (written as
 // recordings.csv): typicality, posterior predictive coverage, the
-// parameters far outside the prior, the rules that failed and the route
-// its posterior took (RouteLabel).
-func RecordingsTable(res *Result) report.Table {
+// parameters far outside the prior (names are the model's parameters),
+// the rules that failed and the route its posterior took
+// (trust.RouteLabel).
+func RecordingsTable(names []string, recs []trust.Result) report.Table {
 	t := report.Table{Name: "recordings", Caption: "Recordings: a posterior is trustworthy only when every rule of its page holds",
 		Header: []string{"recording", "verdict", "typicality p", "inside 50 % band", "inside 90 % band", "far outside the prior", "failed rules", "posterior route"}}
-	for _, r := range res.Recordings {
+	for _, r := range recs {
 		var far []string
 		for j, z := range r.PriorZ {
-			if math.Abs(z) > FarOutsidePriorSDs && j < len(res.Names) {
-				far = append(far, fmt.Sprintf("%s (z %+.0f)", res.Names[j], z))
+			if math.Abs(z) > trust.FarOutsidePriorSDs && j < len(names) {
+				far = append(far, fmt.Sprintf("%s (z %+.0f)", names[j], z))
 			}
 		}
 		in50, in90 := "-", "-"
@@ -249,7 +279,7 @@ func RecordingsTable(res *Result) report.Table {
 			in50, in90 = fmt.Sprintf("%.0f %%", 100*r.PPC.Inside50), fmt.Sprintf("%.0f %%", 100*r.PPC.Inside90)
 		}
 		t.Rows = append(t.Rows, []string{r.Name, map[bool]string{true: "trustworthy", false: "NOT trustworthy"}[r.Trustworthy],
-			fmt.Sprintf("%.3g", r.Typicality.PValue), in50, in90, orDash(strings.Join(far, ", ")), orDash(strings.Join(r.Untrustworthy, "; ")), RouteLabel(r.Correction)})
+			fmt.Sprintf("%.3g", r.Typicality.PValue), in50, in90, orDash(strings.Join(far, ", ")), orDash(strings.Join(r.Untrustworthy, "; ")), trust.RouteLabel(r.Correction)})
 	}
 	return t
 }
@@ -263,15 +293,15 @@ func orDash(s string) string {
 }
 
 // recordingTable is the posterior summary of a recording, each parameter
-// with its prior z and, beyond FarOutsidePriorSDs, marked far outside the
+// with its prior z and, beyond trust.FarOutsidePriorSDs, marked far outside the
 // prior.
-func recordingTable(i int, rec RecordingResult, names []string) report.Table {
+func recordingTable(i int, rec trust.Result, names []string) report.Table {
 	var rows [][]string
 	for j, sm := range rec.Summary {
 		flag := "-"
 		if j < len(rec.PriorZ) {
 			flag = fmt.Sprintf("%+.1f", rec.PriorZ[j])
-			if math.Abs(rec.PriorZ[j]) > FarOutsidePriorSDs {
+			if math.Abs(rec.PriorZ[j]) > trust.FarOutsidePriorSDs {
 				flag += " (far outside the prior)"
 			}
 		}
@@ -282,7 +312,7 @@ func recordingTable(i int, rec RecordingResult, names []string) report.Table {
 		which = "exact, by " + string(rec.Correction.Route)
 	}
 	return report.Table{Name: fmt.Sprintf("recording_%d_posterior", i),
-		Caption: fmt.Sprintf("Posterior summary (%s; 90 %% central interval; leakage of the amortized draws %.2f %%). Prior z: the median's distance from the prior's centre in prior sds, in the flow's coordinates; beyond %d it is far outside the prior.", which, 100*rec.Leakage, FarOutsidePriorSDs),
+		Caption: fmt.Sprintf("Posterior summary (%s; 90 %% central interval; leakage of the amortized draws %.2f %%). Prior z: the median's distance from the prior's centre in prior sds, in the flow's coordinates; beyond %d it is far outside the prior.", which, 100*rec.Leakage, trust.FarOutsidePriorSDs),
 		Header:  []string{"parameter", "mean", "sd", "median", "5 %", "95 %", "prior z"}, Rows: rows}
 }
 
@@ -294,19 +324,19 @@ func trustRuleText() string {
 		"Why: when the model explains the trace, with Gaussian observation noise each point falls inside the central q band with probability about q, so the share inside is q up to its binomial error sqrt(q(1-q)/T); "+
 		"residuals of a fitted trace are autocorrelated, so the tolerance is %d standard errors of a trace with %d independent points (600 points with lag-1 residual correlation 0.45), whatever the trace's length. "+
 		"A trace can be typical, its summary statistics like the simulations', and still be fitted badly point by point; the coverage rule catches that.",
-		FarOutsidePriorSDs, PPCTolerance(0.5), PPCTolerance(0.9), PPCCoverageZ, PPCEffectivePoints)
+		trust.FarOutsidePriorSDs, trust.PPCTolerance(0.5), trust.PPCTolerance(0.9), trust.PPCCoverageZ, trust.PPCEffectivePoints)
 }
 
 // coverageSentence says whether a PPC's coverage meets the rule.
 func coverageSentence(p diagnose.PPC) string {
-	if fails := PredictiveCoverage(p); len(fails) > 0 {
+	if fails := trust.PredictiveCoverage(p); len(fails) > 0 {
 		return "Coverage off nominal: " + strings.Join(fails, "; ") + "."
 	}
-	return fmt.Sprintf("Coverage close to nominal (within %.2f at 50 %% and %.2f at 90 %%).", PPCTolerance(0.5), PPCTolerance(0.9))
+	return fmt.Sprintf("Coverage close to nominal (within %.2f at 50 %% and %.2f at 90 %%).", trust.PPCTolerance(0.5), trust.PPCTolerance(0.9))
 }
 
 // tolerance is the calibration tolerance the result was judged with.
-func tolerance(res *Result) float64 {
+func tolerance(res *validation.Result) float64 {
 	if res.Tolerance > 0 {
 		return res.Tolerance
 	}
@@ -314,7 +344,7 @@ func tolerance(res *Result) float64 {
 }
 
 // jointVerdict is the sentence of TARP's verdict.
-func jointVerdict(res *Result) string {
+func jointVerdict(res *validation.Result) string {
 	switch {
 	case len(res.TARP.ECP) == 0:
 		return "Joint calibration (TARP) was not computed"
@@ -327,7 +357,7 @@ func jointVerdict(res *Result) string {
 }
 
 // typicalitySection adds the MMD typicality tests of res to r.
-func typicalitySection(r *report.Report, res *Result) {
+func typicalitySection(r *report.Report, res *validation.Result) {
 	ts := r.Section("Typicality")
 	ts.Paragraph("Each trace is mapped into the learned summary space and compared with the summaries of simulations from the model by an MMD test (bootstrap null). A small p-value says the trace looks unlike anything the network was trained on, so its posterior should not be trusted.")
 	var trows [][]string

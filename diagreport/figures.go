@@ -1,4 +1,4 @@
-package validation
+package diagreport
 
 import (
 	"fmt"
@@ -8,6 +8,9 @@ import (
 	"github.com/laa-neuro/laa/diagnose"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/plots"
+	"github.com/laa-neuro/laa/prior"
+	"github.com/laa-neuro/laa/trust"
+	"github.com/laa-neuro/laa/validation"
 )
 
 // figure is a named figure to save into the report directory.
@@ -16,8 +19,9 @@ type figure struct {
 	fig  *plots.Figure
 }
 
-// figures draws every figure of the result; history may be nil.
-func figures(res *Result, train, val []float64) ([]figure, error) {
+// figures draws every figure of the assessment and the recordings; the
+// loss history may be nil.
+func figures(res *validation.Result, recs []trust.Result, train, val []float64) ([]figure, error) {
 	params := make([]plots.Param, len(res.Names))
 	for j, p := range res.Params {
 		params[j] = plots.Param{Name: p.Name, Unit: p.Unit}
@@ -107,7 +111,7 @@ func figures(res *Result, train, val []float64) ([]figure, error) {
 			return nil, err
 		}
 	}
-	for i, r := range res.Recordings {
+	for i, r := range recs {
 		if err := recordingFigures(i+1, r, params, add); err != nil {
 			return nil, err
 		}
@@ -117,7 +121,7 @@ func figures(res *Result, train, val []float64) ([]figure, error) {
 
 // recordingFigures draws a recording's raw and prepared traces with the
 // posterior predictive bands, and its posterior's pairs plot.
-func recordingFigures(i int, r RecordingResult, params []plots.Param, add func(string, *plots.Figure, error) error) error {
+func recordingFigures(i int, r trust.Result, params []plots.Param, add func(string, *plots.Figure, error) error) error {
 	raw := plots.TraceSet{Time: r.Raw.TimeMs, Traces: [][]float64{r.Raw.VoltageMV}, Labels: []string{"recorded"}}
 	if r.Raw.CurrentUnit == "uA/cm2" {
 		raw.Stimulus = r.Raw.Current
@@ -170,7 +174,7 @@ func recordingFigures(i int, r RecordingResult, params []plots.Param, add func(s
 // corrected posterior's median, whichever is farther from the prior's
 // centre: a parameter either puts far outside the prior is drawn in the
 // flow's coordinates in the marginals figure.
-func marginalsZ(r RecordingResult) []float64 {
+func marginalsZ(r trust.Result) []float64 {
 	if len(r.Priors) != len(r.AmortizedSummary) {
 		return r.PriorZ
 	}
@@ -178,7 +182,7 @@ func marginalsZ(r RecordingResult) []float64 {
 	for j, s := range r.AmortizedSummary {
 		med[j] = s.Median
 	}
-	z := PriorZ(r.Priors, med)
+	z := trust.PriorZ(r.Priors, med)
 	for j := range z {
 		if j < len(r.PriorZ) && math.Abs(r.PriorZ[j]) > math.Abs(z[j]) {
 			z[j] = r.PriorZ[j]
@@ -216,7 +220,7 @@ func tarpFigure(t diagnose.TARPResult) (*plots.Figure, error) {
 }
 
 // exampleZ is PriorZ of the example posterior's medians (nil without priors).
-func exampleZ(res *Result) []float64 {
+func exampleZ(res *validation.Result) []float64 {
 	if len(res.Priors) != len(res.Example.Summary) {
 		return nil
 	}
@@ -224,12 +228,12 @@ func exampleZ(res *Result) []float64 {
 	for j, s := range res.Example.Summary {
 		med[j] = s.Median
 	}
-	return PriorZ(res.Priors, med)
+	return trust.PriorZ(res.Priors, med)
 }
 
 // pairsView returns the parameters, draws and truth to draw in a pairs
 // plot: a parameter whose posterior median lies far outside its log-normal
-// (or uniform) prior (|z| > FarOutsidePriorSDs) is drawn in the flow's
+// (or uniform) prior (|z| > trust.FarOutsidePriorSDs) is drawn in the flow's
 // coordinates, log (or logit), where values like 7e-42 spread over a
 // readable axis; the others stay in their units. Without priors or z the
 // input comes back unchanged.
@@ -262,6 +266,13 @@ func pairsView(params []plots.Param, priors []neuron.Prior, z []float64, draws [
 	return pp, d, truth
 }
 
+// unconstrained maps x to the flow's coordinates, clamping values on or
+// beyond the support's edge to the largest finite image (as trust.PriorZ
+// does).
+func unconstrained(p neuron.Prior, x float64) float64 {
+	return prior.UnconstrainClamped(p.Distribution(), x)
+}
+
 // transformedParams lists the parameters pairsView draws in unconstrained
 // coordinates.
 func transformedParams(priors []neuron.Prior, z []float64) []int {
@@ -270,7 +281,7 @@ func transformedParams(priors []neuron.Prior, z []float64) []int {
 	}
 	var out []int
 	for j, v := range z {
-		if math.Abs(v) > FarOutsidePriorSDs && priors[j].Dist != neuron.DistNormal {
+		if math.Abs(v) > trust.FarOutsidePriorSDs && priors[j].Dist != neuron.DistNormal {
 			out = append(out, j)
 		}
 	}

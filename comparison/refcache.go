@@ -1,4 +1,4 @@
-package validation
+package comparison
 
 import (
 	"crypto/sha256"
@@ -22,7 +22,7 @@ import (
 	"github.com/laa-neuro/laa/reference"
 )
 
-// Cached references (CompareOptions.References). A directory holds, per
+// Cached references (Options.References). A directory holds, per
 // compared observation (test row i), obs_<i>.json, the manifest, and the
 // subsampled draws of each run: obs_<i>.npy (the main run) and
 // obs_<i>_cross.npy (the second run, for the noise floor). The manifest
@@ -117,11 +117,11 @@ type refCache struct {
 // experiment cfg's parameters names.
 func newRefCache(dir, testSet string, cfg neuron.Config, names []string) (*refCache, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("validation: references: %w", err)
+		return nil, fmt.Errorf("comparison: references: %w", err)
 	}
 	b, err := json.Marshal(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("validation: references: %w", err)
+		return nil, fmt.Errorf("comparison: references: %w", err)
 	}
 	h := sha256.Sum256(b)
 	return &refCache{dir: dir, testSet: testSet, experiment: hex.EncodeToString(h[:]), names: names}, nil
@@ -153,21 +153,21 @@ func (c *refCache) manifest(row int, trace []float64) (*refManifest, error) {
 		return want, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("validation: references: %w", err)
+		return nil, fmt.Errorf("comparison: references: %w", err)
 	}
 	var got refManifest
 	if err := json.Unmarshal(b, &got); err != nil {
-		return nil, fmt.Errorf("validation: reference manifest %s: %w", path, err)
+		return nil, fmt.Errorf("comparison: reference manifest %s: %w", path, err)
 	}
 	switch {
 	case got.Version != refCacheVersion:
-		return nil, fmt.Errorf("validation: reference manifest %s has version %d; this laa reads version %d", path, got.Version, refCacheVersion)
+		return nil, fmt.Errorf("comparison: reference manifest %s has version %d; this laa reads version %d", path, got.Version, refCacheVersion)
 	case got.Experiment != want.Experiment:
-		return nil, fmt.Errorf("validation: the cached reference %s was sampled under another experiment (configuration) than this model's; a reference is reusable only across models trained on the same experiment: use another --references directory", path)
+		return nil, fmt.Errorf("comparison: the cached reference %s was sampled under another experiment (configuration) than this model's; a reference is reusable only across models trained on the same experiment: use another --references directory", path)
 	case got.Trace != want.Trace:
-		return nil, fmt.Errorf("validation: the cached reference %s was sampled for another trace than test row %d (test set %q then, %q now): use the same test set or another --references directory", path, row, got.TestSet, c.testSet)
+		return nil, fmt.Errorf("comparison: the cached reference %s was sampled for another trace than test row %d (test set %q then, %q now): use the same test set or another --references directory", path, row, got.TestSet, c.testSet)
 	case !slices.Equal(got.Names, want.Names):
-		return nil, fmt.Errorf("validation: the cached reference %s has parameters %v, the model %v", path, got.Names, want.Names)
+		return nil, fmt.Errorf("comparison: the cached reference %s has parameters %v, the model %v", path, got.Names, want.Names)
 	}
 	if got.Runs == nil {
 		got.Runs = map[string]*refRun{}
@@ -186,9 +186,9 @@ func (c *refCache) run(mf *refManifest, name string, n int, rng *rand.Rand, samp
 		}
 		switch {
 		case len(draws) < n:
-			return nil, fmt.Errorf("validation: the cached reference %s holds %d draws, fewer than the %d wanted: compare fewer draws or use another --references directory", r.File, len(draws), n)
+			return nil, fmt.Errorf("comparison: the cached reference %s holds %d draws, fewer than the %d wanted: compare fewer draws or use another --references directory", r.File, len(draws), n)
 		case len(draws) > 0 && len(draws[0]) != len(c.names):
-			return nil, fmt.Errorf("validation: the cached reference %s has %d columns, want %d", r.File, len(draws[0]), len(c.names))
+			return nil, fmt.Errorf("comparison: the cached reference %s has %d columns, want %d", r.File, len(draws[0]), len(c.names))
 		}
 		r.Draws, r.Cached = diagnose.SubsampleRows(draws, n, rng), true
 		return r, nil
@@ -202,11 +202,11 @@ func (c *refCache) run(mf *refManifest, name string, n int, rng *rand.Rand, samp
 		r.File = fmt.Sprintf("obs_%d_%s.npy", mf.Row, name)
 	}
 	if err := dataset.WriteRowsNPY(filepath.Join(c.dir, r.File), r.Draws, len(c.names)); err != nil {
-		return nil, fmt.Errorf("validation: references: %w", err)
+		return nil, fmt.Errorf("comparison: references: %w", err)
 	}
 	mf.Runs[name] = r
 	if err := atomicfile.WriteJSON(c.manifestPath(mf.Row), mf); err != nil {
-		return nil, fmt.Errorf("validation: references: %w", err)
+		return nil, fmt.Errorf("comparison: references: %w", err)
 	}
 	return r, nil
 }

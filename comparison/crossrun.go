@@ -1,4 +1,4 @@
-package validation
+package comparison
 
 import (
 	"fmt"
@@ -29,7 +29,7 @@ type CrossRun struct {
 	MCMCSec  float64  `json:"mcmc_seconds"` // time of the second run
 	MaxRHat  float64  `json:"max_rhat"`     // of the second run's chains
 	Warnings []string `json:"warnings,omitempty"`
-	Cached   bool     `json:"cached,omitempty"` // loaded from CompareOptions.References; MCMCSec is the run's when it was made
+	Cached   bool     `json:"cached,omitempty"` // loaded from Options.References; MCMCSec is the run's when it was made
 }
 
 // crossRun samples lp a second time with mo (Init dropped, so the chains
@@ -57,7 +57,7 @@ func crossFromRun(ref [][]float64, run *refRun, seed uint64) (*CrossRun, error) 
 
 // noiseFloor averages the rows' cross-run C2ST and adds a warning for
 // every observation whose reference is not reproducible.
-func (c *Comparison) noiseFloor() {
+func (c *Result) noiseFloor() {
 	c.NoiseFloor, c.NoiseFloorObs, c.CrossRunSec = 0, 0, 0
 	var bad []int
 	for _, r := range c.Rows {
