@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/laa-neuro/laa/diagnose"
+	"github.com/laa-neuro/laa/model"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/plots"
 	"github.com/laa-neuro/laa/prior"
@@ -21,7 +22,7 @@ type figure struct {
 
 // figures draws every figure of the assessment and the recordings; the
 // loss history may be nil.
-func figures(res *validation.Result, recs []trust.Result, train, val []float64) ([]figure, error) {
+func figures(res *validation.Result, recs []trust.Result, train, val []float64, axes plots.TraceAxes) ([]figure, error) {
 	params := make([]plots.Param, len(res.Names))
 	for j, p := range res.Params {
 		params[j] = plots.Param{Name: p.Name, Unit: p.Unit}
@@ -92,7 +93,7 @@ func figures(res *validation.Result, recs []trust.Result, train, val []float64) 
 			name string
 			make func() (*plots.Figure, error)
 		}{"ppc", func() (*plots.Figure, error) {
-			return plots.Predictive(plots.PredictiveCheck{Time: timeAxis(res.Time, len(p.Q50)), Observed: res.Example.Observed, Median: p.Q50,
+			return plots.Predictive(plots.PredictiveCheck{Time: timeAxis(res.Time, len(p.Q50)), Axes: axes, Observed: res.Example.Observed, Median: p.Q50,
 				Lower50: p.Q25, Upper50: p.Q75, Lower90: p.Q05, Upper90: p.Q95, Stimulus: res.Stimulus})
 		}})
 	}
@@ -324,4 +325,23 @@ func timeAxis(times []float64, n int) []float64 {
 		idx[i] = float64(i)
 	}
 	return idx
+}
+
+// ObservationAxes labels the axes of a figure of a model's observations:
+// the LAA neuron's defaults (time in ms, V in mV) for it or a nil model;
+// for another, time in ms where it gives its sampling step, else the
+// value's index, and x in the observation's unit.
+func ObservationAxes(m model.Model) plots.TraceAxes {
+	if m == nil || m.Kind() == neuron.Kind {
+		return plots.TraceAxes{}
+	}
+	o := m.Observation()
+	a := plots.TraceAxes{Time: "index", Trace: "x"}
+	if o.StepMs > 0 {
+		a.Time = "time (ms)"
+	}
+	if o.Unit != "" {
+		a.Trace = "x (" + o.Unit + ")"
+	}
+	return a
 }

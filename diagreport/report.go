@@ -66,7 +66,7 @@ func Write(in Results, info Info, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	figs, err := figures(res, in.Recordings, info.TrainLoss, info.ValLoss)
+	figs, err := figures(res, in.Recordings, info.TrainLoss, info.ValLoss, ObservationAxes(info.Generative))
 	if err != nil {
 		return err
 	}

@@ -128,7 +128,7 @@ func Assess(ctx context.Context, m *npe.Model, test *dataset.Set, opt AssessOpti
 	if err := checkContext(ctx, "assess"); err != nil {
 		return nil, err
 	}
-	a := &Assessment{Info: diagreport.Info{Model: orMemory(opt.ModelFile), Data: orMemory(opt.DataFile), Version: buildinfo.Version(), Experiment: m.Experiment}}
+	a := &Assessment{Info: diagreport.Info{Model: orMemory(opt.ModelFile), Data: orMemory(opt.DataFile), Version: buildinfo.Version(), Experiment: m.Experiment, Generative: m.Generative}}
 	if h := opt.History; h != nil {
 		a.Info.TrainLoss, a.Info.ValLoss = h.Train, h.Val
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/diagreport"
 	"github.com/laa-neuro/laa/model"
 	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/plots"
@@ -112,7 +113,7 @@ func priorPredictiveOther(m model.Model, seed uint64, n int, dir, name string) e
 	if err != nil {
 		return fmt.Errorf("prior-predictive: %w", err)
 	}
-	ts := plots.TraceSet{Time: make([]float64, set.T), Axes: observationAxes(m.Observation())}
+	ts := plots.TraceSet{Time: make([]float64, set.T), Axes: diagreport.ObservationAxes(m)}
 	for t := range ts.Time {
 		ts.Time[t] = float64(t)
 		if step := m.Observation().StepMs; step > 0 {
@@ -132,18 +133,4 @@ func priorPredictiveOther(m model.Model, seed uint64, n int, dir, name string) e
 	}
 	fig.Title = fmt.Sprintf("Prior predictive of %s: %d draws (seed %d)", m.Kind(), n, seed)
 	return plots.Save(fig, dir, name)
-}
-
-// observationAxes labels the axes of a figure of another model's
-// observations: time in ms where the model gives its sampling step, else
-// the value's index, and x in the observation's unit.
-func observationAxes(o model.Observation) plots.TraceAxes {
-	a := plots.TraceAxes{Time: "index", Trace: "x"}
-	if o.StepMs > 0 {
-		a.Time = "time (ms)"
-	}
-	if o.Unit != "" {
-		a.Trace = "x (" + o.Unit + ")"
-	}
-	return a
 }
