@@ -10,6 +10,14 @@
 //	a, _ := workflow.Assess(ctx, m, testSet, workflow.AssessOptions{Seed: 1, History: &hist})
 //	_ = workflow.Report(a, "report")
 //
+// A model of your own (package model: a Go type, or a description read by
+// package external) takes SimulateModel in place of Simulate and the small
+// preset; Train, Assess, Report and Infer are the same calls:
+//
+//	lg, _ := gaussianlinear.New(3, 10, 1, 1, 7)
+//	trainSet, _ := workflow.SimulateModel(ctx, lg, workflow.SimulateOptions{N: 100000, Seed: 1})
+//	m, hist, _ := workflow.Train(ctx, trainSet, workflow.TrainOptions{Preset: "small", Seed: 1})
+//
 // Assess returns everything the report shows, complete: nothing is added
 // to its result afterwards, and Report writes it whole. The package's
 // Example runs these steps at a small size ('go test -run Example'). The

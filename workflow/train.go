@@ -14,7 +14,7 @@ import (
 
 // TrainOptions choose the training recipe and where the model goes.
 type TrainOptions struct {
-	// Preset names the recipe: "quick" (the default), "mlp" or "seed"
+	// Preset names the recipe: "quick" (the default), "mlp", "small" or "seed"
 	// (train.Preset describes them).
 	Preset string
 	Epochs int    // overrides the preset's epoch budget when > 0
