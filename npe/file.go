@@ -241,7 +241,7 @@ func decode(b []byte, legacy bool) (m *Model, extra Extra, err error) {
 	if err != nil {
 		return nil, Extra{}, err
 	}
-	m = &Model{Config: h.Config, Names: h.Names, StatNames: h.StatNames, Norm: h.Norm, Seed: h.Seed}
+	m = &Model{Config: h.Config, Names: h.Names, StatNames: h.StatNames, Norm: h.Norm, Seed: h.Seed, WrittenBy: h.LaaVersion}
 	if h.Model != nil {
 		if m.Generative, err = h.Model.Load(); err != nil {
 			return nil, Extra{}, err

@@ -56,6 +56,10 @@ type Model struct {
 	StatNames  []string      // features the mlp summary reads (x[0], ... for the observation itself)
 	Norm       Norms
 	Seed       uint64 // draws the initial weights and the flow's fixed permutations
+	// WrittenBy is the laa build that wrote the model file it was loaded
+	// from ("" for a model made in memory); it is not saved (the file
+	// records the build that saves it).
+	WrittenBy string
 	// Warnings are things the user should see about the model, such as a
 	// stimulus read from a path named inside an older model file. They are
 	// not saved.

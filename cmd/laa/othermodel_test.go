@@ -239,6 +239,9 @@ func TestOtherShapesThroughCLI(t *testing.T) {
 				t.Fatalf("P = %d, D = %d: laa %s: exit %d\n%s", c.p, c.d, strings.Join(args, " "), r.code, r.stderr)
 			}
 		}
+		if r := runLaa(t, dir, time.Minute, "info", "m.laa"); r.code != 0 || !strings.Contains(r.stdout, "model: external (shapes)") {
+			t.Errorf("info: exit %d, %q", r.code, r.stdout)
+		}
 		_, shape, err := dataset.ReadNPY(filepath.Join(dir, "post", "obs.draws.npy"))
 		if err != nil {
 			t.Fatal(err)
