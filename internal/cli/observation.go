@@ -91,6 +91,12 @@ func readObservationText(path string, D int, parse func([]byte) ([][]float64, er
 	if len(text) > MaxObservationBytes {
 		return nil, fmt.Errorf("more than MaxObservationBytes = %d bytes", MaxObservationBytes)
 	}
+	return observationRows(text, D, parse)
+}
+
+// observationRows parses text into observations of D values: one column
+// of D numbers is one observation, else every row must hold D.
+func observationRows(text []byte, D int, parse func([]byte) ([][]float64, error)) ([][]float64, error) {
 	rows, err := parse(text)
 	if err != nil {
 		return nil, err
@@ -114,8 +120,8 @@ func readObservationText(path string, D int, parse func([]byte) ([][]float64, er
 	return rows, nil
 }
 
-// parseCSVRows parses comma-separated numbers; a first line that is not
-// numbers (column names) is skipped.
+// parseCSVRows parses comma-separated numbers; a first line with no number
+// in it (column names) is skipped.
 func parseCSVRows(text []byte) ([][]float64, error) {
 	r := csv.NewReader(bytes.NewReader(text))
 	r.FieldsPerRecord = -1
@@ -130,21 +136,18 @@ func parseCSVRows(text []byte) ([][]float64, error) {
 		if err != nil {
 			return nil, err
 		}
+		if line == 1 && isHeader(rec) {
+			continue
+		}
 		row := make([]float64, len(rec))
 		for j, field := range rec {
 			v, err := strconv.ParseFloat(strings.TrimSpace(field), 64)
 			if err != nil {
-				if line == 1 && len(rows) == 0 {
-					row = nil // a header
-					break
-				}
 				return nil, fmt.Errorf("line %d, column %d: %q is not a number", line, j+1, field)
 			}
 			row[j] = v
 		}
-		if row != nil {
-			rows = append(rows, row)
-		}
+		rows = append(rows, row)
 	}
 }
 
@@ -195,6 +198,16 @@ func splitRows(flat []float64, d int) [][]float64 {
 func allLength(rows [][]float64, n int) bool {
 	for _, r := range rows {
 		if len(r) != n {
+			return false
+		}
+	}
+	return true
+}
+
+// isHeader reports whether no field of a CSV record is a number.
+func isHeader(rec []string) bool {
+	for _, field := range rec {
+		if _, err := strconv.ParseFloat(strings.TrimSpace(field), 64); err == nil {
 			return false
 		}
 	}
