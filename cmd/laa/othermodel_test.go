@@ -251,3 +251,49 @@ func TestOtherShapesThroughCLI(t *testing.T) {
 		}
 	}
 }
+
+// TestGoModelThroughCLI names a model written in Go and registered (the
+// linear Gaussian) in a --config file as {kind, spec}: laa simulates it,
+// trains on it and infers, and because the model has a likelihood, infer
+// corrects the posterior by importance sampling.
+func TestGoModelThroughCLI(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	lg, err := gaussianlinear.New(2, 4, 1, 1, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := lg.Spec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "glin.yaml"), []byte("kind: gaussian-linear\nspec: "+string(spec)+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := dataset.WriteNPY(filepath.Join(dir, "obs.npy"), []float64{0.3, -0.2, 0.5, 0.1}, 4); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"simulate", "--config", "glin.yaml", "-n", "4000", "-o", "sims.npz"},
+		{"train", "--data", "sims.npz", "--epochs", "8", "-o", "g.laa"},
+		{"infer", "--model", "g.laa", "--trace", "obs.npy", "--draws", "500", "-o", "post"},
+	} {
+		r := runLaa(t, dir, 2*time.Minute, args...)
+		if r.code != 0 {
+			t.Fatalf("laa %s: exit %d\n%s", strings.Join(args, " "), r.code, r.stderr)
+		}
+		if args[0] == "infer" && !strings.Contains(r.stdout, "posterior: exact by importance sampling") {
+			t.Errorf("infer did not correct by importance sampling:\n%s", r.stdout)
+		}
+	}
+	if r := runLaa(t, dir, time.Minute, "simulate", "--config", "glin.yaml", "-n", "10", "-o", "x.npz", "--seed", "2"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("kind: no-such-model\nspec: {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := runLaa(t, dir, time.Minute, "simulate", "--config", "bad.yaml", "-n", "10", "-o", "y.npz"); r.code == 0 || !strings.Contains(r.stderr, `unknown kind "no-such-model"`) {
+		t.Errorf("unknown kind: exit %d, %q", r.code, r.stderr)
+	}
+}

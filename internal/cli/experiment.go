@@ -1,8 +1,15 @@
 package cli
 
 import (
+	// The linear Gaussian yardstick, named on the command line as
+	// {kind: gaussian-linear, spec: ...}; the LAA and Hodgkin-Huxley
+	// models register through the packages the commands use.
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
+
+	_ "github.com/laa-neuro/laa/model/gaussianlinear"
 
 	"gopkg.in/yaml.v3"
 
@@ -12,8 +19,9 @@ import (
 	"github.com/laa-neuro/laa/neuron"
 )
 
-// experiment is what --config names: the LAA neuron's configuration, or
-// the description of another model (docs/external-models.md).
+// experiment is what --config names: the LAA neuron's configuration, the
+// description of another model (docs/external-models.md), or a model
+// written in Go and registered, named as {kind: K, spec: S}.
 type experiment struct {
 	laa   neuron.Config
 	other model.Model // nil for the LAA neuron
@@ -39,6 +47,44 @@ func isModelDescription(text []byte) bool {
 	return ok
 }
 
+// registeredModel is a file naming a model written in Go and registered
+// with model.Register, and its spec (the JSON its Spec method writes,
+// here in YAML or JSON).
+type registeredModel struct {
+	Kind string `yaml:"kind"`
+	Spec any    `yaml:"spec"`
+}
+
+// readRegistered returns the model a file of the form {kind: K, spec: S}
+// names, and ok false when the text is not of that form.
+func readRegistered(text []byte, path string) (model.Model, bool, error) {
+	var top map[string]yaml.Node
+	if yaml.Unmarshal(text, &top) != nil {
+		return nil, false, nil
+	}
+	if _, ok := top["kind"]; !ok {
+		return nil, false, nil
+	}
+	var r registeredModel
+	dec := yaml.NewDecoder(bytes.NewReader(text))
+	dec.KnownFields(true)
+	if err := dec.Decode(&r); err != nil {
+		return nil, true, fmt.Errorf("load config %s: %w (a model written in Go is named as {kind: ..., spec: ...})", path, err)
+	}
+	spec, err := json.Marshal(r.Spec)
+	if err != nil {
+		return nil, true, fmt.Errorf("load config %s: spec: %w", path, err)
+	}
+	m, err := model.Decode(r.Kind, spec)
+	if err != nil {
+		return nil, true, fmt.Errorf("load config %s: %w", path, err)
+	}
+	if err := model.Check(m); err != nil {
+		return nil, true, fmt.Errorf("load config %s: %w", path, err)
+	}
+	return m, true, nil
+}
+
 // loadExperiment reads --config: an LAA configuration (over the embedded
 // default), or a model description with parameters, priors, the
 // observation's shape and optionally a simulator command. Empty means the
@@ -55,6 +101,12 @@ func loadExperiment(path string) (experiment, error) {
 	f.Close()
 	if err != nil {
 		return experiment{}, fmt.Errorf("load config %s: %w", path, err)
+	}
+	if m, ok, err := readRegistered(head, path); ok {
+		if err != nil {
+			return experiment{}, err
+		}
+		return experiment{other: m}, nil
 	}
 	if isModelDescription(head) {
 		m, err := external.Load(path)
