@@ -40,6 +40,9 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		Long: `laa simulates the Leaky Adaptive Activation neuron, trains a neural posterior
 estimator on the simulations, checks its calibration, and infers the membrane
 parameters (C_m, g_L, E_L, k, V_thr) of recorded voltage traces in milliseconds.
+It does the same for a model you bring: --config names its description (a
+YAML file with its parameters, priors, observation and, optionally, a
+simulator command in any language; see docs/external-models.md).
 
 Ctrl-C (SIGINT) or SIGTERM ends any command with one line saying what it
 left (exit status 130, or 143 for SIGTERM): temporary files are removed,
