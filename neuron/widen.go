@@ -2,15 +2,15 @@ package neuron
 
 import (
 	"fmt"
-	"math"
+
+	"github.com/laa-neuro/laa/prior"
 )
 
-// CheckWidenFactor reports whether factor can widen a prior: a finite
-// number of at least 1 (1 leaves the prior as it is). Narrowing a prior
-// to fit a recording would let the data choose the prior.
+// CheckWidenFactor is prior.CheckWidenFactor, its error prefixed
+// "neuron: ".
 func CheckWidenFactor(factor float64) error {
-	if math.IsNaN(factor) || math.IsInf(factor, 0) || factor < 1 {
-		return fmt.Errorf("neuron: prior widening factor %g must be a finite number of at least 1", factor)
+	if err := prior.CheckWidenFactor(factor); err != nil {
+		return fmt.Errorf("neuron: %w", err)
 	}
 	return nil
 }

@@ -155,7 +155,7 @@ func (m *Model) init(want int) error {
 	if (m.Config.Summary.Kind == SummaryMLP || m.Config.Summary.Kind == SummaryHybrid) && len(m.StatNames) == 0 {
 		return fmt.Errorf("npe: no summary statistics (the data set has none) for the %s summary network", m.Config.Summary.Kind)
 	}
-	m.priors, m.samples = priorDistributions(priors), m.Experiment.NumSamples()
+	m.priors, m.samples = prior.Distributions(priors), m.Experiment.NumSamples()
 	n := m.numParams()
 	switch {
 	case n > MaxParams:
@@ -442,15 +442,6 @@ func (m *Model) Initialized() bool { return m.flow.Initialized() }
 // MarkInitialized records that the shared flow weights were initialized by
 // another replica.
 func (m *Model) MarkInitialized() { m.flow.SetInitialized(true) }
-
-// priorDistributions returns the distributions of a configuration's priors.
-func priorDistributions(specs []neuron.Prior) []prior.Distribution {
-	out := make([]prior.Distribution, len(specs))
-	for i, p := range specs {
-		out[i] = p.Distribution()
-	}
-	return out
-}
 
 // Priors returns the priors of the inferred parameters, in column order.
 func (m *Model) Priors() []prior.Distribution { return slices.Clone(m.priors) }

@@ -78,6 +78,25 @@ func SpecOf(d Distribution) Spec {
 	return Spec{Dist: d.Family()}
 }
 
+// Distributions returns the distribution of each spec.
+func Distributions(specs []Spec) []Distribution {
+	out := make([]Distribution, len(specs))
+	for i, s := range specs {
+		out[i] = s.Distribution()
+	}
+	return out
+}
+
+// CheckWidenFactor reports whether factor can widen a prior: a finite
+// number of at least 1 (1 leaves the prior as it is). Narrowing a prior
+// to fit a recording would let the data choose the prior.
+func CheckWidenFactor(factor float64) error {
+	if math.IsNaN(factor) || math.IsInf(factor, 0) || factor < 1 {
+		return fmt.Errorf("prior widening factor %g must be a finite number of at least 1", factor)
+	}
+	return nil
+}
+
 // Distribution returns s's distribution. It does not validate s (Validate
 // does): a Spec of unknown family gives a distribution that is NaN
 // everywhere and supports nothing.
@@ -176,9 +195,9 @@ func (s Spec) String() string { return s.Distribution().String() }
 // Widen returns the prior made factor times wider about the same centre:
 // a lognormal's sigma_log, a normal's sd and a uniform's half-width (a
 // loguniform's in log coordinates) times factor. The result keeps
-// Validate's limits. A factor below 1 or not finite returns s unchanged.
+// Validate's limits. A factor CheckWidenFactor refuses returns s unchanged.
 func (s Spec) Widen(factor float64) Spec {
-	if !(factor >= 1) || math.IsInf(factor, 1) {
+	if CheckWidenFactor(factor) != nil {
 		return s
 	}
 	switch s.Dist {

@@ -55,7 +55,7 @@ func NewLogPosterior(cfg neuron.Config, observed []float64) (*LogPosterior, erro
 		}
 	}
 	names, priors := cfg.Inferred()
-	lp := &LogPosterior{sim: sim, cfg: cfg, names: names, priors: distributions(priors), observed: slices.Clone(observed)}
+	lp := &LogPosterior{sim: sim, cfg: cfg, names: names, priors: prior.Distributions(priors), observed: slices.Clone(observed)}
 	lp.traces.New = func() any {
 		b := make([]float64, neuron.BlockSize*sim.NumSamples())
 		return &b
