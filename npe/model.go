@@ -142,9 +142,33 @@ func (m *Model) init(want int) error {
 	if err := m.Config.Flow.validate(); err != nil {
 		return err
 	}
+	declare, protocol := m.declaredLAA, m.protocolLAA
 	if !m.IsLAA() {
-		return m.initGeneric(want)
+		declare, protocol = m.declaredGeneric, m.protocolGeneric
 	}
+	if err := declare(); err != nil {
+		return err
+	}
+	n := m.numParams()
+	switch {
+	case n > MaxParams:
+		return fmt.Errorf("npe: the network would have more than MaxParams = %d weights", MaxParams)
+	case want >= 0 && n != want:
+		return fmt.Errorf("npe: the network the header describes has %d weights, the file holds %d", n, want)
+	}
+	if err := protocol(); err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(m.Seed, 0x6d6f64656c))
+	m.summary = newSummary(m.Config.Summary, len(m.StatNames), m.samples, rng)
+	m.flow, err = flow.New(m.Config.Flow.flowConfig(len(m.Names), m.Config.Summary.Out), rng)
+	return err
+}
+
+// declaredLAA checks what the LAA experiment declares against the model's
+// names and statistics and sets the priors and the trace length, before
+// anything is allocated.
+func (m *Model) declaredLAA() error {
 	if err := m.Experiment.Validate(); err != nil {
 		return fmt.Errorf("npe: experiment: %w", err)
 	}
@@ -156,13 +180,12 @@ func (m *Model) init(want int) error {
 		return fmt.Errorf("npe: no summary statistics (the data set has none) for the %s summary network", m.Config.Summary.Kind)
 	}
 	m.priors, m.samples = prior.Distributions(priors), m.Experiment.NumSamples()
-	n := m.numParams()
-	switch {
-	case n > MaxParams:
-		return fmt.Errorf("npe: the network would have more than MaxParams = %d weights", MaxParams)
-	case want >= 0 && n != want:
-		return fmt.Errorf("npe: the network the header describes has %d weights, the file holds %d", n, want)
-	}
+	return nil
+}
+
+// protocolLAA builds the LAA simulator of the experiment (its arrays are
+// allocated here) for the stimulus and the statistics' layout.
+func (m *Model) protocolLAA() error {
 	lm, err := neuron.NewModel(m.Experiment)
 	if err != nil {
 		return fmt.Errorf("npe: experiment: %w", err)
@@ -177,10 +200,7 @@ func (m *Model) init(want int) error {
 			return fmt.Errorf("npe: %w", err)
 		}
 	}
-	rng := rand.New(rand.NewPCG(m.Seed, 0x6d6f64656c))
-	m.summary = newSummary(m.Config.Summary, len(m.StatNames), m.samples, rng)
-	m.flow, err = flow.New(m.Config.Flow.flowConfig(len(m.Names), m.Config.Summary.Out), rng)
-	return err
+	return nil
 }
 
 // flowConfig returns the flow package's configuration for dim parameters
@@ -450,10 +470,10 @@ func (m *Model) Priors() []prior.Distribution { return slices.Clone(m.priors) }
 // its configuration).
 func (m *Model) IsLAA() bool { return m.Generative == nil || m.Generative.Kind() == neuron.Kind }
 
-// initGeneric is init for a model other than the LAA neuron: priors, the
-// observation length and its input come from m.Generative, and the mlp's
-// features are its hand-made ones or the observation itself.
-func (m *Model) initGeneric(want int) error {
+// declaredGeneric is declaredLAA for a model other than the LAA neuron:
+// priors and the observation's length come from m.Generative, and the
+// mlp's features are its hand-made ones or the observation itself.
+func (m *Model) declaredGeneric() error {
 	g := m.Generative
 	if err := model.Check(g); err != nil {
 		return fmt.Errorf("npe: %w", err)
@@ -461,8 +481,7 @@ func (m *Model) initGeneric(want int) error {
 	if names := model.Names(g); !slices.Equal(names, m.Names) {
 		return fmt.Errorf("npe: parameter names %v do not match model %s's %v", m.Names, g.Kind(), names)
 	}
-	obs := g.Observation()
-	m.priors, m.samples = model.Priors(g), obs.Length
+	m.priors, m.samples = model.Priors(g), g.Observation().Length
 	if k := m.Config.Summary.Kind; k == SummaryMLP || k == SummaryHybrid {
 		if err := sameNames("feature", m.StatNames, dataset.FeatureNames(g), "model "+g.Kind()+"'s"); err != nil {
 			return fmt.Errorf("npe: %w", err)
@@ -470,22 +489,17 @@ func (m *Model) initGeneric(want int) error {
 	} else if len(m.StatNames) > 0 && !slices.Equal(m.StatNames, dataset.FeatureNames(g)) {
 		return fmt.Errorf("npe: features %v are not model %s's", m.StatNames, g.Kind())
 	}
-	n := m.numParams()
-	switch {
-	case n > MaxParams:
-		return fmt.Errorf("npe: the network would have more than MaxParams = %d weights", MaxParams)
-	case want >= 0 && n != want:
-		return fmt.Errorf("npe: the network the header describes has %d weights, the file holds %d", n, want)
-	}
-	m.stimulus = obs.Input
+	return nil
+}
+
+// protocolGeneric takes the model's input as the second channel of the
+// convolutional and recurrent summaries (zeros for a model without one).
+func (m *Model) protocolGeneric() error {
+	m.stimulus = m.Generative.Observation().Input
 	if m.stimulus == nil {
-		m.stimulus = make([]float64, m.samples) // no input: a constant second channel
+		m.stimulus = make([]float64, m.samples)
 	}
-	rng := rand.New(rand.NewPCG(m.Seed, 0x6d6f64656c))
-	m.summary = newSummary(m.Config.Summary, len(m.StatNames), m.samples, rng)
-	var err error
-	m.flow, err = flow.New(m.Config.Flow.flowConfig(len(m.Names), m.Config.Summary.Out), rng)
-	return err
+	return nil
 }
 
 // features returns the features the mlp reads for observation x: the LAA
