@@ -33,7 +33,7 @@ func readModelSet(z *NPZ, s *Set) (*Set, error) {
 			return nil, fmt.Errorf("%s: stats have shape %s, want (%d, %d)", z.path, shapeString(shape), s.N, s.S())
 		}
 	}
-	if err := s.Validate(); err != nil {
+	if err := s.validateWith(m); err != nil {
 		return nil, fmt.Errorf("%s: %w", z.path, err)
 	}
 	return s, nil

@@ -76,14 +76,36 @@ func (s *Set) S() int { return len(s.Meta.StatNames) }
 // run can have, finite values, and parameters inside the support of their
 // priors. A set that passes is written and read back as it is.
 func (s *Set) Validate() error {
+	_, err := s.validate()
+	return err
+}
+
+// validate is Validate, returning the set's model (decoded once).
+func (s *Set) validate() (model.Model, error) {
+	if err := s.checkSizes(); err != nil {
+		return nil, err
+	}
+	m, err := s.Model()
+	if err != nil {
+		return nil, err
+	}
+	return m, s.validateWith(m)
+}
+
+// checkSizes refuses a set of no simulations or a negative size.
+func (s *Set) checkSizes() error {
 	if s.N <= 0 {
 		return fmt.Errorf("dataset: no simulations")
 	}
 	if s.P < 0 || s.T < 0 {
 		return fmt.Errorf("dataset: negative size P = %d, T = %d", s.P, s.T)
 	}
-	m, err := s.Model()
-	if err != nil {
+	return nil
+}
+
+// validateWith is Validate for a set whose model m is already decoded.
+func (s *Set) validateWith(m model.Model) error {
+	if err := s.checkSizes(); err != nil {
 		return err
 	}
 	if want := m.Observation().Length; s.T != want {
@@ -222,7 +244,8 @@ func lengthIs(n, a, b int) bool {
 // Write stores s at path as an .npz (atomically). What it writes, Read
 // reads back.
 func (s *Set) Write(path string) error {
-	if err := s.Validate(); err != nil {
+	m, err := s.validate()
+	if err != nil {
 		return err
 	}
 	meta, err := json.Marshal(s.Meta)
@@ -234,7 +257,7 @@ func (s *Set) Write(path string) error {
 	}
 	arrays := []Array{
 		{"theta", s.Theta, []int{s.N, s.P}},
-		{s.observationArray(), s.Traces, []int{s.N, s.T}},
+		{observationArray(s.Meta.Model, m), s.Traces, []int{s.N, s.T}},
 	}
 	if len(s.Time) > 0 {
 		arrays = append(arrays, Array{"time_ms", s.Time, []int{s.T}}, Array{"stimulus", s.Stimulus, []int{s.T}})
@@ -246,14 +269,11 @@ func (s *Set) Write(path string) error {
 	return WriteNPZ(path, arrays)
 }
 
-// observationArray names the array of observations in a file: "traces"
-// for the LAA neuron and a model of time series, "x" for a model of
-// vectors.
-func (s *Set) observationArray() string {
-	if s.Meta.Model == nil {
-		return "traces"
-	}
-	if m, err := s.Meta.Model.Load(); err == nil && !m.Observation().Series {
+// observationArray names the array of observations of model m in a file:
+// "traces" for the LAA neuron (stored nil) and a model of time series, "x"
+// for a model of vectors.
+func observationArray(stored *model.Stored, m model.Model) string {
+	if stored != nil && !m.Observation().Series {
 		return "x"
 	}
 	return "traces"
