@@ -83,7 +83,11 @@ time series) and meta.` + outputRules,
 				return err
 			}
 			noteOutput(out)
-			set, err := e.simulate(cfg, seed, start, count, n, workers)
+			lm, err := neuron.NewModel(cfg)
+			if err != nil {
+				return err
+			}
+			set, err := e.simulate(lm, seed, start, count, n, workers)
 			if err != nil {
 				return err
 			}
@@ -137,16 +141,13 @@ func (e *env) stimulusFrom(cfg neuron.Config, path string, rec recordingFlags, t
 	return cfg, nil
 }
 
-// simulate runs dataset.Simulate with a progress bar.
-func (e *env) simulate(cfg neuron.Config, seed uint64, start, count, total, workers int) (*dataset.Set, error) {
-	sim, err := neuron.NewSimulator(cfg)
-	if err != nil {
-		return nil, err
-	}
+// simulate runs dataset.SimulateModel with a progress bar and a closing
+// line of its rate.
+func (e *env) simulate(sim model.Simulator, seed uint64, start, count, total, workers int) (*dataset.Set, error) {
 	bar := e.newBar(count, "simulate", "sims")
 	var mu sync.Mutex
 	t0 := time.Now()
-	set, err := dataset.Simulate(sim, dataset.SimulateOptions{Seed: seed, Start: start, N: count, Total: total, Workers: workers,
+	set, err := dataset.SimulateModel(sim, dataset.SimulateOptions{Seed: seed, Start: start, N: count, Total: total, Workers: workers,
 		Progress: func(d int) { mu.Lock(); bar.Add(d); mu.Unlock() }})
 	bar.Finish()
 	if err != nil {
@@ -199,11 +200,7 @@ func (e *env) simulateOther(m model.Model, path string, seed uint64, shard strin
 		return fmt.Errorf("simulate: -n %d x %d values per observation exceeds MaxTraceValues = %d; split the run with --shard", count, D, int64(MaxTraceValues))
 	}
 	noteOutput(out)
-	bar := e.newBar(count, "simulate", "sims")
-	var mu sync.Mutex
-	set, err := dataset.SimulateModel(sim, dataset.SimulateOptions{Seed: seed, Start: start, N: count, Total: n, Workers: workers,
-		Progress: func(d int) { mu.Lock(); bar.Add(d); mu.Unlock() }})
-	bar.Finish()
+	set, err := e.simulate(sim, seed, start, count, n, workers)
 	if err != nil {
 		return fmt.Errorf("simulate: %w", err)
 	}
