@@ -313,6 +313,16 @@ func TestWriteReplacesAStoreAndNothingElse(t *testing.T) {
 	if !reflect.DeepEqual(tree(t, path), before) {
 		t.Error("a refused write changed the store")
 	}
+	// A write that fails half way (the file system refuses a name of 300
+	// bytes after the root's files are written) leaves the store as it was.
+	long := fixture()
+	long.Names[1] = strings.Repeat("x", 300)
+	if err := Write(path, long); err == nil || !strings.Contains(err.Error(), "name too long") {
+		t.Fatalf("error %v, want the file system's refusal", err)
+	}
+	if !reflect.DeepEqual(tree(t, path), before) {
+		t.Error("a failed write changed the store")
+	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("temporary folders left beside the store: %v", entries)
 	}
