@@ -53,7 +53,8 @@ func storeAttrs(t *testing.T, root string) map[string]string {
 
 // TestReferenceWritesChainsApart: laa reference writes its chains apart in
 // ref.idata.zarr; pooled chain after chain they are exactly the draws of
-// ref.npy; the trace and its recorded current are the observed data.
+// ref.npy; the trace and its recorded current are the observed data. A
+// file or a foreign folder at the store's path is refused before sampling.
 func TestReferenceWritesChainsApart(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -98,6 +99,13 @@ func TestReferenceWritesChainsApart(t *testing.T) {
 	code, msg = run("reference", "--trace", trace, "--chains", "8", "--iterations", "40", "-o", out)
 	if code == 0 || !strings.Contains(msg, "is a file, not a folder") {
 		t.Errorf("a file at the store's path: exit %d:\n%s", code, msg)
+	}
+	os.Remove(store)
+	os.Mkdir(store, 0o755)
+	os.WriteFile(filepath.Join(store, "notes.txt"), []byte("mine"), 0o644)
+	code, msg = run("reference", "--trace", trace, "--chains", "8", "--iterations", "40", "-o", out)
+	if code == 0 || !strings.Contains(msg, "exists and is not a Zarr store") || strings.Contains(msg, "draws from") {
+		t.Errorf("a folder at the store's path: exit %d:\n%s", code, msg)
 	}
 }
 

@@ -54,11 +54,11 @@ converge) x parameters may not exceed MaxPosteriorValues (2^25).` + outputRules,
 			if err := plan.check(); err != nil {
 				return err
 			}
-			if err := checkStore("reference", "-o (InferenceData)", store); err != nil {
-				return err
-			}
 			if !npy {
 				return fmt.Errorf("reference: -o %s: the draws are written as a .npy array; name a .npy file (the .csv goes beside it)", out)
+			}
+			if err := checkStore("reference", "-o (InferenceData)", store); err != nil {
+				return err
 			}
 			cfg, err := loadConfig(cfgPath)
 			if err != nil {
