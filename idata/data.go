@@ -43,7 +43,7 @@ type Data struct {
 	Observed *Observed
 	// Attrs are attributes of the root and of every group, besides the
 	// inference_library ("laa") and inference_library_version that Write
-	// adds, e.g. "model_kind" and "route".
+	// adds (and the posterior's "parameters"), e.g. "model_kind" and "route".
 	Attrs map[string]string
 }
 
@@ -245,7 +245,7 @@ func (d *Data) check() error {
 		return fmt.Errorf("idata: %.0f values exceed MaxValues (%d)", total, maxValues)
 	}
 	for k := range d.Attrs {
-		if k == "" || k == "inference_library" || k == "inference_library_version" {
+		if k == "" || k == "inference_library" || k == "inference_library_version" || k == "parameters" {
 			return fmt.Errorf("idata: attribute name %q is empty or reserved", k)
 		}
 	}

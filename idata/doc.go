@@ -1,10 +1,11 @@
 // Package idata writes posterior draws as an ArviZ InferenceData: a Zarr
 // (format 2) store, a folder that Python opens with
 //
-//	az.InferenceData.from_zarr("trace.idata.zarr")            # zarr < 3
-//	az.from_datatree(xr.open_datatree("trace.idata.zarr", engine="zarr"))  # zarr >= 3
+//	az.from_datatree(xr.open_datatree("trace.idata.zarr", engine="zarr"))
 //
-// (docs/arviz.md says why Zarr and not JSON or netCDF).
+// with zarr 3, or az.InferenceData.from_zarr("trace.idata.zarr") with zarr 2
+// and an xarray that still supports it (docs/arviz.md gives the versions,
+// and says why Zarr and not JSON or netCDF).
 //
 // # Layout
 //
