@@ -23,7 +23,7 @@ const (
 type Result struct {
 	Names      []string      // parameter names (LogPosterior.Sample; nil for Sample)
 	Draws      [][]float64   // pooled draws after burn-in, chain after chain (S x d)
-	Chains     [][][]float64 // the same draws per chain (chains x draws x d)
+	Chains     [][][]float64 // the same draws per chain (chains x draws x d), kept apart for R-hat and ArviZ (idata.FromReference)
 	RHat       []float64     // rank-normalized split R-hat per dimension (chains thinned to 500 draws; NaN if undefined)
 	ESS        []float64     // effective sample size per dimension (NaN if undefined)
 	AcceptRate float64       // acceptance rate after burn-in

@@ -54,3 +54,35 @@ func TestWarnings(t *testing.T) {
 		}
 	}
 }
+
+// TestChainsPoolIntoDraws pins what package idata relies on: the chains stay
+// apart in Chains, all as long, and Draws pools them chain after chain,
+// sharing their rows.
+func TestChainsPoolIntoDraws(t *testing.T) {
+	logp := func(x []float64) float64 { return -0.5 * x[0] * x[0] }
+	init := make([][]float64, 16)
+	for i := range init {
+		init[i] = []float64{float64(i) - 8}
+	}
+	const chains, iterations = 4, 50
+	r, err := Sample(Parallel(logp, 1), Options{Seed: 3, Init: init, Chains: chains, Iterations: iterations, MaxIterations: iterations})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Chains) != chains || len(r.Draws) != chains*iterations {
+		t.Fatalf("%d chains, %d draws; want %d chains of %d", len(r.Chains), len(r.Draws), chains, iterations)
+	}
+	for c, ch := range r.Chains {
+		if len(ch) != iterations {
+			t.Fatalf("chain %d has %d draws, want %d", c, len(ch), iterations)
+		}
+		for k, x := range ch {
+			if &r.Draws[c*iterations+k][0] != &x[0] {
+				t.Fatalf("Draws[%d] is not chain %d draw %d", c*iterations+k, c, k)
+			}
+		}
+	}
+	if r.Chains[0][iterations-1][0] == r.Chains[1][iterations-1][0] {
+		t.Error("chains 0 and 1 end at the same state: not kept apart")
+	}
+}

@@ -197,16 +197,16 @@ func TestDefaultFolders(t *testing.T) {
 		}
 	}
 	slices.Sort(names)
-	want := []string{"laa-infer", "laa-infer/obs.draws.csv", "laa-infer/obs.draws.npy", "laa-infer/obs.summary.json",
+	want := []string{"laa-infer", "laa-infer/obs.draws.csv", "laa-infer/obs.draws.npy", "laa-infer/obs.idata.zarr", "laa-infer/obs.summary.json",
 		"laa-prior-predictive", "laa-prior-predictive/prior_predictive.png", "laa-prior-predictive/prior_predictive.svg", "m.laa", "obs.csv"}
 	if !slices.Equal(names, want) {
 		t.Errorf("infer and prior-predictive without -o wrote %v; want %v", names, want)
 	}
 }
 
-// TestReferenceWritesTheNamedFile: -o ref.npy writes ref.npy and ref.csv
-// (the draws as given, under the name given) and nothing else; an -o that
-// is not a .npy file is refused before any work.
+// TestReferenceWritesTheNamedFile: -o ref.npy writes ref.npy, ref.csv and
+// ref.idata.zarr (the draws as given, under the name given) and nothing
+// else; an -o that is not a .npy file is refused before any work.
 func TestReferenceWritesTheNamedFile(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -222,8 +222,8 @@ func TestReferenceWritesTheNamedFile(t *testing.T) {
 	for _, e := range ents {
 		names = append(names, e.Name())
 	}
-	if !slices.Equal(names, []string{"ref.csv", "ref.npy"}) {
-		t.Errorf("reference -o ref.npy wrote %v; want [ref.csv ref.npy]", names)
+	if !slices.Equal(names, []string{"ref.csv", "ref.idata.zarr", "ref.npy"}) {
+		t.Errorf("reference -o ref.npy wrote %v; want [ref.csv ref.idata.zarr ref.npy]", names)
 	}
 	csv, _ := os.ReadFile(filepath.Join(out, "ref.csv"))
 	if rows := strings.Count(string(csv), "\n"); !strings.HasPrefix(string(csv), "C_m,g_L,E_L,k,V_thr\n") || rows < 2 {

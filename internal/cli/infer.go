@@ -11,6 +11,7 @@ import (
 
 	"github.com/laa-neuro/laa/diagnose"
 	"github.com/laa-neuro/laa/exact"
+	"github.com/laa-neuro/laa/idata"
 	"github.com/laa-neuro/laa/npe"
 	"github.com/laa-neuro/laa/workflow"
 )
@@ -33,7 +34,9 @@ columns with their units, e.g. time_ms,voltage_mV,current_uA_per_cm2; see
 model's grid, and prints the posterior mean, sd, median and 90 % interval of
 every parameter. It writes the draws as <name>.draws.npy and <name>.draws.csv
 and a summary as <name>.summary.json into the folder -o (laa-infer unless
-given). Draws outside the prior's
+given), and the posterior with its route, importance weights or MCMC
+chains, and the trace as an ArviZ InferenceData, <name>.idata.zarr (a Zarr
+store; see docs/arviz.md). Draws outside the prior's
 support are rejected and the rejection rate (leakage) reported. Each trace is
 also tested for typicality against fresh simulations from the model, and its
 stimulus compared with the protocol the model was trained on.
@@ -167,6 +170,11 @@ func (e *env) inferWith(m *npe.Model, obs []observed, opt inferOptions) error {
 	if err := e.planInfer(obs, opt); err != nil {
 		return err
 	}
+	for _, o := range obs {
+		if err := checkStore("infer", "-o", inferenceDataPath(opt.out, o.Name)); err != nil {
+			return err
+		}
+	}
 	if err := os.MkdirAll(opt.out, 0o755); err != nil {
 		return fmt.Errorf("infer: %w", err)
 	}
@@ -181,7 +189,31 @@ func (e *env) inferWith(m *npe.Model, obs []observed, opt inferOptions) error {
 		return err
 	}
 	e.printInferences(inf)
-	return inf.Write(opt.out)
+	if err := inf.Write(opt.out); err != nil {
+		return err
+	}
+	return e.writeInferenceData(m, inf, opt.out)
+}
+
+// inferenceDataPath is where infer writes the InferenceData of a trace.
+func inferenceDataPath(dir, name string) string { return filepath.Join(dir, name+idataExt) }
+
+// writeInferenceData writes each trace's posterior, with its route and the
+// trace, as an ArviZ InferenceData store in dir (package idata), and says
+// where.
+func (e *env) writeInferenceData(m *npe.Model, inf *workflow.Inferences, dir string) error {
+	kind := m.Generative.Kind()
+	for _, t := range inf.Traces {
+		d := idata.FromPosterior(inf.Names, inf.Units, t.Posterior)
+		d.Attrs["model_kind"], d.Attrs["trace"] = kind, t.Trace.Name
+		d.Observed = idata.ObservedOf(kind, m.Generative.Observation(), t.Trace.Voltage, t.Trace.Current)
+		path := inferenceDataPath(dir, t.Trace.Name)
+		if err := idata.Write(path, d); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s: InferenceData for ArviZ in %s\n", t.Trace.Name, path)
+	}
+	return nil
 }
 
 // printInferences prints how long the amortized posteriors took, then

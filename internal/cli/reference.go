@@ -3,12 +3,15 @@ package cli
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/laa-neuro/laa/dataset"
+	"github.com/laa-neuro/laa/idata"
+	"github.com/laa-neuro/laa/neuron"
 	"github.com/laa-neuro/laa/npe"
 	"github.com/laa-neuro/laa/reference"
 )
@@ -29,7 +32,9 @@ starts, split R-hat and ESS reported, a warning when chains disagree. With
 --model, the chains start from the neural posterior (much shorter burn-in) and
 the model's experiment is used; otherwise --config or the embedded default.
 The draws go to -o, a .npy file named as given, and beside it as .csv
-(-o ref.npy writes ref.npy and ref.csv).
+(-o ref.npy writes ref.npy and ref.csv); the chains, kept apart, with the
+acceptance rate and the observed trace and stimulus, go beside them as an
+ArviZ InferenceData, ref.idata.zarr (a Zarr store; see docs/arviz.md).
 --chains x --iterations (sampling extended up to 4 x until the chains
 converge) x parameters may not exceed MaxPosteriorValues (2^25).` + outputRules,
 		Args: cobra.NoArgs,
@@ -41,15 +46,19 @@ converge) x parameters may not exceed MaxPosteriorValues (2^25).` + outputRules,
 			}
 			npy := strings.EqualFold(filepath.Ext(out), ".npy")
 			csv := strings.TrimSuffix(out, filepath.Ext(out)) + ".csv"
+			store := strings.TrimSuffix(out, filepath.Ext(out)) + idataExt
 			plan := (&ioPlan{cmd: "reference"}).in("--trace", trace).in("--model", modelPath).in("--config", cfgPath).out("-o", out, kindNPY)
 			if npy {
-				plan.out("-o (CSV)", csv, kindText)
+				plan.out("-o (CSV)", csv, kindText).folder("-o (InferenceData)", store, "the InferenceData store", func(string) bool { return true })
 			}
 			if err := plan.check(); err != nil {
 				return err
 			}
 			if !npy {
 				return fmt.Errorf("reference: -o %s: the draws are written as a .npy array; name a .npy file (the .csv goes beside it)", out)
+			}
+			if err := checkStore("reference", "-o (InferenceData)", store); err != nil {
+				return err
 			}
 			cfg, err := loadConfig(cfgPath)
 			if err != nil {
@@ -100,7 +109,17 @@ converge) x parameters may not exceed MaxPosteriorValues (2^25).` + outputRules,
 			if err := dataset.WriteRowsCSV(csv, lp.Names(), res.Draws); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "\n%d draws from %d chains, acceptance rate %.2f\n", len(res.Draws), len(res.Chains), res.AcceptRate)
+			d := idata.FromReference(lp.Names(), laaUnits(lp.Names()), res)
+			d.Attrs["model_kind"] = neuron.Kind
+			sim, err := neuron.NewSimulator(cfg)
+			if err != nil {
+				return err
+			}
+			d.Observed = idata.ObservedOf(neuron.Kind, sim.Observation(), o.Voltage, o.Current)
+			if err := idata.Write(store, d); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "\n%d draws from %d chains, acceptance rate %.2f; the chains apart, for ArviZ, in %s\n", len(res.Draws), len(res.Chains), res.AcceptRate, store)
 			for j, n := range lp.Names() {
 				fmt.Fprintf(e.stdout, "  %-6s R-hat %.3f  ESS %.0f\n", n, res.RHat[j], res.ESS[j])
 			}
@@ -121,6 +140,27 @@ converge) x parameters may not exceed MaxPosteriorValues (2^25).` + outputRules,
 	rec.register(cmd)
 	required(cmd, "trace", "output")
 	return cmd
+}
+
+// idataExt ends the name of an InferenceData store (package idata).
+const idataExt = ".idata.zarr"
+
+// checkStore refuses, before any work, an existing path that is not an
+// InferenceData store (idata.Write replaces only a store).
+func checkStore(cmd, flag, path string) error {
+	if _, err := os.Lstat(path); err == nil && !idata.IsStore(path) {
+		return fmt.Errorf("%s: %s %s exists and is not a Zarr store: refusing to replace it (remove it or choose another name)", cmd, flag, path)
+	}
+	return nil
+}
+
+// laaUnits returns the LAA neuron's units of the parameters names.
+func laaUnits(names []string) []string {
+	u := make([]string, len(names))
+	for j, n := range names {
+		u[j] = neuron.Units[n]
+	}
+	return u
 }
 
 // mcmcBudget refuses MCMC runs whose draws (chains x iterations, extended
