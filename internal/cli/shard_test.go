@@ -139,11 +139,43 @@ func TestEnvironmentShardsMergeToWholeRun(t *testing.T) {
 			t.Errorf("%s: a shard wrote %s itself", c.name, out)
 		}
 		merged := p(strings.Fields(c.name)[0] + "-merged.npz")
-		if code, msg := run(append([]string{"merge", "-o", merged}, shards...)...); code != 0 {
+		args := append([]string{"merge", "--whole", "-o", merged}, shards...)
+		if c.flags == nil { // the pattern, as a container without a shell passes it
+			args = []string{"merge", "--whole", "-o", merged, strings.TrimSuffix(out, ".npz") + "-shard-*-of-3.npz"}
+		}
+		if code, msg := run(args...); code != 0 {
 			t.Fatalf("%s: %s", c.name, msg)
 		}
 		if got, _ := os.ReadFile(merged); !bytes.Equal(got, whole) {
 			t.Errorf("%s: merged shards differ from the unsharded run", c.name)
 		}
+	}
+}
+
+func TestMergePatternsAndWhole(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	p := func(name string) string { return filepath.Join(dir, name) }
+	for _, s := range []string{"1/3", "2/3"} {
+		if code, out := run("simulate", "-n", "30", "--seed", "4", "--shard", s, "-o", p("s"+s[:1]+".npz")); code != 0 {
+			t.Fatal(out)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"-o", p("a.npz"), p("s*.npz")}, 0, "warning: merged simulations 0..19 of a run of 30 (not the whole run)"},
+		{[]string{"--whole", "-o", p("b.npz"), p("s*.npz")}, 1, "merge: --whole: merged simulations 0..19 of a run of 30 (not the whole run); a shard is missing"},
+		{[]string{"-o", p("c.npz"), p("t*.npz")}, 1, "shard pattern \"" + p("t*.npz") + "\" matches no file"},
+	} {
+		code, out := run(append([]string{"merge"}, c.args...)...)
+		if code != c.code || !strings.Contains(out, c.want) {
+			t.Errorf("merge %v: exit %d, %q; want exit %d and %q", c.args, code, out, c.code, c.want)
+		}
+	}
+	if _, err := os.Stat(p("b.npz")); err == nil {
+		t.Error("merge --whole wrote an output it refused")
 	}
 }
