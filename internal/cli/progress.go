@@ -129,7 +129,9 @@ func (m *lineMeter) tenths() int {
 func (m *lineMeter) line(t time.Time) error {
 	m.last, m.shown = t, m.done
 	s := fmt.Sprintf("%s: %d/%d %s", m.what, m.done, m.total, m.unit)
-	if m.total > 0 {
+	if m.unit == "%" { // a count of percent (the MCMC's): no second percentage
+		s = fmt.Sprintf("%s: %d%%", m.what, m.done)
+	} else if m.total > 0 {
 		s += fmt.Sprintf(" (%d%%)", 100*int64(m.done)/int64(m.total))
 	}
 	if sec := t.Sub(m.start).Seconds(); sec > 0 && m.done > 0 {

@@ -67,6 +67,17 @@ func TestLineMeterWritesEveryTenSeconds(t *testing.T) {
 	}
 }
 
+func TestLineMeterOfPercent(t *testing.T) {
+	var buf bytes.Buffer
+	clock := &fakeClock{t: time.Unix(0, 0)}
+	m := newLineMeter(&buf, 100, "mcmc", "%", clock.now)
+	clock.advance(4 * time.Second)
+	m.Set(20)
+	if want := "mcmc: 20%, 5.00 %/s, ETA 16s\n"; buf.String() != want {
+		t.Fatalf("got %q, want %q", buf.String(), want)
+	}
+}
+
 // TestProgressBarOnTerminalLinesElsewhere checks the two modes of
 // newBar: a bar redrawn with carriage returns on a terminal, plain lines
 // otherwise, nothing with --quiet.
