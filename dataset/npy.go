@@ -13,8 +13,9 @@ import (
 // string, a header dictionary padded to a multiple of 64 bytes, then the raw
 // little-endian data in C order. data is []float64 or []float32 with the
 // given shape, or a string (a 0-d unicode array, shape ignored). Written here
-// rather than with npyio, whose reflective writer took 17 s for a
-// 100,000 x 600 float32 array; this takes a fraction of a second.
+// rather than with npyio, which writes other bytes (format 2.0, another
+// header padding), takes no shape and is hundreds of times slower: see
+// docs/npy.md.
 func writeNpy(w io.Writer, data any, shape ...int) error {
 	var descr string
 	var n int // number of elements

@@ -12,7 +12,7 @@ import (
 
 	"github.com/laa-neuro/laa/prior"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/laa-neuro/laa/inputfile"
 )

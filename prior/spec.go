@@ -5,7 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // Family names, as a Spec's dist field writes them.

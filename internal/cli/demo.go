@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/laa-neuro/laa/atomicfile"
@@ -207,7 +206,7 @@ func (c compareFlags) comparison(seed uint64) workflow.ComparisonOptions {
 // says how fast a finished simulation ran.
 func (e *env) stageBars() workflow.Progress {
 	var (
-		bar     *progressbar.ProgressBar
+		bar     meter
 		stage   string
 		last    int
 		started time.Time

@@ -11,7 +11,7 @@ import (
 
 	_ "github.com/laa-neuro/laa/model/gaussianlinear"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/laa-neuro/laa/external"
 	"github.com/laa-neuro/laa/inputfile"

@@ -2,6 +2,10 @@ package cli
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -9,16 +13,28 @@ import (
 )
 
 func (e *env) mergeCmd() *cobra.Command {
-	var out string
+	var (
+		out   string
+		whole bool
+	)
 	cmd := &cobra.Command{
 		Use:   "merge -o all.npz shard1.npz shard2.npz ...",
 		Short: "Join shards written by 'simulate --shard' into one data set",
 		Long: `merge checks that the shards come from one run (same seed and configuration)
 and tile it without gaps or overlaps, then writes the file an unsharded run
-would have written, byte for byte. -o may name an existing data set, which is
-replaced; any other kind of file there is refused.` + outputRules,
+would have written, byte for byte. A shard argument with *, ? or [ is a
+pattern, expanded as the shell would ('/data/sims-shard-*-of-16.npz', quoted
+so that laa expands it where there is no shell, in a minimal container);
+a pattern that matches nothing is an error. Shards that leave out the start
+or the end of the run are merged with a warning, or refused with --whole.
+-o may name an existing data set, which is replaced; any other kind of file
+there is refused.` + outputRules,
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, paths []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
+			paths, err := expandShards(args)
+			if err != nil {
+				return err
+			}
 			if err := (&ioPlan{cmd: "merge"}).in("shard", paths...).out("-o", out, kindDataSet).check(); err != nil {
 				return err
 			}
@@ -35,7 +51,11 @@ replaced; any other kind of file there is refused.` + outputRules,
 				return err
 			}
 			if all.Meta.Start != 0 || all.N != all.Meta.Total {
-				fmt.Fprintf(e.stderr, "warning: merged simulations %d..%d of a run of %d (not the whole run)\n", all.Meta.Start, all.Meta.Start+all.N-1, all.Meta.Total)
+				partial := fmt.Sprintf("merged simulations %d..%d of a run of %d (not the whole run)", all.Meta.Start, all.Meta.Start+all.N-1, all.Meta.Total)
+				if whole {
+					return fmt.Errorf("merge: --whole: %s; a shard is missing", partial)
+				}
+				fmt.Fprintf(e.stderr, "warning: %s\n", partial)
 			}
 			noteOutput(out)
 			if err := all.Write(out); err != nil {
@@ -46,6 +66,30 @@ replaced; any other kind of file there is refused.` + outputRules,
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "output .npz path")
+	cmd.Flags().BoolVar(&whole, "whole", false, "refuse shards that do not make the whole run (a missing first or last shard)")
 	required(cmd, "output")
 	return cmd
+}
+
+// expandShards expands the arguments that are patterns (with *, ? or [)
+// to the files they match, in name order; the others, and names of files
+// that exist, stay as they are.
+func expandShards(args []string) ([]string, error) {
+	var paths []string
+	for _, a := range args {
+		if _, err := os.Stat(a); err == nil || !strings.ContainsAny(a, "*?[") {
+			paths = append(paths, a)
+			continue
+		}
+		m, err := filepath.Glob(a)
+		if err != nil {
+			return nil, fmt.Errorf("merge: shard pattern %q: %w", a, err)
+		}
+		if len(m) == 0 {
+			return nil, fmt.Errorf("merge: shard pattern %q matches no file", a)
+		}
+		slices.Sort(m)
+		paths = append(paths, m...)
+	}
+	return paths, nil
 }

@@ -30,10 +30,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 type env struct {
 	stdout, stderr io.Writer
 	quiet          bool
+	terminal       bool // stderr is a terminal: progress bars, not lines
 }
 
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
-	e := &env{stdout: stdout, stderr: stderr}
+	e := &env{stdout: stdout, stderr: stderr, terminal: isTerminal(stderr)}
 	root := &cobra.Command{
 		Use:   "laa",
 		Short: "Amortized Bayesian inference of LAA neuron membrane parameters",

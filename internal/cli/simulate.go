@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,6 +23,7 @@ func (e *env) simulateCmd() *cobra.Command {
 		out     string
 		cfgPath string
 		shard   string
+		shards  int
 		workers int
 		from    string
 		tol     float64
@@ -35,7 +37,13 @@ for each and writes an .npz that numpy.load opens: theta (N x P), traces (N x T)
 time_ms, stimulus, stats (hand-made summary statistics) and meta (JSON: seed,
 configuration, names). Simulation i depends only on (seed, i), so --shard i/K
 writes exactly the rows of the i-th of K shards (i = 1..K) of the unsharded run;
-join shards with 'laa merge'. -n times the samples per trace may not exceed
+join shards with 'laa merge'. On a cluster the shard comes from the
+environment when --shard is not given: a Kubernetes Indexed Job's
+JOB_COMPLETION_INDEX (0-based) with --shards K, or a Slurm job array's
+SLURM_ARRAY_TASK_ID (with SLURM_ARRAY_TASK_MIN and SLURM_ARRAY_TASK_COUNT;
+--shards optional); every task then writes -o with its shard inserted
+before the extension (sims.npz -> sims-shard-03-of-16.npz). See
+docs/cluster.md. -n times the samples per trace may not exceed
 MaxTraceValues (2^31); split larger runs with --shard. -o may name an
 existing data set, which is replaced; any other kind of file there is
 refused.
@@ -51,6 +59,13 @@ time series) and meta.` + outputRules,
 			if err := checks(positive("simulate", "-n", n), zeroOrMore("simulate", "--workers", workers, "all cores"),
 				atMost("simulate", "--workers", workers, MaxWorkers, "MaxWorkers")); err != nil {
 				return err
+			}
+			shard, fromEnv, err := resolveShard(shard, shards, os.Getenv)
+			if err != nil {
+				return err
+			}
+			if fromEnv {
+				out = shardOutput(out, shard)
 			}
 			plan := (&ioPlan{cmd: "simulate"}).in("--config", cfgPath).in("--stimulus-from", from).out("-o", out, kindDataSet)
 			if err := plan.check(); err != nil {
@@ -105,6 +120,7 @@ time series) and meta.` + outputRules,
 	f.StringVarP(&out, "output", "o", "", "output .npz path")
 	f.StringVar(&cfgPath, "config", "", "configuration file (YAML or JSON); default: the embedded experiment")
 	f.StringVar(&shard, "shard", "", "write only shard i of K, as i/K (i = 1..K)")
+	f.IntVar(&shards, "shards", 0, "split the run into K shards and write the one the environment names ("+envK8sIndex+" or "+envSlurmID+"), to -o with the shard inserted before the extension")
 	f.IntVar(&workers, "workers", 0, "parallel workers (0: all cores); results do not depend on it")
 	f.StringVar(&from, "stimulus-from", "", "take the protocol from a recording (CSV/TSV or NWB): its stimulus, duration (from --start-ms) and sampling grid replace the configuration's")
 	f.Float64Var(&tol, "stimulus-tol", 0.02, "with --stimulus-from: current changes below this (uA/cm2) are treated as noise, and levels are rounded to multiples of it")
@@ -163,25 +179,6 @@ func (e *env) simulate(sim model.Simulator, seed uint64, start, count, total, wo
 // MaxTraceValues, before anything is allocated.
 func traceBudget(cmd, what string, cfg neuron.Config, n int) error {
 	return product(cmd, fmt.Sprintf("%s x %d samples per trace", what, cfg.NumSamples()), "trace values", MaxTraceValues, "MaxTraceValues", n, cfg.NumSamples())
-}
-
-// shardRange parses "i/K" and returns shard i's [start, start+count) of n:
-// shard i covers floor((i-1) n / K) to floor(i n / K).
-func shardRange(spec string, n int) (start, count int, err error) {
-	if spec == "" {
-		return 0, n, nil
-	}
-	a, b, ok := strings.Cut(spec, "/")
-	i, err1 := strconv.Atoi(a)
-	k, err2 := strconv.Atoi(b)
-	if !ok || err1 != nil || err2 != nil || k < 1 || i < 1 || i > k {
-		return 0, 0, fmt.Errorf("simulate: --shard %q: want i/K with 1 <= i <= K", spec)
-	}
-	if k > n {
-		return 0, 0, fmt.Errorf("simulate: --shard %q: more shards than simulations (%d)", spec, n)
-	}
-	lo, hi := (i-1)*n/k, i*n/k
-	return lo, hi - lo, nil
 }
 
 // simulateOther simulates a model other than LAA, described in path, with
