@@ -30,3 +30,7 @@ var avx2Consts = [...][4]float64{
 }
 
 func splat(x float64) [4]float64 { return [4]float64{x, x, x, x} }
+
+// stageAVX2 takes eight lanes per iteration: BlockSize must be a multiple
+// of 8 (this constant overflows otherwise).
+const _ uint = -(BlockSize % 8)
