@@ -8,6 +8,9 @@ import (
 	"golang.org/x/sys/cpu"
 )
 
+// asmKernel reports whether this build holds stageAVX2.
+const asmKernel = true
+
 // useAVX2 selects stageAVX2 for stage. Tests set it false to run the
 // scalar fallback.
 var useAVX2 = cpu.X86.HasAVX2

@@ -2,6 +2,9 @@
 
 package neuron
 
+// asmKernel reports whether this build holds stageAVX2.
+const asmKernel = false
+
 // useAVX2 is false off amd64 (and with the purego tag): stage runs stageGo.
 var useAVX2 = false
 
