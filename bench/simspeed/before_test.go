@@ -12,19 +12,6 @@ import (
 	"github.com/laa-neuro/laa/neuron"
 )
 
-func draws(n int) []neuron.Params {
-	cfg := neuron.Default()
-	ps := make([]neuron.Params, n)
-	theta := make([]float64, 5)
-	for i := range ps {
-		cfg.SamplePrior(neuron.Stream(seed, uint64(i)), theta)
-		var err error
-		ps[i], err = cfg.Params(theta)
-		check(err)
-	}
-	return ps
-}
-
 // runKernel integrates ps noise free, one block at a time, with the
 // library's kernel or (before) the one of before.go.
 func runKernel(before bool, sim *neuron.Simulator, s *setup, ps []neuron.Params, out []float64) error {
@@ -52,7 +39,7 @@ func TestBeforeAgree(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := newSetup(cfg)
-	ps := draws(m)
+	ps := priorDraws(neuron.Default(), m)
 	want := make([]float64, m*sim.NumSamples())
 	got := make([]float64, len(want))
 	if err := runKernel(false, sim, s, ps, want); err != nil {
@@ -74,7 +61,7 @@ func benchKernel(b *testing.B, before bool) {
 	sim, err := neuron.NewSimulator(cfg)
 	check(err)
 	s := newSetup(cfg)
-	ps := draws(m)
+	ps := priorDraws(neuron.Default(), m)
 	out := make([]float64, m*sim.NumSamples())
 	c0 := cpuSeconds()
 	for b.Loop() {

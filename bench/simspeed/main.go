@@ -44,9 +44,12 @@ var (
 	cO3        = flag.String("c-o3", "", "rk4 built with gcc -O3 -fopenmp (row skipped if empty)")
 	cNative    = flag.String("c-native", "", "rk4 built with gcc -O3 -march=native -fopenmp (row skipped if empty)")
 	cFast      = flag.String("c-fast", "", "rk4 built with gcc -O3 -march=native -ffast-math -fopenmp (row skipped if empty)")
+	scalarBin  = flag.String("scalar", "", "this tool built with -tags purego, whose Simulate runs the scalar fallback stageGo (row skipped if empty)")
+	scaling    = flag.Bool("scaling", true, "also time Simulate and Generate on 1 worker with GOMAXPROCS 1 (rows b-1, c-1)")
+	child      = flag.String("child", "", "internal: time one noise-free Simulate of the -n draws, write the traces to this file (- for none) and print seconds= and cpu_seconds=")
 	dirFlag    = flag.String("dir", "", "folder for the parameter and trace files (default: a new temporary folder, removed at the end)")
 	ratioBasis = flag.String("ratios", "cpu", "basis of the ratio columns: cpu (CPU time, robust to other load) or wall")
-	only       = flag.String("only", "", "comma-separated subset of rows to time: naive,before,sim,gen,c,native,fast (for profiling)")
+	only       = flag.String("only", "", "comma-separated subset of rows to time: naive,before,sim,scalar,gen,sim1,gen1,c,native,fast (for profiling)")
 	cpuprofile = flag.String("cpuprofile", "", "write a CPU profile of the Go timings")
 )
 
@@ -71,14 +74,13 @@ func main() {
 		defer os.RemoveAll(dir)
 	}
 
-	// Parameter sets: simulation i draws from neuron.Stream(seed, i), as Generate does.
-	ps := make([]neuron.Params, n)
+	ps := priorDraws(cfg, n)
+	if *child != "" {
+		runChild(sim, ps, *child)
+		return
+	}
 	rows := make([]float64, 0, 7*n)
-	theta := make([]float64, 5)
 	for i := range ps {
-		cfg.SamplePrior(neuron.Stream(seed, uint64(i)), theta)
-		ps[i], err = cfg.Params(theta)
-		check(err)
 		rest, err := neuron.RestingPotential(ps[i])
 		check(err)
 		p := ps[i]
@@ -124,12 +126,31 @@ func main() {
 				goTraces, simOut = simOut, make([]float64, n*T)
 			}
 		}
+		if *scalarBin != "" && want("scalar") {
+			out := "-"
+			if r == 0 {
+				out = filepath.Join(dir, "traces-scalar.f64")
+				cFiles["scalar"] = out
+			}
+			times["scalar"] = append(times["scalar"], runTimed(exec.Command(*scalarBin, "-n", strconv.Itoa(n), "-workers", strconv.Itoa(*workers), "-child", out)))
+		}
 		if want("gen") {
-			times["gen"] = append(times["gen"], timeIt(func() {
-				_, err := sim.Generate(seed, 0, n, neuron.GenerateOptions{Workers: *workers})
-				check(err)
-			}))
-			runtime.GC()
+			times["gen"] = append(times["gen"], timeGenerate(sim, n, *workers))
+		}
+		if *scaling && *workers > 1 {
+			// The same rows on one core, for the parallel scaling.
+			w := *workers
+			*workers = 1
+			runtime.GOMAXPROCS(1)
+			if want("sim1") {
+				touch(simOut)
+				times["sim1"] = append(times["sim1"], timeIt(func() { simulate(sim, ps, simOut) }))
+			}
+			if want("gen1") {
+				times["gen1"] = append(times["gen1"], timeGenerate(sim, n, 1))
+			}
+			*workers = w
+			runtime.GOMAXPROCS(w)
 		}
 		for _, c := range []struct{ row, bin string }{{"c", *cO3}, {"native", *cNative}, {"fast", *cFast}} {
 			if c.bin == "" || !want(c.row) {
@@ -179,11 +200,20 @@ func main() {
 		name, key string
 		count     int
 	}
+	rowWorkers := func(key string) int {
+		if key == "sim1" || key == "gen1" {
+			return 1
+		}
+		return *workers
+	}
 	lines := []line{
 		{fmt.Sprintf("(a) naive Go: scalar RK4, one trajectory at a time, math.Exp, dt = %g ms (first %d draws)", *naiveDt, nNaive), "naive", nNaive},
 		{fmt.Sprintf("(b0) laa kernel before (math.Exp per lane): `before.go`, the block of 849f365^, dt = %g ms", cfg.DtMs), "before", n},
-		{fmt.Sprintf("(b) laa `Simulator.Simulate`, noise free, blocks of %d, dt = %g ms", neuron.BlockSize, cfg.DtMs), "sim", n},
+		{fmt.Sprintf("(b1) laa `Simulate` with the scalar stage (`stageGo`: the tool built with `-tags purego`), blocks of %d, dt = %g ms", neuron.BlockSize, cfg.DtMs), "scalar", n},
+		{fmt.Sprintf("(b) laa `Simulator.Simulate`, noise free, blocks of %d, dt = %g ms, %s", neuron.BlockSize, cfg.DtMs, kernelName()), "sim", n},
 		{fmt.Sprintf("(c) laa `Generate`: prior draws + simulation + observation noise, dt = %g ms", cfg.DtMs), "gen", n},
+		{"(b-1) as (b), 1 worker, GOMAXPROCS 1", "sim1", n},
+		{"(c-1) as (c), 1 worker, GOMAXPROCS 1", "gen1", n},
 		{fmt.Sprintf("(d) C `gcc -O3 -fopenmp`, same scheme, dt = %g ms", cfg.DtMs), "c", n},
 		{fmt.Sprintf("(e) C `gcc -O3 -march=native -fopenmp`, dt = %g ms", cfg.DtMs), "native", n},
 		{fmt.Sprintf("(f) C `gcc -O3 -march=native -ffast-math -fopenmp` (exp vectorized by libmvec; not the same arithmetic), dt = %g ms", cfg.DtMs), "fast", n},
@@ -195,7 +225,7 @@ func main() {
 			return math.NaN()
 		}
 		if cpu {
-			return float64(*workers*l.count) / medianOf(times[l.key], true)
+			return float64(rowWorkers(l.key)*l.count) / medianOf(times[l.key], true)
 		}
 		return float64(l.count) / medianOf(times[l.key], false)
 	}
@@ -210,6 +240,8 @@ func main() {
 	useCPU := *ratioBasis == "cpu"
 	base, cRate := rate(row("naive"), useCPU), rate(row("c"), useCPU)
 	fmt.Printf("| configuration | trajectories/s, wall clock, %d workers | trajectories/s from CPU time, %d cores | × naive Go | × C -O3 |\n|---|---:|---:|---:|---:|\n", *workers, *workers)
+	// Rows b-1 and c-1 run on one core; their ratios compare them, as every
+	// row, with the others' throughput on *workers cores.
 	for _, l := range lines {
 		w, c := rate(l, false), rate(l, true)
 		if math.IsNaN(w) {
@@ -228,19 +260,30 @@ func main() {
 			map[bool]string{true: "CPU time", false: "wall clock"}[useCPU])
 	}
 	if after, before := row("sim"), row("before"); !math.IsNaN(rate(after, true)) && !math.IsNaN(rate(before, true)) {
-		fmt.Printf("- current kernel against the one before: (b) / (b0) = %s from CPU time, %s by wall clock.\n",
+		fmt.Printf("- block kernel of 849f365 against the one before: (b1) / (b0) = %s from CPU time, %s by wall clock.\n",
+			ratio(rate(row("scalar"), true)/rate(before, true)), ratio(rate(row("scalar"), false)/rate(before, false)))
+	}
+	if after, before := row("sim"), row("scalar"); !math.IsNaN(rate(after, true)) && !math.IsNaN(rate(before, true)) {
+		fmt.Printf("- %s against the scalar stage: (b) / (b1) = %s from CPU time, %s by wall clock.\n", kernelName(),
 			ratio(rate(after, true)/rate(before, true)), ratio(rate(after, false)/rate(before, false)))
 	}
-	for _, key := range []string{"before", "c", "native", "fast"} {
+	for _, k := range []struct{ multi, one string }{{"sim", "sim1"}, {"gen", "gen1"}} {
+		m, o := row(k.multi), row(k.one)
+		if !math.IsNaN(rate(m, true)) && !math.IsNaN(rate(o, true)) {
+			fmt.Printf("- parallel scaling of %s, %d workers against 1: %s by wall clock (speed-up), %s in trajectories per CPU-second (efficiency).\n",
+				m.name[:3], *workers, ratio(rate(m, false)/rate(o, false)), ratio(rate(m, true)/float64(*workers)/rate(o, true)))
+		}
+	}
+	for _, key := range []string{"before", "scalar", "c", "native", "fast"} {
 		if d, ok := cDiff[key]; ok {
 			fmt.Printf("- max |%s - (b)| over all %d x %d samples: %.3g mV\n",
-				map[string]string{"before": "(b0)", "c": "(d)", "native": "(e)", "fast": "(f)"}[key], n, T, d)
+				map[string]string{"before": "(b0)", "scalar": "(b1)", "c": "(d)", "native": "(e)", "fast": "(f)"}[key], n, T, d)
 		}
 	}
 	fmt.Printf("- accuracy on the first %d draws, max |V - V_ref| against dt = %g ms: %.3g mV at the default dt = %g ms (goal <= 0.01 mV); naive at dt = %g ms: %.3g mV\n",
 		m, *refDt, accDefault, cfg.DtMs, *naiveDt, accNaive)
 	fmt.Printf("- C reads V_rest from the parameter file only to check it: it recomputes the resting potential with the same scan and bisection as neuron.RestingPotential inside the timed region, as (b) does (largest difference %.3g mV: glibc exp vs Go's math.Exp).\n", restDiff)
-	fmt.Printf("- timed regions: (a), (b0), (b) the integration with output preallocated; (c) the whole Generate call; (d)-(f) the OpenMP loop inside rk4 (file I/O excluded, output pages touched first).\n")
+	fmt.Printf("- timed regions: (a), (b0), (b) the integration with output preallocated; (b1) the same inside a child process (its own clocks); (c) the whole Generate call; (d)-(f) the OpenMP loop inside rk4 (file I/O excluded, output pages touched first).\n")
 	fmt.Printf("- raw seconds per repetition, wall/CPU: %s\n", rawTimes(times))
 	fmt.Printf("- machine: %s, %d CPUs, GOMAXPROCS %d, %s; load average %s before, %s after\n",
 		cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), load0, loadAvg())
@@ -310,12 +353,54 @@ func parallel(n, chunk int, fn func(lo int)) {
 // restDiff is the largest difference between C's resting potentials and Go's.
 var restDiff float64
 
+// priorDraws returns parameter set i = 0..n-1 drawn from neuron.Stream(seed, i), as Generate does.
+func priorDraws(cfg neuron.Config, n int) []neuron.Params {
+	ps := make([]neuron.Params, n)
+	theta := make([]float64, 5)
+	for i := range ps {
+		cfg.SamplePrior(neuron.Stream(seed, uint64(i)), theta)
+		var err error
+		ps[i], err = cfg.Params(theta)
+		check(err)
+	}
+	return ps
+}
+
+// runChild is the -child mode: one timed noise-free Simulate of ps, its
+// times printed as rk4.c prints them, the traces written to out unless "-".
+func runChild(sim *neuron.Simulator, ps []neuron.Params, out string) {
+	traces := make([]float64, len(ps)*sim.NumSamples())
+	touch(traces)
+	m := timeIt(func() { simulate(sim, ps, traces) })
+	if out != "-" {
+		check(writeF64(out, traces))
+	}
+	fmt.Printf("n=%d workers=%d seconds=%.6f cpu_seconds=%.6f\n", len(ps), *workers, m.wall, m.cpu)
+}
+
+// timeGenerate times Generate of n pairs on the given number of workers.
+func timeGenerate(sim *neuron.Simulator, n, workers int) meas {
+	m := timeIt(func() {
+		_, err := sim.Generate(seed, 0, n, neuron.GenerateOptions{Workers: workers})
+		check(err)
+	})
+	runtime.GC()
+	return m
+}
+
 // runC runs the C program and returns the integration times it reports.
 func runC(bin, params, out string, dt float64) meas {
 	cmd := exec.Command(bin, params, out, strconv.FormatFloat(dt, 'g', -1, 64))
 	// Passive waiting: an idle OpenMP thread at the end of the loop sleeps
 	// instead of spinning, so CPU time counts work only.
 	cmd.Env = append(os.Environ(), fmt.Sprintf("OMP_NUM_THREADS=%d", *workers), "OMP_WAIT_POLICY=PASSIVE")
+	return runTimed(cmd)
+}
+
+// runTimed runs a program that prints seconds= and cpu_seconds= (rk4.c, or
+// this tool with -child) and returns those times.
+func runTimed(cmd *exec.Cmd) meas {
+	bin := cmd.Path
 	cmd.Stderr = os.Stderr
 	b, err := cmd.Output()
 	if err != nil {
@@ -474,7 +559,7 @@ func secs(x float64) string {
 
 func rawTimes(t map[string][]meas) string {
 	var parts []string
-	for _, k := range []string{"naive", "before", "sim", "gen", "c", "native", "fast"} {
+	for _, k := range []string{"naive", "before", "scalar", "sim", "gen", "sim1", "gen1", "c", "native", "fast"} {
 		if len(t[k]) > 0 {
 			var s []string
 			for _, v := range t[k] {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Simulator throughput side by side: naive Go, laa's block kernel before and
-# after commit 849f365, laa's simulator and Generate, and the C twin
+# after commit 849f365, laa's simulator with its scalar and its AVX2 stage,
+# Generate, both on 2 cores and on 1, and the C twin
 # (c/rk4.c) at -O3, -O3 -march=native and -O3 -march=native -ffast-math, in
 # one run; prints a markdown table. See README.md.
 #
@@ -27,7 +28,8 @@ if "$CC" -O3 -march=native -ffast-math -fopenmp -o "$OUT/rk4-fast" "$src" -lm 2>
 	fast=(-c-fast "$OUT/rk4-fast")
 fi
 go build -o "$OUT/simspeed" ./bench/simspeed
+go build -tags purego -o "$OUT/simspeed-scalar" ./bench/simspeed # row (b1): neuron's scalar stage
 
 echo "$("$CC" --version | head -1); $(go version)" >&2
 GOMAXPROCS=$WORKERS "$OUT/simspeed" -n "$N" -reps "$REPS" -workers "$WORKERS" -dir "$OUT" \
-	-c-o3 "$OUT/rk4-O3" "${native[@]}" "${fast[@]}" "$@"
+	-scalar "$OUT/simspeed-scalar" -c-o3 "$OUT/rk4-O3" "${native[@]}" "${fast[@]}" "$@"

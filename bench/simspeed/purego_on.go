@@ -1,0 +1,6 @@
+//go:build purego
+
+package main
+
+// purego is true in builds with -tags purego, where neuron runs its scalar stage.
+const purego = true
