@@ -296,7 +296,7 @@ func checkFinite[T float32 | float64](name string, v []T, shape []int) error {
 		label = fmt.Sprintf("array %q: ", name)
 	}
 	for i, x := range v {
-		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+		if x-x != 0 { // NaN or Inf: x - x is 0 for every finite x, NaN otherwise
 			if len(shape) == 2 && shape[1] > 0 {
 				return fmt.Errorf("%srow %d, column %d is %v", label, i/shape[1], i%shape[1], x)
 			}
