@@ -281,45 +281,81 @@ func (s *Stream) identity() bool {
 // Rows reads rows [lo, hi) of the stream as a set (its Meta.Start the
 // first row's index in the run), checked as Read checks a set.
 func (s *Stream) Rows(lo, hi int) (*Set, error) {
+	out := &Set{}
+	if err := s.AppendRows(out, lo, hi); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// AppendRows reads rows [lo, hi) of the stream onto the end of dst,
+// reusing the capacity of its arrays, and checks them as Read checks a
+// set. An empty dst (N = 0) is made a set of the stream first (its
+// Meta.Start the index of row lo in the run); rows appended later keep
+// that metadata, so that dst is a buffer of rows, not a range of the run.
+func (s *Stream) AppendRows(dst *Set, lo, hi int) error {
 	defer s.clock(time.Now())
 	if lo < 0 || hi > s.N || lo >= hi {
-		return nil, fmt.Errorf("dataset: rows [%d, %d) of a stream of %d", lo, hi, s.N)
+		return fmt.Errorf("dataset: rows [%d, %d) of a stream of %d", lo, hi, s.N)
+	}
+	if dst.N == 0 {
+		*dst = Set{Meta: s.Meta, P: s.P, T: s.T, Time: s.Time, Stimulus: s.Stimulus,
+			Theta: dst.Theta[:0], Traces: dst.Traces[:0], Stats: dst.Stats[:0]}
+		dst.Meta.Start = s.start(lo)
+		if s.identity() {
+			dst.Stats = nil
+		}
 	}
 	n := hi - lo
-	out := &Set{Meta: s.Meta, N: n, P: s.P, T: s.T,
-		Theta: make([]float64, n*s.P), Traces: make([]float32, n*s.T),
-		Time: s.Time, Stimulus: s.Stimulus}
+	grow := func(v []float32, per int) ([]float32, []float32) {
+		v = slices.Grow(v, n*per)[:len(v)+n*per]
+		return v, v[len(v)-n*per:]
+	}
+	dst.Theta = slices.Grow(dst.Theta, n*s.P)[:len(dst.Theta)+n*s.P]
+	th := dst.Theta[len(dst.Theta)-n*s.P:]
+	var traces, stats []float32
+	dst.Traces, traces = grow(dst.Traces, s.T)
 	if !s.identity() {
-		out.Stats = make([]float32, n*s.S)
+		dst.Stats, stats = grow(dst.Stats, s.S)
 	}
 	for _, p := range s.parts {
 		a, b := max(lo, p.first), min(hi, p.first+p.n)
 		if a >= b {
 			continue
 		}
-		if a == lo {
-			out.Meta.Start = p.meta.Start + a - p.first
-		}
 		o, k := a-lo, b-a
-		if err := readRows(p, p.theta, a-p.first, out.Theta[o*s.P:(o+k)*s.P]); err != nil {
-			return nil, err
+		if err := readRows(p, p.theta, a-p.first, th[o*s.P:(o+k)*s.P]); err != nil {
+			return err
 		}
-		if err := readRows(p, p.obs, a-p.first, out.Traces[o*s.T:(o+k)*s.T]); err != nil {
-			return nil, err
+		if err := readRows(p, p.obs, a-p.first, traces[o*s.T:(o+k)*s.T]); err != nil {
+			return err
 		}
 		if p.stats.h != nil {
-			if err := readRows(p, p.stats, a-p.first, out.Stats[o*s.S:(o+k)*s.S]); err != nil {
-				return nil, err
+			if err := readRows(p, p.stats, a-p.first, stats[o*s.S:(o+k)*s.S]); err != nil {
+				return err
 			}
 		}
 	}
+	dst.N += n
 	if s.identity() {
-		out.Stats = out.Traces
+		dst.Stats, stats = dst.Traces, traces
 	}
-	if err := out.validateWith(s.model); err != nil {
-		return nil, fmt.Errorf("%s: rows %d to %d: %w", s.parts[0].z.path, lo, hi-1, err)
+	rows := &Set{Meta: s.Meta, N: n, P: s.P, T: s.T, Theta: th, Traces: traces, Stats: stats, Time: s.Time, Stimulus: s.Stimulus}
+	rows.Meta.Start = s.start(lo)
+	if err := rows.validateWith(s.model); err != nil {
+		return fmt.Errorf("%s: rows %d to %d: %w", s.parts[0].z.path, lo, hi-1, err)
 	}
-	return out, nil
+	return nil
+}
+
+// start returns the index in the run of row i of the stream.
+func (s *Stream) start(i int) int {
+	for _, p := range s.parts {
+		if i < p.first+p.n {
+			return p.meta.Start + i - p.first
+		}
+	}
+	return s.Meta.Start + i
 }
 
 // readRows reads the rows of array a that fill out, from row row on.

@@ -76,8 +76,10 @@ type chunk struct{ lo, hi int }
 type streamFeed struct {
 	src        *dataset.Stream
 	train, val []chunk
-	buffer     int // chunks shuffled together
-	rows       int // training rows
+	buffer     int         // chunks shuffled together
+	rows       int         // training rows
+	buf        rowBuffer   // reused by every epoch
+	val1       dataset.Set // one validation chunk, reused
 }
 
 // chunking returns the rows of a chunk for a stream of n rows: at most
@@ -127,14 +129,13 @@ func (f *streamFeed) trainRows() int { return f.rows }
 func (f *streamFeed) epoch(rng *rand.Rand, size int, step func(*dataset.Set, []int) error) error {
 	order := slices.Clone(f.train)
 	rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-	var buf rowBuffer
+	buf := &f.buf
+	buf.keep(nil)
 	for k := 0; k < len(order); k += f.buffer {
 		for _, c := range order[k:min(k+f.buffer, len(order))] {
-			rows, err := f.src.Rows(c.lo, c.hi)
-			if err != nil {
+			if err := f.src.AppendRows(&buf.set, c.lo, c.hi); err != nil {
 				return err
 			}
-			buf.add(rows)
 		}
 		idx := make([]int, buf.set.N)
 		for i := range idx {
@@ -155,9 +156,10 @@ func (f *streamFeed) epoch(rng *rand.Rand, size int, step func(*dataset.Set, []i
 // validate returns the mean loss over the validation chunks.
 func (f *streamFeed) validate(m *npe.Model) (float64, error) {
 	total, n := 0.0, 0
+	rows := &f.val1
 	for _, c := range f.val {
-		rows, err := f.src.Rows(c.lo, c.hi)
-		if err != nil {
+		rows.N = 0
+		if err := f.src.AppendRows(rows, c.lo, c.hi); err != nil {
 			return 0, err
 		}
 		idx := make([]int, rows.N)
@@ -177,44 +179,27 @@ func (f *streamFeed) validate(m *npe.Model) (float64, error) {
 // rowBuffer holds the rows of a few chunks; its arrays are reused.
 type rowBuffer struct{ set dataset.Set }
 
-// add appends the rows of c.
-func (b *rowBuffer) add(c *dataset.Set) {
-	s := &b.set
-	if s.N == 0 {
-		meta, theta, traces, stats := c.Meta, s.Theta[:0], s.Traces[:0], s.Stats[:0]
-		*s = *c
-		s.Meta, s.Theta, s.Traces, s.Stats = meta, append(theta, c.Theta...), append(traces, c.Traces...), append(stats, c.Stats...)
-	} else {
-		s.N += c.N
-		s.Theta, s.Traces = append(s.Theta, c.Theta...), append(s.Traces, c.Traces...)
-		if !c.IdentityFeatures() {
-			s.Stats = append(s.Stats, c.Stats...)
-		}
-	}
-	if c.IdentityFeatures() {
-		s.Stats = s.Traces
-	}
-}
-
-// keep leaves in the buffer only rows idx, in that order.
+// keep leaves in the buffer only rows idx (fewer than a batch), in that
+// order.
 func (b *rowBuffer) keep(idx []int) {
 	s := &b.set
-	if len(idx) == 0 {
-		s.N = 0
-		return
-	}
-	kept := dataset.Set{Meta: s.Meta, P: s.P, T: s.T, Time: s.Time, Stimulus: s.Stimulus}
-	S := s.S()
+	S, identity := s.S(), s.IdentityFeatures()
+	var theta []float64
+	var traces, stats []float32
 	for _, i := range idx {
-		kept.Theta = append(kept.Theta, s.Theta[i*s.P:(i+1)*s.P]...)
-		kept.Traces = append(kept.Traces, s.Traces[i*s.T:(i+1)*s.T]...)
-		if !s.IdentityFeatures() {
-			kept.Stats = append(kept.Stats, s.Stats[i*S:(i+1)*S]...)
+		theta = append(theta, s.Theta[i*s.P:(i+1)*s.P]...)
+		traces = append(traces, s.Traces[i*s.T:(i+1)*s.T]...)
+		if !identity {
+			stats = append(stats, s.Stats[i*S:(i+1)*S]...)
 		}
 	}
-	kept.N = len(idx)
-	s.N, s.Theta, s.Traces, s.Stats = 0, s.Theta[:0], s.Traces[:0], s.Stats[:0]
-	b.add(&kept)
+	s.N = len(idx)
+	s.Theta, s.Traces = append(s.Theta[:0], theta...), append(s.Traces[:0], traces...)
+	if identity {
+		s.Stats = s.Traces
+	} else {
+		s.Stats = append(s.Stats[:0], stats...)
+	}
 }
 
 // RunStream trains a new model on the stream as Run trains on a set in
@@ -306,7 +291,7 @@ func fitStream(src *dataset.Stream, priors []prior.Distribution, rows int) (npe.
 					writeFloat(h, x)
 				}
 			}
-			theta.add(pass, u)
+			addRows(theta, pass, u)
 			return nil
 		})
 		if err != nil {
@@ -353,11 +338,7 @@ func writeFloat(h interface{ Write([]byte) (int, error) }, x float64) {
 func scanTwice(m *moments, scan func(func(int, []float32) error) error) error {
 	for pass := range 2 {
 		err := scan(func(_ int, v []float32) error {
-			u := make([]float64, len(v))
-			for i, x := range v {
-				u[i] = float64(x)
-			}
-			m.add(pass, u)
+			addRows(m, pass, v)
 			return nil
 		})
 		if err != nil {
@@ -381,15 +362,16 @@ func newMoments(d int) *moments {
 	return &moments{d: d, mean: make([]float64, d), sd: make([]float64, d)}
 }
 
-// add accumulates rows v in pass 0 (means) or 1 (deviations).
-func (m *moments) add(pass int, v []float64) {
+// addRows accumulates rows v in pass 0 (means) or 1 (deviations), in
+// float64.
+func addRows[T float32 | float64](m *moments, pass int, v []T) {
 	for i, x := range v {
 		j := i % m.d
 		if pass == 0 {
-			m.mean[j] += x
+			m.mean[j] += float64(x)
 			continue
 		}
-		e := x - m.mean[j]
+		e := float64(x) - m.mean[j]
 		m.sd[j] += e * e
 	}
 	if pass == 0 {
