@@ -69,18 +69,40 @@ func OpenStream(paths []string) (*Stream, error) {
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("dataset: no data set to stream")
 	}
-	s := &Stream{}
-	defer s.clock(time.Now())
+	t0 := time.Now()
+	var zs []*NPZ
 	for _, p := range paths {
-		part, err := openPart(p)
+		z, err := OpenNPZ(p)
 		if err != nil {
-			s.Close()
+			for _, z := range zs {
+				z.Close()
+			}
+			return nil, err
+		}
+		zs = append(zs, z)
+	}
+	s, err := streamOf(zs)
+	if err != nil {
+		for _, z := range zs {
+			z.Close()
+		}
+		return nil, err
+	}
+	s.spent = time.Since(t0) // with the first rows join read
+	return s, nil
+}
+
+// streamOf makes a stream of open archives.
+func streamOf(zs []*NPZ) (*Stream, error) {
+	s := &Stream{}
+	for _, z := range zs {
+		part := &streamPart{z: z}
+		if err := part.open(); err != nil {
 			return nil, err
 		}
 		s.parts = append(s.parts, part)
 	}
 	if err := s.join(); err != nil {
-		s.Close()
 		return nil, err
 	}
 	return s, nil
@@ -109,22 +131,7 @@ func (s *Stream) Paths() []string {
 // Model returns the model the stream's rows were simulated from.
 func (s *Stream) Model() model.Model { return s.model }
 
-// openPart opens one file of a stream: its metadata, time grid, stimulus
-// and the positions of its row arrays.
-func openPart(path string) (*streamPart, error) {
-	z, err := OpenNPZ(path)
-	if err != nil {
-		return nil, err
-	}
-	part := &streamPart{z: z}
-	if err := part.open(); err != nil {
-		z.Close()
-		return nil, err
-	}
-	return part, nil
-}
-
-// open does openPart's work on an open archive.
+// open reads a part's metadata and the positions of its row arrays.
 func (p *streamPart) open() error {
 	z := p.z
 	if !z.Has("meta") {
@@ -179,7 +186,7 @@ func (p *streamPart) locate(name string) (arrayAt, error) {
 		switch {
 		case hh.kind != 'f':
 			return fmt.Errorf("dtype %s, want float32 or float64", hh.descr)
-		case len(hh.shape) != 2:
+		case len(hh.shape) != 2 || hh.shape[0] < 1 || hh.shape[1] < 1:
 			return fmt.Errorf("shape %s, want rows and columns", shapeString(hh.shape))
 		case hh.fortran && hh.shape[0] > 1 && hh.shape[1] > 1:
 			return fmt.Errorf("stored in Fortran order, which cannot be read a row at a time: write it in C order")
@@ -362,7 +369,7 @@ func (s *Stream) start(i int) int {
 func readRows[T float32 | float64](p *streamPart, a arrayAt, row int, out []T) error {
 	cols := a.h.shape[1]
 	off := a.off + int64(row)*int64(cols)*a.h.size
-	r := io.NewSectionReader(p.z.file, off, int64(len(out))*a.h.size)
+	r := io.NewSectionReader(p.z.at, off, int64(len(out))*a.h.size)
 	if err := decodeInto(r, a.h, out, row*cols); err != nil {
 		return fmt.Errorf("%s: array %q: %w", p.z.path, a.name, err)
 	}

@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"archive/zip"
+	"bytes"
 	"hash/crc32"
 	"os"
 	"path/filepath"
@@ -230,3 +231,37 @@ func TestStreamScanChecksSupport(t *testing.T) {
 
 // crcOf is the zip checksum of b.
 func crcOf(b []byte) uint32 { return crc32.ChecksumIEEE(b) }
+
+// FuzzStream reads arbitrary bytes as a stream: any input must end in
+// rows or an error, never a panic; and a set that Read accepts streams to
+// the same rows.
+func FuzzStream(f *testing.F) {
+	ents := smallEntries(f)
+	f.Add(zipOf(f, ents))
+	f.Add(zipOf(f, replace(ents, "traces.npy", npyRaw(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1000000000000, 20), }", nil))))
+	f.Add(zipOf(f, replace(ents, "theta.npy", npyRaw(2, "{'shape': (2, 5), 'fortran_order': False, 'descr': '>f8', }", ents[0].data[128:]))))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		z, err := newNPZ(bytes.NewReader(b), int64(len(b)), "fuzz.npz")
+		if err != nil {
+			return
+		}
+		s, err := streamOf([]*NPZ{z})
+		if err != nil {
+			return
+		}
+		rows, rowsErr := s.Rows(0, s.N)
+		s.ScanTheta(2, func(int, []float64) error { return nil })
+		s.ScanObservations(2, func(int, []float32) error { return nil })
+		s.ScanStats(2, func(int, []float32) error { return nil })
+		set, err := readSet(z)
+		if err != nil {
+			return
+		}
+		if rowsErr != nil {
+			t.Fatalf("Read accepts the set, Rows refuses it: %v", rowsErr)
+		}
+		if !slices.Equal(rows.Theta, set.Theta) || !slices.Equal(rows.Traces, set.Traces) || !slices.Equal(rows.Stats, set.Stats) {
+			t.Fatal("the streamed rows differ from the set Read returns")
+		}
+	})
+}
