@@ -34,6 +34,8 @@ type Stream struct {
 	N, P, T, S int
 	// Time and Stimulus are the grid and input every row shares.
 	Time, Stimulus []float64
+	// Warnings are what Read would warn of, each after its file's path.
+	Warnings []string
 
 	model model.Model
 	parts []*streamPart
@@ -45,14 +47,15 @@ func (s *Stream) ReadTime() time.Duration { return s.spent }
 
 // streamPart is one file of a stream.
 type streamPart struct {
-	z     *NPZ
-	first int // its first row in the stream
-	n     int
-	meta  Meta
-	theta arrayAt
-	obs   arrayAt
-	stats arrayAt // of the statistics; zero when there are none or they are the observations
-	name  string  // of the observations' array: "traces" or "x"
+	z       *NPZ
+	first   int // its first row in the stream
+	n       int
+	meta    Meta
+	theta   arrayAt
+	obs     arrayAt
+	stats   arrayAt // of the statistics; zero when there are none or they are the observations
+	name    string  // of the observations' array: "traces" or "x"
+	warning string  // Read's warning about the file's metadata, if any
 }
 
 // arrayAt locates an array's data in its file.
@@ -149,7 +152,7 @@ func (p *streamPart) open() error {
 		return fmt.Errorf("%s: metadata says format %q version %d, want %q version %d", z.path, m.Format, m.Version, FormatName, FormatVersion)
 	}
 	if m.Model == nil {
-		if _, err := m.Config.EmbedLegacyStimulus(); err != nil {
+		if p.warning, err = m.Config.EmbedLegacyStimulus(); err != nil {
 			return fmt.Errorf("%s: metadata: %w", z.path, err)
 		}
 	}
@@ -233,6 +236,9 @@ func (s *Stream) join() error {
 			return fmt.Errorf("dataset: %s has %d parameters and %d values per row, %s has %d and %d", p.z.path, p.theta.h.shape[1], p.obs.h.shape[1], first.z.path, s.P, s.T)
 		case p.n < 1 || p.n > p.meta.Total-p.meta.Start:
 			return fmt.Errorf("dataset: %s: simulations %d to %d cannot be part of a run of %d", p.z.path, p.meta.Start, int64(p.meta.Start)+int64(p.n)-1, p.meta.Total)
+		}
+		if p.warning != "" {
+			s.Warnings = append(s.Warnings, p.z.path+": "+p.warning)
 		}
 		p.first = s.N
 		next += p.n

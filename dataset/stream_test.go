@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/laa-neuro/laa/neuron"
 )
 
 // writeTo writes s as name in dir and returns the path.
@@ -264,4 +266,32 @@ func FuzzStream(f *testing.F) {
 			t.Fatal("the streamed rows differ from the set Read returns")
 		}
 	})
+}
+
+// TestStreamWarnsAsRead streams an older file whose stimulus is a path:
+// the stimulus is embedded and the stream warns, naming the file, as Read
+// does.
+func TestStreamWarnsAsRead(t *testing.T) {
+	t.Parallel()
+	good, _ := tiny(t)
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "stim.csv")
+	os.WriteFile(csv, []byte("time_ms,current\n0,0\n50,0.5\n200,1\n350,1.5\n500,0\n"), 0o644)
+	m := good.Meta
+	m.Config.Stimulus = neuron.Stimulus{Kind: neuron.StimFile, File: csv}
+	path := filepath.Join(dir, "legacy.npz")
+	if err := os.WriteFile(path, zipOf(t, replace(tinyEntries(t), "meta.npy", metaOf(t, m))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenStream([]string{path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if len(s.Warnings) != 1 || !strings.Contains(s.Warnings[0], "legacy.npz: ") || !strings.Contains(s.Warnings[0], "stim.csv") {
+		t.Fatalf("warnings %q", s.Warnings)
+	}
+	if st := s.Meta.Config.Stimulus; len(st.Levels) != 5 || st.Levels[3] != 1.5 {
+		t.Fatalf("stimulus %+v not embedded", st)
+	}
 }

@@ -292,6 +292,9 @@ func (e *env) trainingData(paths []string, cfgPath string, stream bool) (*datase
 	if err != nil {
 		return nil, nil, err
 	}
+	for _, w := range src.Warnings {
+		fmt.Fprintf(e.stderr, "warning: %s\n", w)
+	}
 	if stream {
 		return src, nil, nil
 	}
