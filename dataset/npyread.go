@@ -8,6 +8,7 @@ import (
 	"math"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/laa-neuro/laa/inputfile"
 )
@@ -138,15 +139,35 @@ func decodeFloats[T float32 | float64](r io.Reader, h *npyHeader) ([]T, error) {
 		return nil, fmt.Errorf("dtype %s, want float32 or float64", h.descr)
 	}
 	out := make([]T, h.count)
+	if err := decodeInto(r, h, out, 0); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// decodeInto reads the next len(out) elements of an array of header h
+// from r into out, where done elements were read before. Native data (C
+// order, the host's byte order, the element size of T) is read straight
+// into out, at the speed of the disk; any other is converted through a
+// buffer of chunkBytes. Fortran order needs the whole array (done 0,
+// len(out) == h.count).
+func decodeInto[T float32 | float64](r io.Reader, h *npyHeader, out []T, done int) error {
+	if native[T](h) {
+		raw := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(out))), len(out)*int(h.size))
+		if _, err := io.ReadFull(r, raw); err != nil {
+			return fmt.Errorf("data of shape %s: %w after element %d of %d", shapeString(h.shape), shortRead(err), done, h.count)
+		}
+		return nil
+	}
 	size := int(h.size)
 	buf := make([]byte, chunkBytes)
 	per := len(buf) / size
 	big := bigEndian(h.order)
 	w := newWalker(h)
-	for done := 0; done < h.count; {
-		k := min(per, h.count-done)
+	for got := 0; got < len(out); {
+		k := min(per, len(out)-got)
 		if _, err := io.ReadFull(r, buf[:k*size]); err != nil {
-			return nil, fmt.Errorf("data of shape %s: %w after %d of %d elements", shapeString(h.shape), shortRead(err), done, h.count)
+			return fmt.Errorf("data of shape %s: %w after element %d of %d", shapeString(h.shape), shortRead(err), done+got, h.count)
 		}
 		for j := range k {
 			b := buf[j*size : (j+1)*size]
@@ -164,9 +185,17 @@ func decodeFloats[T float32 | float64](r io.Reader, h *npyHeader) ([]T, error) {
 			out[w.pos] = v
 			w.advance()
 		}
-		done += k
+		got += k
 	}
-	return out, nil
+	return nil
+}
+
+// native reports whether the elements of h are stored as T is in memory:
+// C order (or one dimension), the host's byte order and T's size.
+func native[T float32 | float64](h *npyHeader) bool {
+	var zero T
+	return h.kind == 'f' && (!h.fortran || len(h.shape) < 2) && h.size == int64(unsafe.Sizeof(zero)) &&
+		bigEndian(h.order) == bigEndian(binary.NativeEndian)
 }
 
 // decodeStrings reads the h.count unicode strings that follow the header

@@ -63,7 +63,8 @@ const (
 // known to hold its data.
 type NPZ struct {
 	path    string
-	file    *os.File // nil when reading from memory
+	file    *os.File    // nil when reading from memory
+	at      io.ReaderAt // the archive's bytes (file, or memory)
 	size    int64
 	entries map[string]*zip.File // by array name (entry name without .npy)
 	names   []string             // array names in archive order
@@ -97,7 +98,7 @@ func newNPZ(r io.ReaderAt, size int64, path string) (*NPZ, error) {
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) { // entry names are never used as paths
 		return nil, fmt.Errorf("open %s: not a readable .npz archive (truncated or another format?): %w", path, err)
 	}
-	z := &NPZ{path: path, size: size, entries: map[string]*zip.File{}}
+	z := &NPZ{path: path, at: r, size: size, entries: map[string]*zip.File{}}
 	for _, f := range zr.File {
 		name := strings.TrimSuffix(f.Name, ".npy")
 		if _, dup := z.entries[name]; dup {
@@ -296,7 +297,7 @@ func checkFinite[T float32 | float64](name string, v []T, shape []int) error {
 		label = fmt.Sprintf("array %q: ", name)
 	}
 	for i, x := range v {
-		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+		if x-x != 0 { // NaN or Inf: x - x is 0 for every finite x, NaN otherwise
 			if len(shape) == 2 && shape[1] > 0 {
 				return fmt.Errorf("%srow %d, column %d is %v", label, i/shape[1], i%shape[1], x)
 			}

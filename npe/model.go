@@ -108,17 +108,9 @@ func New(cfg Config, train *dataset.Set, seed uint64) (*Model, error) {
 	}
 	m.Norm.Theta = fitStandardizer(u, train.P)
 	if train.S() > 0 {
-		st := make([]float64, len(train.Stats))
-		for i, v := range train.Stats {
-			st[i] = float64(v)
-		}
-		m.Norm.Stats = fitStandardizer(st, train.S())
+		m.Norm.Stats = fitStandardizer(train.Stats, train.S())
 	}
-	tr := make([]float64, len(train.Traces))
-	for i, v := range train.Traces {
-		tr[i] = float64(v)
-	}
-	m.Norm.Voltage = fitStandardizer(tr, 1)
+	m.Norm.Voltage = fitStandardizer(train.Traces, 1) // in place: no float64 copy of the traces
 	stim := train.Stimulus
 	if len(stim) == 0 {
 		stim = m.stimulus // a model without an input: zeros

@@ -17,8 +17,9 @@ type Standardizer struct {
 	SD   []float64 `json:"sd"`
 }
 
-// fitStandardizer computes column means and sds of rows (n x d, row-major).
-func fitStandardizer(rows []float64, d int) Standardizer {
+// fitStandardizer computes column means and sds of rows (n x d,
+// row-major), in float64 whatever T is (float32 rows are not copied).
+func fitStandardizer[T float32 | float64](rows []T, d int) Standardizer {
 	n := len(rows) / d
 	s := Standardizer{Mean: make([]float64, d), SD: make([]float64, d)}
 	if n == 0 { // nothing to fit: the identity
@@ -29,7 +30,7 @@ func fitStandardizer(rows []float64, d int) Standardizer {
 	}
 	for i := range n {
 		for j := range d {
-			s.Mean[j] += rows[i*d+j]
+			s.Mean[j] += float64(rows[i*d+j])
 		}
 	}
 	for j := range d {
@@ -37,7 +38,7 @@ func fitStandardizer(rows []float64, d int) Standardizer {
 	}
 	for i := range n {
 		for j := range d {
-			e := rows[i*d+j] - s.Mean[j]
+			e := float64(rows[i*d+j]) - s.Mean[j]
 			s.SD[j] += e * e
 		}
 	}

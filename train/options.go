@@ -25,6 +25,11 @@ type Options struct {
 	// computed in parallel and summed (data parallelism); results depend on
 	// it, not on the number of cores. 0 means 1.
 	Replicas int `json:"replicas"`
+	// ChunkRows and BufferChunks shape a streamed run (RunStream): rows
+	// read at once, and chunks whose rows are shuffled together. Zero for
+	// a run in memory, and then not stored.
+	ChunkRows    int `json:"chunk_rows,omitempty"`
+	BufferChunks int `json:"buffer_chunks,omitempty"`
 }
 
 // Preset names.
@@ -99,6 +104,8 @@ func (o Options) Validate() error {
 		return fmt.Errorf("train: validation fraction %g outside (0, 0.5)", o.ValFraction)
 	case o.Replicas < 0 || o.Replicas > o.BatchSize/2 && o.Replicas > 1:
 		return fmt.Errorf("train: %d replicas for batches of %d", o.Replicas, o.BatchSize)
+	case o.ChunkRows < 0 || o.BufferChunks < 0:
+		return fmt.Errorf("train: chunk rows %d and buffer chunks %d must not be negative", o.ChunkRows, o.BufferChunks)
 	case o.Patience < 0 || o.ClipNorm < 0:
 		return fmt.Errorf("train: patience and clip norm must not be negative")
 	}

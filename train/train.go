@@ -65,27 +65,46 @@ func Run(data *dataset.Set, opt Options, path string, progress Progress) (*npe.M
 	pcg := rand.NewPCG(opt.Seed, 0x73687566)
 	st.RNG, _ = pcg.MarshalBinary()
 	adam := nn.NewAdam(m.Params(), opt.LR)
-	return loop(m, adam, data, st, nil, path, progress)
+	return loop(m, adam, newMemFeed(data, opt), st, nil, path, progress)
 }
 
 // Resume continues the run checkpointed at path on the same data, to the
 // result an uninterrupted run would have given, under the options the run
 // started with (ReadCheckpoint returns them, to check a request against).
 func Resume(data *dataset.Set, path string, progress Progress) (*npe.Model, History, error) {
-	m, extra, err := npe.Load(path)
+	m, extra, st, err := readState(path)
 	if err != nil {
 		return nil, History{}, err
 	}
-	var st state
-	if err := json.Unmarshal(extra.Training, &st); err != nil || len(extra.Training) == 0 {
-		return nil, History{}, fmt.Errorf("resume %s: no training state in the file", path)
-	}
-	if st.Done {
-		return nil, History{}, fmt.Errorf("resume %s: training already finished (%s after %d epochs)", path, st.History.Stopped, st.Epoch)
+	if st.Options.ChunkRows > 0 {
+		return nil, History{}, fmt.Errorf("resume %s: the run was streamed; resume it streamed (ResumeStream)", path)
 	}
 	if fp := fingerprint(data); fp != st.DataPrint {
 		return nil, History{}, fmt.Errorf("resume %s: the data set differs from the one training started on", path)
 	}
+	return resumeFeed(m, extra, st, newMemFeed(data, st.Options), path, progress)
+}
+
+// readState loads the checkpoint at path and its training state, which
+// must be of a run not yet finished.
+func readState(path string) (*npe.Model, npe.Extra, state, error) {
+	var st state
+	m, extra, err := npe.Load(path)
+	if err != nil {
+		return nil, extra, st, err
+	}
+	if err := json.Unmarshal(extra.Training, &st); err != nil || len(extra.Training) == 0 {
+		return nil, extra, st, fmt.Errorf("resume %s: no training state in the file", path)
+	}
+	if st.Done {
+		return nil, extra, st, fmt.Errorf("resume %s: training already finished (%s after %d epochs)", path, st.History.Stopped, st.Epoch)
+	}
+	return m, extra, st, nil
+}
+
+// resumeFeed continues the run of state st, checkpointed at path as m and
+// extra, on the data of f.
+func resumeFeed(m *npe.Model, extra npe.Extra, st state, f feed, path string, progress Progress) (*npe.Model, History, error) {
 	best := npe.FlatParams(m.Params())
 	if err := npe.SetParams(m.Params(), extra.Arrays[arrayCurrent]); err != nil {
 		return nil, History{}, fmt.Errorf("resume %s: %w", path, err)
@@ -94,20 +113,19 @@ func Resume(data *dataset.Set, path string, progress Progress) (*npe.Model, Hist
 	if err := adam.SetState(nn.AdamState{Step: st.AdamStep, M: extra.Arrays[arrayAdamM], V: extra.Arrays[arrayAdamV]}); err != nil {
 		return nil, History{}, fmt.Errorf("resume %s: %w", path, err)
 	}
-	return loop(m, adam, data, &st, best, path, progress)
+	return loop(m, adam, f, &st, best, path, progress)
 }
 
 // loop runs epochs st.Epoch+1 .. Options.Epochs.
-func loop(m *npe.Model, adam *nn.Adam, data *dataset.Set, st *state, best []float32, path string, progress Progress) (*npe.Model, History, error) {
+func loop(m *npe.Model, adam *nn.Adam, data feed, st *state, best []float32, path string, progress Progress) (*npe.Model, History, error) {
 	opt := st.Options
-	if err := m.CheckSet(data); err != nil {
+	if err := data.check(m); err != nil {
 		return nil, st.History, fmt.Errorf("train: %w", err)
 	}
-	trainIdx, valIdx := split(data.N, opt.ValFraction, opt.Seed)
-	if len(trainIdx) < opt.BatchSize {
-		return nil, st.History, fmt.Errorf("train: %d training simulations, fewer than one batch of %d", len(trainIdx), opt.BatchSize)
+	if data.trainRows() < opt.BatchSize {
+		return nil, st.History, fmt.Errorf("train: %d training simulations, fewer than one batch of %d", data.trainRows(), opt.BatchSize)
 	}
-	steps := len(trainIdx) / opt.BatchSize // the last partial batch is dropped
+	steps := data.trainRows() / opt.BatchSize // the last partial batch is dropped
 	sched := schedule(opt, steps)
 	pcg := &rand.PCG{}
 	if err := pcg.UnmarshalBinary(st.RNG); err != nil {
@@ -118,24 +136,20 @@ func loop(m *npe.Model, adam *nn.Adam, data *dataset.Set, st *state, best []floa
 	if best == nil {
 		best = npe.FlatParams(params)
 	}
-	order := append([]int(nil), trainIdx...)
 	par, err := newParallel(m, max(opt.Replicas, 1))
 	if err != nil {
 		return nil, st.History, err
 	}
 	for st.Epoch < opt.Epochs && !st.Done {
 		t0 := time.Now()
-		copy(order, trainIdx) // the epoch's order depends on the random state alone
-		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-		sum := 0.0
-		for s := range steps {
-			idx := order[s*opt.BatchSize : (s+1)*opt.BatchSize]
-			loss, err := par.step(data, idx)
+		sum, s := 0.0, 0
+		err := data.epoch(rng, opt.BatchSize, func(set *dataset.Set, idx []int) error {
+			loss, err := par.step(set, idx)
 			if err != nil {
-				return nil, st.History, err
+				return err
 			}
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
-				return nil, st.History, fmt.Errorf("train: loss became %v at epoch %d, step %d; lower the learning rate", loss, st.Epoch+1, s+1)
+				return fmt.Errorf("train: loss became %v at epoch %d, step %d; lower the learning rate", loss, st.Epoch+1, s+1)
 			}
 			if opt.ClipNorm > 0 {
 				nn.ClipGradNorm(params, opt.ClipNorm)
@@ -143,11 +157,16 @@ func loop(m *npe.Model, adam *nn.Adam, data *dataset.Set, st *state, best []floa
 			adam.LR = sched.LR(adam.Steps())
 			adam.Step()
 			sum += loss
+			s++
 			if progress != nil {
-				progress(st.Epoch+1, s+1, steps, sum/float64(s+1), math.NaN())
+				progress(st.Epoch+1, s, steps, sum/float64(s), math.NaN())
 			}
+			return nil
+		})
+		if err != nil {
+			return nil, st.History, err
 		}
-		val, err := Evaluate(m, data, valIdx)
+		val, err := data.validate(m)
 		if err != nil {
 			return nil, st.History, err
 		}
