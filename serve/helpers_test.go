@@ -71,7 +71,16 @@ func newFixture(t *testing.T, cfg serve.Config, sigmaObs float64) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.ts = httptest.NewServer(srv.Handler())
+	// The page test fetches the recording from the server, as the demo's
+	// example_trace.csv (?upload=/testdata/example_trace.csv).
+	h := srv.Handler()
+	f.ts = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/testdata/example_trace.csv" {
+			w.Write(f.csv)
+			return
+		}
+		h.ServeHTTP(w, r)
+	}))
 	t.Cleanup(f.ts.Close)
 	return f
 }

@@ -50,6 +50,7 @@ type inferParams struct {
 	draws, predictive int
 	seed              uint64
 	exact, figures    bool
+	noExact           string // the amortized route's reason when !exact
 	format            string // json, csv or npy
 	read              readOptions
 }
@@ -78,6 +79,10 @@ func (s *Server) parseInferParams(q queryValues) (inferParams, error) {
 	}
 	if p.exact, err = q.bool("exact", !s.cfg.Amortized); err != nil {
 		return p, err
+	}
+	p.noExact = "amortized only: the correction is off (exact=false)"
+	if q.Get("exact") == "" {
+		p.noExact = "amortized only: the correction is off (laa serve --amortized)"
 	}
 	if p.figures, err = q.bool("figures", false); err != nil {
 		return p, err
@@ -166,7 +171,7 @@ func (s *Server) run(ctx context.Context, m *served, tr workflow.Trace, p inferP
 // compute does run's work on the replica rep.
 func (s *Server) compute(ctx context.Context, m *served, rep *npe.Model, tr workflow.Trace, p inferParams) (*InferResponse, error) {
 	inf, err := workflow.Infer(ctx, rep, []workflow.Trace{tr}, workflow.InferOptions{Draws: p.draws, Seed: p.seed, NoExact: !p.exact,
-		NoExactReason: "amortized only: the correction is off (exact=false)", Reference: m.ref})
+		NoExactReason: p.noExact, Reference: m.ref})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
