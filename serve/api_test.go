@@ -196,6 +196,22 @@ func TestInputsAgree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	status, _, b := f.upload(t, "/v1/models/m/infer?exact=false&draws=100", "cell.nwb", nwb)
+	var e apiErr
+	if status != 422 || json.Unmarshal(b, &e) != nil || !strings.Contains(e.Error.Message, "data_00001_AD0") {
+		t.Errorf("NWB of several sweeps without one chosen: %d %s", status, b)
+	}
+	nwbAnswer := decode(t)(f.upload(t, "/v1/models/m/infer?exact=false&draws=100&sweep=2&area_cm2=1e-4", "cell.nwb", nwb))
+	if nwbAnswer.Summary.Sweep != "data_00002_AD0" || nwbAnswer.Summary.Trace != "cell_data_00002_AD0" || len(nwbAnswer.Draws) != 100 ||
+		!slices.ContainsFunc(nwbAnswer.Summary.Warnings, func(w string) bool { return strings.Contains(w, "differs from the protocol") }) {
+		t.Errorf("NWB sweep 2: %+v", nwbAnswer.Summary)
+	}
+	// sigma_obs = 300 mV: every predictive simulation leaves the physical
+	// range, so there is no check, but the posterior is answered, with why.
+	noCheck := decode(t)(f.do(t, "POST", q+"&predictive=20", "text/csv", bytes.NewReader(f.csv)))
+	if noCheck.Predictive != nil || !slices.ContainsFunc(noCheck.Summary.Warnings, func(w string) bool { return strings.HasPrefix(w, "no posterior predictive check") }) {
+		t.Errorf("a predictive check that cannot be made: %+v", noCheck.Summary.Warnings)
+	}
 	status, _, sw := f.upload(t, "/v1/sweeps", "cell.nwb", nwb)
 	var sweeps struct{ Sweeps []serve.Sweep }
 	if status != 200 || json.Unmarshal(sw, &sweeps) != nil || len(sweeps.Sweeps) < 2 || sweeps.Sweeps[0].Name == "" || sweeps.Sweeps[0].Samples == 0 {
