@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"github.com/laa-neuro/laa/dataset"
@@ -157,6 +158,12 @@ func (s *Server) run(ctx context.Context, m *served, tr workflow.Trace, p inferP
 	done := make(chan result, 1)
 	go func() {
 		defer m.release(rep)
+		defer func() { // a panic here would end the process: no handler's guard covers this goroutine
+			if v := recover(); v != nil {
+				s.cfg.Logger.Error("panic", "model", m.info.Name, "value", fmt.Sprint(v), "stack", string(debug.Stack()))
+				done <- result{nil, fail(http.StatusInternalServerError, CodeInternal, "internal error: %v", v)}
+			}
+		}()
 		res, err := s.compute(ctx, m, rep, tr, p)
 		done <- result{res, err}
 	}()
