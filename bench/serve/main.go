@@ -31,6 +31,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/laa-neuro/laa/dataset"
@@ -112,6 +113,7 @@ func run(args []string, stdout io.Writer) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	cpu0 := cpuTime()
 	lat := make([]time.Duration, *requests)
 	var next atomic.Int64
 	var errs atomic.Int64
@@ -137,6 +139,7 @@ func run(args []string, stdout io.Writer) error {
 	}
 	wg.Wait()
 	wall := time.Since(t0)
+	cpu := cpuTime() - cpu0 // server and clients: one process
 	after := memory()
 	stop()
 	if err := <-ran; err != nil {
@@ -151,6 +154,8 @@ func run(args []string, stdout io.Writer) error {
 		*clients, *requests, *draws, *exact, m.Model.Samples(), runtime.GOMAXPROCS(0), orUntrained(*modelPath))
 	fmt.Fprintf(stdout, "requests/s %.1f   p50 %.1f ms   p99 %.1f ms   max %.1f ms   errors %d\n",
 		float64(*requests)/wall.Seconds(), q(0.50), q(0.99), q(1), errs.Load())
+	fmt.Fprintf(stdout, "CPU time %.1f ms per request (server and clients; load-independent), %.0f %% of %d cores used\n",
+		1000*cpu.Seconds()/float64(*requests), 100*cpu.Seconds()/wall.Seconds()/float64(runtime.GOMAXPROCS(0)), runtime.GOMAXPROCS(0))
 	fmt.Fprintf(stdout, "memory before: heap %.1f MiB, RSS %.1f MiB; after: heap %.1f MiB, RSS %.1f MiB\n",
 		before.heap, before.rss, after.heap, after.rss)
 	fmt.Fprintf(stdout, "load average: %s", load)
@@ -219,6 +224,15 @@ func traceCSV(exp neuron.Config) ([]byte, error) {
 		fmt.Fprintf(&b, "%g,%.9g,%g\n", s.Time[k], s.Traces[k], s.Stimulus[k])
 	}
 	return []byte(b.String()), nil
+}
+
+// cpuTime returns the CPU time (user and system) the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // usage is the process's memory after a garbage collection, MiB.
