@@ -9,19 +9,19 @@ import (
 
 // Error codes of the API's JSON errors: {"error": {"code": ..., "message": ...}}.
 const (
-	CodeBadRequest     = "bad_request"    // a malformed parameter or body
-	CodeBadTrace       = "bad_trace"      // the recording cannot be read or prepared (units, columns, samples)
-	CodeTooManyDraws   = "too_many_draws" // draws above Config.MaxDraws
-	CodeTooLarge       = "body_too_large" // body above Config.MaxBodyBytes
-	CodeContentType    = "unsupported_media_type"
-	CodeUnknownModel   = "unknown_model"
-	CodeNotFound       = "not_found"
-	CodeMethod         = "method_not_allowed"
-	CodeBusy           = "busy"      // no model replica came free in time
-	CodeTimeout        = "timeout"   // the request ran past Config.Timeout
-	CodeNotReady       = "not_ready" // shutting down
-	CodeInternal       = "internal"
-	CodeNotImplemented = "not_supported" // the model cannot do what was asked
+	CodeBadRequest   = "bad_request"    // a malformed parameter or body
+	CodeBadTrace     = "bad_trace"      // the recording cannot be read or prepared (units, columns, samples)
+	CodeTooManyDraws = "too_many_draws" // draws above Config.MaxDraws
+	CodeTooLarge     = "body_too_large" // body above Config.MaxBodyBytes
+	CodeContentType  = "unsupported_media_type"
+	CodeUnknownModel = "unknown_model"
+	CodeNotFound     = "not_found"
+	CodeMethod       = "method_not_allowed"
+	CodeBusy         = "busy"      // no model replica came free in time
+	CodeTimeout      = "timeout"   // the request ran past Config.Timeout
+	CodeNotReady     = "not_ready" // shutting down
+	CodeInternal     = "internal"
+	CodeNotSupported = "not_supported" // the model cannot do what was asked
 )
 
 // apiError is an error answered as JSON with an HTTP status.

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -129,15 +130,19 @@ func (s *Server) inferErr(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	res.Seconds = time.Since(t0).Seconds()
-	switch p.format {
-	case "csv":
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", res.Summary.Trace+".draws.csv"))
-		return dataset.EncodeRowsCSV(w, res.Names, res.Draws)
-	case "npy":
-		w.Header().Set("Content-Type", "application/octet-stream")
-		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", res.Summary.Trace+".draws.npy"))
-		return dataset.EncodeRowsNPY(w, res.Draws, len(res.Names))
+	if p.format != "json" { // the draws alone, encoded before any header is sent
+		var b bytes.Buffer
+		ct, enc := "text/csv; charset=utf-8", func() error { return dataset.EncodeRowsCSV(&b, res.Names, res.Draws) }
+		if p.format == "npy" {
+			ct, enc = "application/octet-stream", func() error { return dataset.EncodeRowsNPY(&b, res.Draws, len(res.Names)) }
+		}
+		if err := enc(); err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", ct)
+		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", res.Summary.Trace+".draws."+p.format))
+		w.Write(b.Bytes())
+		return nil
 	}
 	writeJSON(w, http.StatusOK, res)
 	return nil
@@ -199,7 +204,7 @@ func (s *Server) compute(ctx context.Context, m *served, rep *npe.Model, tr work
 		} else if sim, ok := rep.Generative.(model.Simulator); ok {
 			ppc, err = validation.PredictiveModel(sim, tr.Voltage, t.Posterior.Draws, p.predictive, p.seed)
 		} else {
-			return nil, fail(http.StatusBadRequest, CodeNotImplemented, "model %s cannot simulate: no posterior predictive check (ask for predictive=0)", m.info.Name)
+			return nil, fail(http.StatusBadRequest, CodeNotSupported, "model %s cannot simulate: no posterior predictive check (ask for predictive=0)", m.info.Name)
 		}
 		if err != nil { // the posterior stands; the check could not be made
 			res.Summary.Warnings = append(res.Summary.Warnings, fmt.Sprintf("no posterior predictive check: %v", err))

@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/laa-neuro/laa/serve"
 )
 
 // chromium renders the page in the page test.
@@ -138,5 +136,4 @@ func TestPageInChromium(t *testing.T) {
 		os.WriteFile(filepath.Join(os.TempDir(), "laa-serve-page.png"), b, 0o644)
 		t.Logf("screenshot kept in %s", filepath.Join(os.TempDir(), "laa-serve-page.png"))
 	}
-	_ = serve.DefaultDraws
 }

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -17,7 +18,7 @@ func (q queryValues) float(key string, def float64) (float64, error) {
 		return def, nil
 	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || v-v != 0 {
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 		return 0, fail(http.StatusBadRequest, CodeBadRequest, "%s=%q: want a finite number", key, s)
 	}
 	return v, nil
