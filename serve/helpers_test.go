@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/laa-neuro/laa/dataset"
@@ -28,7 +29,7 @@ type fixture struct {
 	csv                  []byte
 	set                  *dataset.Set
 	ts                   *httptest.Server
-	logs                 *bytes.Buffer
+	logs                 *syncBuffer
 	spoolDir             string
 }
 
@@ -45,7 +46,7 @@ func newFixture(t *testing.T, cfg serve.Config, sigmaObs float64) *fixture {
 	exp.SigmaObs = sigmaObs
 	m, d := testmodel.Untrained(t, exp)
 	dir := t.TempDir()
-	f := &fixture{modelPath: filepath.Join(dir, "m.laa"), tracePath: filepath.Join(dir, "obs.csv"), set: d, logs: &bytes.Buffer{}}
+	f := &fixture{modelPath: filepath.Join(dir, "m.laa"), tracePath: filepath.Join(dir, "obs.csv"), set: d, logs: &syncBuffer{}}
 	if err := npe.Save(f.modelPath, m, npe.Extra{}); err != nil {
 		t.Fatal(err)
 	}
@@ -83,6 +84,24 @@ func newFixture(t *testing.T, cfg serve.Config, sigmaObs float64) *fixture {
 	}))
 	t.Cleanup(f.ts.Close)
 	return f
+}
+
+// syncBuffer is a buffer the server's log writes to while a test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // do sends a request and returns the status, the Content-Type and the body.
