@@ -3,6 +3,7 @@ package serve_test
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -64,9 +65,15 @@ func TestModelsHealthAndDescription(t *testing.T) {
 			t.Errorf("openapi.json does not describe %s %s", method, path)
 		}
 	}
-	status, ct, body = f.do(t, "GET", "/", "", nil)
-	if status != 200 || !strings.HasPrefix(ct, "text/html") || !strings.Contains(string(body), "/static/app.js") {
-		t.Errorf("page: %d %s %.200s", status, ct, body)
+	resp, err := f.ts.Client().Get(f.ts.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(page), "/static/app.js") ||
+		!strings.Contains(resp.Header.Get("Content-Security-Policy"), "default-src 'self'") {
+		t.Errorf("page: %d %v %.200s", resp.StatusCode, resp.Header, page)
 	}
 	for _, asset := range []string{"/static/app.js", "/static/style.css"} {
 		if status, _, body := f.do(t, "GET", asset, "", nil); status != 200 || len(body) == 0 {
