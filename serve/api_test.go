@@ -215,8 +215,8 @@ func TestInputsAgree(t *testing.T) {
 	}
 	// sigma_obs = 300 mV: every predictive simulation leaves the physical
 	// range, so there is no check, but the posterior is answered, with why.
-	noCheck := decode(t)(f.do(t, "POST", q+"&predictive=20", "text/csv", bytes.NewReader(f.csv)))
-	if noCheck.Predictive != nil || !slices.ContainsFunc(noCheck.Summary.Warnings, func(w string) bool { return strings.HasPrefix(w, "no posterior predictive check") }) {
+	noCheck := decode(t)(f.do(t, "POST", q+"&predictive=20&figures=true", "text/csv", bytes.NewReader(f.csv)))
+	if noCheck.Predictive != nil || noCheck.Figures["predictive"] != "" || !strings.Contains(noCheck.Figures["trace"], "<svg") || !slices.ContainsFunc(noCheck.Summary.Warnings, func(w string) bool { return strings.HasPrefix(w, "no posterior predictive check") }) {
 		t.Errorf("a predictive check that cannot be made: %+v", noCheck.Summary.Warnings)
 	}
 	status, _, sw := f.upload(t, "/v1/sweeps", "cell.nwb", nwb)

@@ -14,7 +14,8 @@ import (
 
 // figures draws the posterior of res as SVG: the marginals (amortized
 // against corrected draws when the posterior was corrected), the pairs
-// plot and, with a predictive check, the predictive bands over the trace.
+// plot and, with a predictive check, the predictive bands over the trace
+// ("predictive"), else the trace alone ("trace").
 func figures(inf *workflow.Inferences, res *InferResponse) (map[string]string, error) {
 	t := inf.Traces[0]
 	params := make([]plots.Param, len(inf.Names))
@@ -59,6 +60,11 @@ func figures(inf *workflow.Inferences, res *InferResponse) (map[string]string, e
 		f, err = plots.Predictive(plots.PredictiveCheck{Time: res.Trace.Time, Observed: res.Trace.Voltage, Median: p.Q50,
 			Lower50: p.Q25, Upper50: p.Q75, Lower90: p.Q05, Upper90: p.Q95, Stimulus: res.Trace.Current})
 		if err := add("predictive", f, err); err != nil {
+			return nil, err
+		}
+	} else { // the trace alone, as the model sees it
+		f, err = plots.Traces(plots.TraceSet{Time: res.Trace.Time, Traces: [][]float64{res.Trace.Voltage}, Labels: []string{"prepared"}, Stimulus: res.Trace.Current})
+		if err := add("trace", f, err); err != nil {
 			return nil, err
 		}
 	}

@@ -31,7 +31,7 @@ type InferResponse struct {
 	// (predictive=n).
 	Predictive *diagnose.PPC `json:"predictive,omitempty"`
 	// Figures are SVG drawings when asked for (figures=true): "marginals",
-	// "pairs" and, with a predictive check, "predictive".
+	// "pairs" and, with a predictive check, "predictive", else "trace".
 	Figures map[string]string `json:"figures,omitempty"`
 	Seconds float64           `json:"seconds"` // wall time of the inference, figures included
 }

@@ -149,10 +149,12 @@ function show(a) {
   const loads = [];
   for (const name of ["predictive", "marginals", "pairs"]) {
     const img = $("fig-" + name);
-    img.parentElement.hidden = !figs[name];
-    if (!figs[name]) continue;
+    // Without a predictive check the first figure is the trace alone.
+    const svg = name === "predictive" ? figs.predictive || figs.trace : figs[name];
+    img.parentElement.hidden = !svg;
+    if (!svg) continue;
     loads.push(new Promise((resolve) => { img.onload = img.onerror = resolve; }));
-    img.src = svgURL(figs[name]);
+    img.src = svgURL(svg);
   }
   return Promise.all(loads);
 }
