@@ -114,6 +114,8 @@ func run(args []string, stdout io.Writer) error {
 		defer pprof.StopCPUProfile()
 	}
 	cpu0 := cpuTime()
+	var gc0 runtime.MemStats
+	runtime.ReadMemStats(&gc0)
 	lat := make([]time.Duration, *requests)
 	var next atomic.Int64
 	var errs atomic.Int64
@@ -140,6 +142,8 @@ func run(args []string, stdout io.Writer) error {
 	wg.Wait()
 	wall := time.Since(t0)
 	cpu := cpuTime() - cpu0 // server and clients: one process
+	var gc1 runtime.MemStats
+	runtime.ReadMemStats(&gc1)
 	after := memory()
 	stop()
 	if err := <-ran; err != nil {
@@ -156,6 +160,8 @@ func run(args []string, stdout io.Writer) error {
 		float64(*requests)/wall.Seconds(), q(0.50), q(0.99), q(1), errs.Load())
 	fmt.Fprintf(stdout, "CPU time %.1f ms per request (server and clients; load-independent), %.0f %% of %d cores used\n",
 		1000*cpu.Seconds()/float64(*requests), 100*cpu.Seconds()/wall.Seconds()/float64(runtime.GOMAXPROCS(0)), runtime.GOMAXPROCS(0))
+	fmt.Fprintf(stdout, "allocated %.1f MiB per request; %d garbage collections, %.1f ms of pauses in all\n",
+		float64(gc1.TotalAlloc-gc0.TotalAlloc)/(1<<20)/float64(*requests), gc1.NumGC-gc0.NumGC, float64(gc1.PauseTotalNs-gc0.PauseTotalNs)/1e6)
 	fmt.Fprintf(stdout, "memory before: heap %.1f MiB, RSS %.1f MiB; after: heap %.1f MiB, RSS %.1f MiB\n",
 		before.heap, before.rss, after.heap, after.rss)
 	fmt.Fprintf(stdout, "load average: %s", load)
