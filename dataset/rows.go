@@ -3,6 +3,7 @@ package dataset
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -13,32 +14,54 @@ import (
 // WriteRowsNPY writes rows (n rows of cols values each, e.g. posterior
 // draws) as an n x cols float64 .npy file, atomically.
 func WriteRowsNPY(path string, rows [][]float64, cols int) error {
+	flat, err := flatRows(rows, cols)
+	if err != nil {
+		return fmt.Errorf("dataset: write %s: %w", path, err)
+	}
+	return WriteNPY(path, flat, len(rows), cols)
+}
+
+// EncodeRowsNPY writes rows (n rows of cols values each) to w as an
+// n x cols float64 .npy array.
+func EncodeRowsNPY(w io.Writer, rows [][]float64, cols int) error {
+	flat, err := flatRows(rows, cols)
+	if err != nil {
+		return fmt.Errorf("dataset: %w", err)
+	}
+	return writeNpy(w, flat, len(rows), cols)
+}
+
+// flatRows joins rows of cols values each into one slice.
+func flatRows(rows [][]float64, cols int) ([]float64, error) {
 	flat := make([]float64, 0, len(rows)*cols)
 	for _, r := range rows {
 		if len(r) != cols {
-			return fmt.Errorf("dataset: write %s: a row of %d values, want %d", path, len(r), cols)
+			return nil, fmt.Errorf("a row of %d values, want %d", len(r), cols)
 		}
 		flat = append(flat, r...)
 	}
-	return WriteNPY(path, flat, len(rows), cols)
+	return flat, nil
 }
 
 // WriteRowsCSV writes rows as CSV under a header of names, each value with
 // 9 significant digits (float32 round-trips; pandas and numpy read it),
 // atomically.
 func WriteRowsCSV(path string, names []string, rows [][]float64) error {
-	return atomicfile.Write(path, func(f *os.File) error {
-		w := bufio.NewWriter(f)
-		w.WriteString(strings.Join(names, ",") + "\n")
-		for _, r := range rows {
-			for j, v := range r {
-				if j > 0 {
-					w.WriteByte(',')
-				}
-				w.WriteString(strconv.FormatFloat(v, 'g', 9, 64))
+	return atomicfile.Write(path, func(f *os.File) error { return EncodeRowsCSV(f, names, rows) })
+}
+
+// EncodeRowsCSV writes rows to w as WriteRowsCSV writes them to a file.
+func EncodeRowsCSV(out io.Writer, names []string, rows [][]float64) error {
+	w := bufio.NewWriter(out)
+	w.WriteString(strings.Join(names, ",") + "\n")
+	for _, r := range rows {
+		for j, v := range r {
+			if j > 0 {
+				w.WriteByte(',')
 			}
-			w.WriteByte('\n')
+			w.WriteString(strconv.FormatFloat(v, 'g', 9, 64))
 		}
-		return w.Flush()
-	})
+		w.WriteByte('\n')
+	}
+	return w.Flush()
 }

@@ -71,6 +71,10 @@ type InferOptions struct {
 	NoExact       bool
 	NoExactReason string
 	Progress      Progress
+	// Reference, when not nil, is the typicality reference the traces are
+	// tested against (TypicalityReference's, built once and shared by
+	// calls: it is read only); nil simulates one from Seed.
+	Reference *diagnose.Reference
 }
 
 // Inference is the posterior of one trace.
@@ -121,9 +125,11 @@ func Infer(ctx context.Context, m *npe.Model, traces []Trace, opt InferOptions) 
 		return nil, err
 	}
 	out := &Inferences{Names: m.Names, Units: units(m), Draws: n, Seconds: time.Since(t0).Seconds()}
-	ref, err := freshReference(m, opt.Seed)
-	if err != nil {
-		return nil, err
+	ref := opt.Reference
+	if ref == nil {
+		if ref, err = TypicalityReference(m, opt.Seed); err != nil {
+			return nil, err
+		}
 	}
 	var trained []float64 // the LAA neuron's trained stimulus, for the protocol check
 	if m.IsLAA() {
@@ -208,10 +214,10 @@ func correct(m *npe.Model, t Trace, i int, p npe.Posterior, n int, opt InferOpti
 // simulate: there is no reference to test it against.
 const NoTypicality = "not tested: the model cannot simulate, so there are no fresh simulations to compare the observation with"
 
-// freshReference simulates 1,001 observations from the model: the
-// typicality reference in summary space; nil for a model that cannot
-// simulate.
-func freshReference(m *npe.Model, seed uint64) (*diagnose.Reference, error) {
+// TypicalityReference simulates 1,001 observations from the model (from
+// seed): the typicality reference in summary space; nil for a model that
+// cannot simulate.
+func TypicalityReference(m *npe.Model, seed uint64) (*diagnose.Reference, error) {
 	var g model.Simulator
 	if m.IsLAA() {
 		lm, err := neuron.NewModel(m.Experiment)

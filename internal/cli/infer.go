@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -18,12 +19,12 @@ import (
 
 func (e *env) inferCmd() *cobra.Command {
 	var (
-		modelPath, out string
-		traces         []string
-		n              int
-		seed           uint64
-		correct        bool
-		rec            recordingFlags
+		modelPath, out  string
+		traces          []string
+		n               int
+		seed            uint64
+		correct, asJSON bool
+		rec             recordingFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "infer --model m.laa --trace obs.csv [--trace more.csv ...] [--draws 2000] [-o laa-infer]",
@@ -103,7 +104,7 @@ the neural draws, with the reason).` + outputRules,
 				}
 				obs = append(obs, o)
 			}
-			return e.inferWith(m, obs, inferOptions{draws: n, seed: seed, out: out, exact: correct, inputs: []string{modelPath}})
+			return e.inferWith(m, obs, inferOptions{draws: n, seed: seed, out: out, exact: correct, json: asJSON, inputs: []string{modelPath}})
 		},
 	}
 	f := cmd.Flags()
@@ -113,6 +114,7 @@ the neural draws, with the reason).` + outputRules,
 	f.Uint64Var(&seed, "seed", 1, "random seed")
 	f.StringVarP(&out, "output", "o", inferFolder, "folder for the draws and summaries")
 	f.BoolVar(&correct, "exact", true, "correct the neural posterior to the exact one where the likelihood is tractable (importance sampling, MCMC fallback)")
+	f.BoolVar(&asJSON, "json", false, "print one JSON summary of every trace on stdout (workflow.InferenceSummary) instead of the tables; notes go to stderr")
 	rec.register(cmd)
 	required(cmd, "model", "trace")
 	renamed(cmd, "n", "n", "draws")
@@ -136,6 +138,7 @@ type inferOptions struct {
 	seed   uint64
 	out    string
 	exact  bool     // correct the posteriors where the likelihood is tractable
+	json   bool     // print workflow.InferenceSummary as JSON instead of the tables
 	inputs []string // files read besides the traces (the model), never overwritten
 }
 
@@ -167,7 +170,11 @@ func (e *env) planInfer(obs []observed, opt inferOptions) error {
 // inferWith samples the posteriors of obs with workflow.Infer, corrects
 // them as opt says, prints and writes them.
 func (e *env) inferWith(m *npe.Model, obs []observed, opt inferOptions) error {
-	if err := e.planInfer(obs, opt); err != nil {
+	notes := e
+	if opt.json { // stdout holds the JSON alone
+		notes = &env{stdout: e.stderr, stderr: e.stderr, quiet: e.quiet}
+	}
+	if err := notes.planInfer(obs, opt); err != nil {
 		return err
 	}
 	for _, o := range obs {
@@ -188,11 +195,21 @@ func (e *env) inferWith(m *npe.Model, obs []observed, opt inferOptions) error {
 	if err != nil {
 		return err
 	}
-	e.printInferences(inf)
+	if !opt.json {
+		e.printInferences(inf)
+	}
 	if err := inf.Write(opt.out); err != nil {
 		return err
 	}
-	return e.writeInferenceData(m, inf, opt.out)
+	if err := notes.writeInferenceData(m, inf, opt.out); err != nil {
+		return err
+	}
+	if !opt.json {
+		return nil
+	}
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(inf.Summary(opt.seed))
 }
 
 // inferenceDataPath is where infer writes the InferenceData of a trace.

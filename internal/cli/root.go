@@ -57,7 +57,7 @@ completed epoch, from which 'laa train --resume' continues.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.PersistentFlags().BoolVarP(&e.quiet, "quiet", "q", false, "no progress bars")
-	root.AddCommand(e.simulateCmd(), e.mergeCmd(), e.fitCmd(), e.recordingCmd(), e.priorPredictiveCmd(), e.configCmd(), e.trainCmd(), e.diagnoseCmd(), e.inferCmd(), e.demoCmd(), e.infoCmd(), e.growthCmd(), e.compareCmd(), e.referenceCmd())
+	root.AddCommand(e.simulateCmd(), e.mergeCmd(), e.fitCmd(), e.recordingCmd(), e.priorPredictiveCmd(), e.configCmd(), e.trainCmd(), e.diagnoseCmd(), e.inferCmd(), e.demoCmd(), e.infoCmd(), e.growthCmd(), e.compareCmd(), e.referenceCmd(), e.serveCmd())
 	return root
 }
 
