@@ -62,7 +62,7 @@ load1=$(cut -d' ' -f1-3 /proc/loadavg)
 "$TORCH_PYTHON" bench/peers/table.py "$OUT"/laa*.json "$OUT"/bayesflow*.json "$OUT"/torch*.json
 echo
 echo "Versions: $(go version | cut -d' ' -f3-), $("$VENV/bin/python" --version), $("$TORCH_PYTHON" --version);" \
-	"$("$VENV/bin/python" -c 'import bayesflow, keras, jax, jaxlib, numpy; print(f"BayesFlow {bayesflow.__version__}, Keras {keras.__version__}, JAX {jax.__version__}, jaxlib {jaxlib.__version__}, numpy {numpy.__version__} (venv)")');" \
+	"$("$VENV/bin/python" -c 'import bayesflow, keras, jax, jaxlib, numpy; print(f"BayesFlow {bayesflow.__version__}, Keras {keras.__version__}, JAX {jax.__version__}, jaxlib {jaxlib.__version__}, numpy {numpy.__version__} (venv)")' 2>/dev/null);" \
 	"$("$TORCH_PYTHON" -c 'import torch, numpy; print(f"PyTorch {torch.__version__}, numpy {numpy.__version__} (Debian)")')."
 echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; GOMAXPROCS=$THREADS, torch $THREADS threads, JAX/XLA its default;" \
 	"load average $load0 before, $load1 after; $((SECONDS - t0)) s; JSON in $OUT."

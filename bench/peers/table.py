@@ -44,6 +44,8 @@ def main(paths):
     print(f"{r['n']:,} simulations, {r['epochs']} epochs (samples/s: the last epoch's {r['steps']} steps after its first; "
           f"epoch: its wall time), batch 256; draws: median of {r['reps']}; best of {r['rounds']} round(s).")
     for name, r in impls.items():
+        if name.startswith("PyTorch") and r["params"] != laa["params"]:
+            print(f"WARNING: {name} has {r['params']:,} trainable values, laa {laa['params']:,}: the twins differ.")
         if "sample1000_api_ms" in r:
             print(f"{name}: draws under jax.jit; through BasicEstimator.sample {r['sample1000_api_ms']:.1f} ms.")
 
