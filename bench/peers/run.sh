@@ -5,7 +5,7 @@
 # for one trace. Prints one markdown table with laa/peer ratios, the load
 # average and the versions. See README.md.
 #
-#   bench/peers/run.sh                         # 100,000 simulations, 2 epochs: 6-8 minutes on 2 cores at load 10-25
+#   bench/peers/run.sh                         # 100,000 simulations, 2 epochs: about 3 minutes on 2 cores
 #   N=10000 bench/peers/run.sh                 # quick look
 #   DATA=train.npz EPOCHS=3 ROUNDS=2 bench/peers/run.sh
 set -euo pipefail
