@@ -1,7 +1,6 @@
 package nn
 
 import (
-	"fmt"
 	"hash/fnv"
 	"math"
 	"math/big"
@@ -184,6 +183,6 @@ func TestAsmSgemmGolden(t *testing.T) {
 		t.Skip("no assembly kernel on this CPU or architecture")
 	}
 	if got := asmGoldenProducts(); got != asmGoldenSum {
-		t.Errorf("%s: sum of the products = %#x, want %#x", fmt.Sprint(Asm{}.Name()), got, uint64(asmGoldenSum))
+		t.Errorf("%s: sum of the products = %#x, want %#x", Asm{}.Name(), got, uint64(asmGoldenSum))
 	}
 }
