@@ -3,8 +3,8 @@
 package nn
 
 // hasAsmKernel is true on every arm64 CPU: Advanced SIMD (NEON) is part of
-// ARMv8-A, and Go's arm64 port assumes it (its runtime copies memory with
-// it).
+// ARMv8-A, and Go's arm64 port assumes it (internal/bytealg uses it with no
+// feature test).
 const hasAsmKernel = true
 
 // asmName is the name of Asm on arm64.
