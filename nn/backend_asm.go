@@ -2,18 +2,19 @@ package nn
 
 import "sync"
 
-// Asm is the pure-Go backend over an AVX2+FMA assembly micro-kernel (Go
-// assembly, no cgo). It packs op(B) into column panels of 16 and
-// alpha*op(A) into row panels of 6, in cache blocks, and runs a 6x16
-// register-tile kernel over them. On CPUs or architectures without
-// AVX2+FMA it falls back to Gonum. It runs on the calling goroutine.
+// Asm is the pure-Go backend over an assembly micro-kernel (Go assembly,
+// no cgo): AVX2+FMA on amd64 (sgemm_amd64.s), NEON on arm64
+// (sgemm_arm64.s). It packs op(B) into column panels of 16 and alpha*op(A)
+// into row panels of 6, in cache blocks, and runs a 6x16 register-tile
+// kernel over them. On amd64 CPUs without AVX2+FMA, and on other
+// architectures, it falls back to Gonum. It runs on the calling goroutine.
 type Asm struct{}
 
-// Name returns "go-avx2".
-func (Asm) Name() string { return "go-avx2" }
+// Name returns "go-neon" on arm64 and "go-avx2" elsewhere.
+func (Asm) Name() string { return asmName }
 
 // AsmSupported reports whether Asm runs its own kernel here (amd64 with
-// AVX2 and FMA) rather than falling back to Gonum.
+// AVX2 and FMA, or arm64) rather than falling back to Gonum.
 func AsmSupported() bool { return hasAsmKernel }
 
 // Micro-tile and cache-block sizes of Asm.Sgemm. A packed B block (kc x nc,
@@ -84,7 +85,10 @@ func (Asm) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, l
 								continue
 							}
 							for j, v := range t {
-								row[j] = v + bet*row[j]
+								// The conversion keeps the product rounded (Go
+								// fuses x + y*z into one FMA on arm64), so the
+								// edges round alike on every architecture.
+								row[j] = v + float32(bet*row[j])
 							}
 						}
 					}
@@ -228,7 +232,7 @@ func scaleC(m, n int, beta float32, c []float32, ldc int) {
 }
 
 // pureGoBackend is the default backend of builds without OpenBLAS: Asm
-// where the CPU has AVX2 and FMA, Gonum elsewhere.
+// where it has a kernel (amd64 with AVX2 and FMA, arm64), Gonum elsewhere.
 func pureGoBackend() Backend {
 	if hasAsmKernel {
 		return Asm{}

@@ -7,6 +7,9 @@ import "golang.org/x/sys/cpu"
 // hasAsmKernel reports whether sgemmKernel6x16 can run on this CPU.
 var hasAsmKernel = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
+// asmName is the name of Asm on amd64.
+const asmName = "go-avx2"
+
 // sgemmKernel6x16 computes the 6x16 tile acc = Apanel*Bpanel over k (a: k
 // groups of 6 floats, b: k rows of 16 floats), then stores acc + beta*C
 // into the 6x16 tile at c (row stride ldc floats); with beta == 0 it does

@@ -102,7 +102,7 @@ func TestGemmShapes(t *testing.T) {
 
 func TestBackendName(t *testing.T) {
 	t.Parallel()
-	if n := BackendName(); n != "gonum" && n != "openblas" && n != "go-avx2" {
+	if n := BackendName(); n != "gonum" && n != "openblas" && n != "go-avx2" && n != "go-neon" {
 		t.Errorf("BackendName() = %q", n)
 	}
 }
