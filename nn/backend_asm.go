@@ -1,12 +1,17 @@
 package nn
 
-import "sync"
+import (
+	"runtime"
+	"sync"
+)
 
 // Asm is the pure-Go backend over an AVX2+FMA assembly micro-kernel (Go
 // assembly, no cgo). It packs op(B) into column panels of 16 and
 // alpha*op(A) into row panels of 6, in cache blocks, and runs a 6x16
 // register-tile kernel over them. On CPUs or architectures without
-// AVX2+FMA it falls back to Gonum. It runs on the calling goroutine.
+// AVX2+FMA it falls back to Gonum. A large product is split over row
+// blocks that run on the cores that are idle (see parallel.go); the split
+// does not change any result.
 type Asm struct{}
 
 // Name returns "go-avx2".
@@ -46,6 +51,72 @@ func (Asm) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, l
 		scaleC(m, n, beta, c, ldc)
 		return
 	}
+	rows := gemmPartRows(m, n, k)
+	if rows >= m {
+		asmSgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	t := gemmTasks.Get().(*gemmTask)
+	*t = gemmTask{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, rows}
+	run(t, (m+rows-1)/rows)
+	*t = gemmTask{}
+	gemmTasks.Put(t)
+}
+
+// minGemmPart is the fewest multiply-adds worth one part of a split
+// product: below it, handing the part to another goroutine costs more
+// than computing it.
+const minGemmPart = 1 << 17
+
+// gemmPartRows returns the rows of C per part when an m x n x k product
+// is split over the cores: a multiple of the micro-tile height asmMR, so
+// that every row lands in a micro-tile of the same rows (and is computed
+// by the same instructions) whatever the split; m when it should not be
+// split.
+func gemmPartRows(m, n, k int) int {
+	p := runtime.GOMAXPROCS(0)
+	if p < 2 || m < 2*asmMR {
+		return m
+	}
+	parts := min(p, m*n*k/minGemmPart, m/asmMR)
+	if parts < 2 {
+		return m
+	}
+	return roundUp((m+parts-1)/parts, asmMR)
+}
+
+// gemmTask is a product split over row blocks of rows rows.
+type gemmTask struct {
+	transA, transB bool
+	m, n, k        int
+	alpha          float32
+	a              []float32
+	lda            int
+	b              []float32
+	ldb            int
+	beta           float32
+	c              []float32
+	ldc            int
+	rows           int
+}
+
+var gemmTasks = sync.Pool{New: func() any { return new(gemmTask) }}
+
+// runPart computes rows [i*rows, (i+1)*rows) of C.
+func (t *gemmTask) runPart(i int) {
+	lo := i * t.rows
+	h := min(t.rows, t.m-lo)
+	off := lo * t.lda // row lo of op(A) = A
+	if t.transA {
+		off = lo // row lo of op(A) = column lo of A
+	}
+	a := t.a[off:]
+	asmSgemm(t.transA, t.transB, h, t.n, t.k, t.alpha, a, t.lda, t.b, t.ldb, t.beta, t.c[lo*t.ldc:], t.ldc)
+}
+
+// asmSgemm is Asm.Sgemm on the calling goroutine, for checked arguments
+// with m, n, k > 0 and alpha != 0.
+func asmSgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	bufs := asmPool.Get().(*asmBufs)
 	defer asmPool.Put(bufs)
 	kc := min(k, asmKC)

@@ -1,6 +1,7 @@
 package npe
 
 import (
+	"math/rand/v2"
 	"sync"
 	"testing"
 
@@ -57,5 +58,27 @@ func BenchmarkTrainStep(b *testing.B) {
 			}
 			b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "samples/s")
 		})
+	}
+}
+
+// BenchmarkSample1000 times 1,000 posterior draws for one trace through
+// Sample under the quick preset's shape (hybrid summary, 6 affine blocks
+// of 128): the summary pass, the flow's inverse and the mapping back to
+// the parameters' units.
+func BenchmarkSample1000(b *testing.B) {
+	sim := simulatedB(b, 64)
+	m, err := New(Config{Summary: SummaryConfig{Kind: SummaryHybrid}, Flow: FlowConfig{Layers: 6, Hidden: 128}}, sim, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	obs, theta := batchOf(sim, 0, 64)
+	if _, err := m.Loss(obs, theta); err != nil { // initializes ActNorm
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for b.Loop() {
+		if _, err := m.Sample(obs[:1], 1000, rng); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
