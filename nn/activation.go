@@ -8,10 +8,7 @@ type ReLU struct{ y, dx *Mat }
 // Forward returns max(x, 0).
 func (a *ReLU) Forward(x *Mat) *Mat {
 	a.y = reuse(a.y, x.Rows, x.Cols)
-	y := a.y.Data[:len(x.Data)]
-	for i, v := range x.Data {
-		y[i] = max(v, 0)
-	}
+	relu(a.y.Data, x.Data)
 	return a.y
 }
 
@@ -19,15 +16,7 @@ func (a *ReLU) Forward(x *Mat) *Mat {
 func (a *ReLU) Backward(dy *Mat) *Mat {
 	sameShape("relu backward", dy, a.y)
 	a.dx = reuse(a.dx, dy.Rows, dy.Cols)
-	y, dx := a.y.Data, a.dx.Data[:len(dy.Data)]
-	y = y[:len(dy.Data)]
-	for i, g := range dy.Data {
-		if y[i] > 0 {
-			dx[i] = g
-		} else {
-			dx[i] = 0
-		}
-	}
+	reluGrad(a.dx.Data, dy.Data, a.y.Data)
 	return a.dx
 }
 

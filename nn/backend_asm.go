@@ -123,6 +123,14 @@ func asmSgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda 
 	bufs.a = grow(bufs.a, roundUp(min(m, asmMC), asmMR)*kc)
 	bufs.b = grow(bufs.b, roundUp(min(n, asmNC), asmNR)*kc)
 	var tile [asmMR * asmNR]float32
+	// With alpha 1 the packed A would be a copy: the kernel reads A where
+	// it is (sgemmKernel6x16S, same multiply-adds, same bits), and only a
+	// last panel of fewer than 6 rows is packed, zero-padded.
+	direct := alpha == 1 && asmDirect
+	rs, ks := lda, 1 // element (i, p) of op(A) is at i*rs + p*ks
+	if transA {
+		rs, ks = 1, lda
+	}
 	for jc := 0; jc < n; jc += asmNC {
 		nb := min(asmNC, n-jc)
 		for pc := 0; pc < k; pc += asmKC {
@@ -134,20 +142,34 @@ func asmSgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda 
 			packB(bufs.b, transB, b, ldb, pc, kb, jc, nb)
 			for ic := 0; ic < m; ic += asmMC {
 				mb := min(asmMC, m-ic)
-				packA(bufs.a, transA, a, lda, ic, mb, pc, kb, alpha)
+				full := mb / asmMR * asmMR
+				switch {
+				case !direct:
+					packA(bufs.a, transA, a, lda, ic, mb, pc, kb, alpha)
+				case full < mb:
+					packA(bufs.a[full*kb:], transA, a, lda, ic+full, mb-full, pc, kb, alpha)
+				}
 				for jr := 0; jr < nb; jr += asmNR {
 					nr := min(asmNR, nb-jr)
 					bp := &bufs.b[jr*kb]
 					for ir := 0; ir < mb; ir += asmMR {
 						mr := min(asmMR, mb-ir)
-						ap := &bufs.a[ir*kb]
 						ci := (ic+ir)*ldc + jc + jr
+						dst, ldd, bd := &tile[0], asmNR, float32(0)
 						if mr == asmMR && nr == asmNR {
 							_ = c[ci+(asmMR-1)*ldc+asmNR-1] // the whole tile is in c
-							sgemmKernel6x16(kb, ap, bp, &c[ci], ldc, bet)
+							dst, ldd, bd = &c[ci], ldc, bet
+						}
+						if direct && mr == asmMR {
+							off := (ic+ir)*rs + pc*ks
+							_ = a[off+(asmMR-1)*rs+(kb-1)*ks] // the whole panel is in a
+							sgemmKernel6x16S(kb, &a[off], rs, ks, bp, dst, ldd, bd)
+						} else {
+							sgemmKernel6x16(kb, &bufs.a[ir*kb], bp, dst, ldd, bd)
+						}
+						if dst != &tile[0] {
 							continue
 						}
-						sgemmKernel6x16(kb, ap, bp, &tile[0], asmNR, 0)
 						for r := range mr {
 							row, t := c[ci+r*ldc:ci+r*ldc+nr], tile[r*asmNR:r*asmNR+nr]
 							if bet == 0 {
@@ -164,6 +186,10 @@ func asmSgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda 
 		}
 	}
 }
+
+// asmDirect lets Asm read A in place when alpha is 1; tests turn it off
+// to compare with the packed path.
+var asmDirect = true
 
 func roundUp(x, to int) int { return (x + to - 1) / to * to }
 

@@ -26,3 +26,10 @@ func sgemmPackB16(k int, src *float32, lds int, dst *float32)
 //
 //go:noescape
 func sgemmPackBRows(k int, src *float32, lds int, dst *float32, panels, kb int)
+
+// sgemmKernel6x16S is sgemmKernel6x16 reading the 6 x k panel of A in
+// place: element (r, p) at a + r*rs + p*ks floats. Its multiply-adds are
+// sgemmKernel6x16's, in the same order. See sgemm_amd64.s.
+//
+//go:noescape
+func sgemmKernel6x16S(k int, a *float32, rs, ks int, b, c *float32, ldc int, beta float32)

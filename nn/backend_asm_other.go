@@ -17,3 +17,7 @@ func sgemmPackB16(k int, src *float32, lds int, dst *float32) {
 func sgemmPackBRows(k int, src *float32, lds int, dst *float32, panels, kb int) {
 	panic("nn: sgemmPackBRows without amd64")
 }
+
+func sgemmKernel6x16S(k int, a *float32, rs, ks int, b, c *float32, ldc int, beta float32) {
+	panic("nn: sgemmKernel6x16S without amd64")
+}

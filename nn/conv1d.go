@@ -121,9 +121,7 @@ func (c *Conv1D) Forward(x *Mat) *Mat {
 	}
 	Gemm(false, false, 1, c.col, c.W.Value, 1, &c.yv)
 	if c.ReLU {
-		for i, v := range c.y.Data {
-			c.y.Data[i] = max(v, 0)
-		}
+		relu(c.y.Data, c.y.Data)
 	}
 	return c.y
 }
@@ -136,14 +134,9 @@ func (c *Conv1D) Backward(dy *Mat) *Mat {
 	B, U, K, C := dy.Rows, c.outSteps, c.Kernel, c.In
 	if c.ReLU {
 		c.dyr = reuse(c.dyr, dy.Rows, dy.Cols)
-		y := c.y.Data[:len(dy.Data)]
-		for i, g := range dy.Data {
-			// Branch-free: y >= 0, so its bits are 0 exactly where the
-			// ReLU cut (max(-0, 0) is +0), and -bits>>31 is then 0, all
-			// ones elsewhere. A branch here mispredicts half the time.
-			keep := uint32(-int32(math.Float32bits(y[i])) >> 31)
-			c.dyr.Data[i] = math.Float32frombits(math.Float32bits(g) & keep)
-		}
+		// y >= 0 (or NaN), and its bits are 0 exactly where the ReLU cut
+		// (max(-0, 0) is +0).
+		keepPositive(c.dyr.Data, dy.Data, c.y.Data)
 		dy = c.dyr
 	}
 	c.dyv = Mat{Rows: B * U, Cols: c.Out, Data: dy.Data}
@@ -162,18 +155,12 @@ func (c *Conv1D) Backward(dy *Mat) *Mat {
 			src := c.dcol.Row(b*U + u)
 			t := u*c.Stride - c.padLeft
 			if c.Dilation == 1 && t >= 0 && t+K <= c.Steps {
-				dst := row[t*C : (t+K)*C]
-				for i, v := range src {
-					dst[i] += v
-				}
+				addTo(row[t*C:(t+K)*C], src)
 				continue
 			}
 			for k := range K {
 				if t >= 0 && t < c.Steps {
-					dst := row[t*C : (t+1)*C]
-					for i, v := range src[k*C : (k+1)*C] {
-						dst[i] += v
-					}
+					addTo(row[t*C:(t+1)*C], src[k*C:(k+1)*C])
 				}
 				t += c.Dilation
 			}

@@ -115,3 +115,38 @@ func TestSgemmAllocatesNothing(t *testing.T) {
 		t.Fatalf("%g allocations per product", n)
 	}
 }
+
+// TestGemmDirectSameBits checks that reading A in place (alpha 1) gives
+// the bits of the packed path, transposed or not, with partial panels.
+func TestGemmDirectSameBits(t *testing.T) {
+	if !AsmSupported() {
+		t.Skip("no AVX2+FMA: Asm falls back to Gonum")
+	}
+	defer func() { asmDirect = true }()
+	rng := newRNG(24)
+	for _, sz := range [][3]int{{6, 16, 1}, {13, 17, 5}, {100, 40, 300}, {97, 33, 600}} {
+		m, n, k := sz[0], sz[1], sz[2]
+		for _, tA := range []bool{false, true} {
+			for _, beta := range []float32{0, 1} {
+				lda := k + 3
+				ar := m
+				if tA {
+					lda, ar = m+2, k
+				}
+				a, b := randMat(rng, ar, lda, 1).Data, randMat(rng, k, n, 1).Data
+				c0 := randMat(rng, m, n, 1).Data
+				var got [2][]float32
+				for i, d := range []bool{false, true} {
+					asmDirect = d
+					got[i] = append([]float32(nil), c0...)
+					asmSgemm(tA, false, m, n, k, 1, a, lda, b, n, beta, got[i], n)
+				}
+				for i := range c0 {
+					if math.Float32bits(got[0][i]) != math.Float32bits(got[1][i]) {
+						t.Fatalf("%v tA=%v beta=%g: element %d is %g packed, %g in place", sz, tA, beta, i, got[0][i], got[1][i])
+					}
+				}
+			}
+		}
+	}
+}

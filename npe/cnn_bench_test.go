@@ -3,7 +3,9 @@ package npe
 import (
 	"math/rand/v2"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/laa-neuro/laa/nn"
 )
@@ -33,6 +35,7 @@ func BenchmarkTrainStep(b *testing.B) {
 			r.MarkInitialized()
 			models := []*Model{m, r}
 			opt := nn.NewAdam(m.Params(), 1e-4)
+			cpu := cpuTime()
 			for b.Loop() {
 				var wg sync.WaitGroup
 				for k, mk := range models {
@@ -57,6 +60,7 @@ func BenchmarkTrainStep(b *testing.B) {
 				opt.Step()
 			}
 			b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "samples/s")
+			b.ReportMetric(float64(batch*b.N)/(cpuTime()-cpu).Seconds(), "samples/cpu-s")
 		})
 	}
 }
@@ -76,9 +80,21 @@ func BenchmarkSample1000(b *testing.B) {
 		b.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
+	cpu := cpuTime()
 	for b.Loop() {
 		if _, err := m.Sample(obs[:1], 1000, rng); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+}
+
+// cpuTime returns the CPU time the process has used, all threads: on a
+// busy machine, work per CPU second is steadier than per wall second.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

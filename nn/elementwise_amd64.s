@@ -1,0 +1,99 @@
+//go:build !(openblas && cgo)
+
+#include "textflag.h"
+
+// func reluAVX(n int, y, x *float32)
+//
+// y = max(x, 0) + 0 over n floats (n a multiple of 8). VMAXPS returns its
+// second source, x, when either is NaN or both are zero, so NaN stays NaN;
+// adding +0 turns the -0 it keeps into +0, as Go's max(x, 0) gives.
+TEXT ·reluAVX(SB), NOSPLIT, $0-24
+	MOVQ n+0(FP), CX
+	MOVQ y+8(FP), DI
+	MOVQ x+16(FP), SI
+	VXORPS Y15, Y15, Y15
+	SHRQ $3, CX
+	JEQ reludone
+reluloop:
+	VMOVUPS (SI), Y0
+	VMAXPS Y0, Y15, Y1
+	VADDPS Y15, Y1, Y1
+	VMOVUPS Y1, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNE reluloop
+reludone:
+	VZEROUPPER
+	RET
+
+// func reluGradAVX(n int, dx, dy, y *float32)
+//
+// dx = dy where y > 0 (ordered compare: false for NaN), else 0.
+TEXT ·reluGradAVX(SB), NOSPLIT, $0-32
+	MOVQ n+0(FP), CX
+	MOVQ dx+8(FP), DI
+	MOVQ dy+16(FP), SI
+	MOVQ y+24(FP), DX
+	VXORPS Y15, Y15, Y15
+	SHRQ $3, CX
+	JEQ gradone
+gradloop:
+	VMOVUPS (DX), Y0
+	VCMPPS $0x1e, Y15, Y0, Y1 // y > 0, ordered, quiet
+	VANDPS (SI), Y1, Y2
+	VMOVUPS Y2, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, DX
+	DECQ CX
+	JNE gradloop
+gradone:
+	VZEROUPPER
+	RET
+
+// func keepPositiveAVX(n int, dx, dy, y *float32)
+//
+// dx = dy where the bits of y, as an int32, are positive, else 0.
+TEXT ·keepPositiveAVX(SB), NOSPLIT, $0-32
+	MOVQ n+0(FP), CX
+	MOVQ dx+8(FP), DI
+	MOVQ dy+16(FP), SI
+	MOVQ y+24(FP), DX
+	VPXOR Y15, Y15, Y15
+	SHRQ $3, CX
+	JEQ kpdone
+kploop:
+	VMOVDQU (DX), Y0
+	VPCMPGTD Y15, Y0, Y1 // all ones where int32(bits) > 0
+	VANDPS (SI), Y1, Y2
+	VMOVUPS Y2, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, DX
+	DECQ CX
+	JNE kploop
+kpdone:
+	VZEROUPPER
+	RET
+
+// func addAVX(n int, dst, src *float32)
+//
+// dst += src over n floats (n a multiple of 8).
+TEXT ·addAVX(SB), NOSPLIT, $0-24
+	MOVQ n+0(FP), CX
+	MOVQ dst+8(FP), DI
+	MOVQ src+16(FP), SI
+	SHRQ $3, CX
+	JEQ adddone
+addloop:
+	VMOVUPS (DI), Y0
+	VADDPS (SI), Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNE addloop
+adddone:
+	VZEROUPPER
+	RET

@@ -1,0 +1,9 @@
+//go:build !amd64 || (openblas && cgo)
+
+package nn
+
+func relu(y, x []float32)              { reluGo(y, x) }
+func reluGrad(dx, dy, y []float32)     { reluGradGo(dx, dy, y) }
+func keepPositive(dx, dy, y []float32) { keepPositiveGo(dx, dy, y) }
+
+func addTo(dst, src []float32) { addToGo(dst, src) }
