@@ -65,3 +65,19 @@ func addTo(dst, src []float32) {
 //
 //go:noescape
 func addAVX(n int, dst, src *float32)
+
+// adamUpdate is adamGo, the bulk of it through AVX with the same bits.
+func adamUpdate(w, g, m, v []float32, c *adamConsts) {
+	n := 0
+	if hasAsmKernel && len(w) >= 8 {
+		n = len(w) &^ 7
+		_, _, _ = g[n-1], m[n-1], v[n-1]
+		adamAVX(n, &w[0], &g[0], &m[0], &v[0], c)
+	}
+	adamGo(w[n:], g[n:], m[n:], v[n:], c)
+}
+
+// adamAVX is adamGo over n values, n a multiple of 8.
+//
+//go:noescape
+func adamAVX(n int, w, grad, m, v *float32, c *adamConsts)

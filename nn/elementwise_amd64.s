@@ -97,3 +97,52 @@ addloop:
 adddone:
 	VZEROUPPER
 	RET
+
+// func adamAVX(n int, w, grad, m, v *float32, c *adamConsts)
+//
+// One Adam step over n floats (n a multiple of 8), each operation rounded
+// as in adamGo:
+//	m = b1*m + c1*g;  v = b2*v + (c2*g)*g;  w = w*decay - (step*m)/(sqrt(v)+eps)
+TEXT ·adamAVX(SB), NOSPLIT, $0-48
+	MOVQ n+0(FP), CX
+	MOVQ w+8(FP), DI
+	MOVQ grad+16(FP), SI
+	MOVQ m+24(FP), R8
+	MOVQ v+32(FP), R9
+	MOVQ c+40(FP), AX
+	VBROADCASTSS 0(AX), Y8   // b1
+	VBROADCASTSS 4(AX), Y9   // c1
+	VBROADCASTSS 8(AX), Y10  // b2
+	VBROADCASTSS 12(AX), Y11 // c2
+	VBROADCASTSS 16(AX), Y12 // step
+	VBROADCASTSS 20(AX), Y13 // eps
+	VBROADCASTSS 24(AX), Y14 // decay
+	SHRQ $3, CX
+	JEQ adamdone
+adamloop:
+	VMOVUPS (SI), Y0         // g
+	VMULPS (R8), Y8, Y1      // b1*m
+	VMULPS Y0, Y9, Y2        // c1*g
+	VADDPS Y2, Y1, Y1        // m
+	VMOVUPS Y1, (R8)
+	VMULPS (R9), Y10, Y3     // b2*v
+	VMULPS Y0, Y11, Y4       // c2*g
+	VMULPS Y0, Y4, Y4        // (c2*g)*g
+	VADDPS Y4, Y3, Y3        // v
+	VMOVUPS Y3, (R9)
+	VSQRTPS Y3, Y3
+	VADDPS Y13, Y3, Y3       // sqrt(v)+eps
+	VMULPS Y1, Y12, Y1       // step*m
+	VDIVPS Y3, Y1, Y1        // (step*m)/(sqrt(v)+eps)
+	VMULPS (DI), Y14, Y5     // w*decay
+	VSUBPS Y1, Y5, Y5
+	VMOVUPS Y5, (DI)
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, R8
+	ADDQ $32, R9
+	DECQ CX
+	JNE adamloop
+adamdone:
+	VZEROUPPER
+	RET

@@ -7,3 +7,5 @@ func reluGrad(dx, dy, y []float32)     { reluGradGo(dx, dy, y) }
 func keepPositive(dx, dy, y []float32) { keepPositiveGo(dx, dy, y) }
 
 func addTo(dst, src []float32) { addToGo(dst, src) }
+
+func adamUpdate(w, g, m, v []float32, c *adamConsts) { adamGo(w, g, m, v, c) }
