@@ -6,11 +6,15 @@ import "math"
 // the bulk of each slice through AVX instructions with the same results
 // and leaves the tail to these.
 
-// reluGo sets y[i] = max(x[i], 0): NaN stays NaN, -0 becomes +0.
+// reluGo sets y[i] = max(x[i], 0): NaN stays the same NaN (as the AVX
+// version keeps it), -0 becomes +0.
 func reluGo(y, x []float32) {
 	y = y[:len(x)]
 	for i, v := range x {
-		y[i] = max(v, 0)
+		if 0 > v {
+			v = 0
+		}
+		y[i] = v + 0
 	}
 }
 

@@ -381,19 +381,20 @@ func (m *Model) Sample(obs []Observation, n int, rng *rand.Rand) ([]Posterior, e
 	need := n
 	for round := 0; round < 10 && need > 0; round++ {
 		z := m.flow.SampleBatch(ctx, need, rng)
+		thetas, ok := m.naturalRows(z)
 		need = 0
 		for i := range obs {
 			for k := range z.Rows / len(obs) {
 				if len(out[i].Draws) >= n {
 					break
 				}
-				theta, ok := m.natural(z.Row(i*(z.Rows/len(obs)) + k))
+				r := i*(z.Rows/len(obs)) + k
 				out[i].Drawn++
-				if !ok {
+				if !ok[r] {
 					out[i].Rejected++
 					continue
 				}
-				out[i].Draws = append(out[i].Draws, theta)
+				out[i].Draws = append(out[i].Draws, thetas[r])
 			}
 			need = max(need, n-len(out[i].Draws))
 		}
