@@ -24,6 +24,8 @@ type coupling struct {
 	x      *nn.Mat
 	expS   []float32 // exp(s)
 	dsdRaw []float32 // ds/dr = 1 - tanh(r/clamp)^2
+
+	dout, dx *nn.Mat // reused by backward
 }
 
 // newCoupling returns a coupling layer that transforms the columns transIdx
@@ -81,8 +83,10 @@ func forRows(n int, f func(lo, hi int)) {
 
 func (c *coupling) backward(dy *nn.Mat, dlogdet []float32, dctx *nn.Mat) *nn.Mat {
 	n, d, dt := dy.Rows, dy.Cols, len(c.transIdx)
-	dout := nn.NewMat(n, 2*dt)
-	dx := dy.Clone()
+	c.dout = reuseMat(c.dout, n, 2*dt)
+	c.dx = reuseMat(c.dx, n, d)
+	dout, dx := c.dout, c.dx
+	copy(dx.Data, dy.Data)
 	for i := range n {
 		g := dout.Data[i*2*dt : (i+1)*2*dt]
 		xr, gr, dxr := c.x.Data[i*d:(i+1)*d], dy.Data[i*d:(i+1)*d], dx.Data[i*d:(i+1)*d]

@@ -71,6 +71,7 @@ type Model struct {
 	layout   *features.Layout
 	samples  int       // trace length T
 	stimulus []float64 // I_ext at the sample times, the lstm's second channel
+	in       *nn.Mat   // the summary network's input, reused by input
 }
 
 // Norms are the standardization statistics fitted on the training data.
@@ -278,7 +279,7 @@ func (m *Model) input(obs []Observation) *nn.Mat {
 	B := len(obs)
 	if m.Config.Summary.Kind == SummaryMLP {
 		S := len(m.StatNames)
-		x := nn.NewMat(B, S)
+		x := m.inputBuffer(B, S)
 		for b, o := range obs {
 			for j, v := range o.Stats {
 				x.Data[b*S+j] = m.Norm.Stats.apply(j, float64(v))
@@ -292,7 +293,7 @@ func (m *Model) input(obs []Observation) *nn.Mat {
 		if m.Config.Summary.Kind == SummaryHybrid {
 			S = len(m.StatNames)
 		}
-		x := nn.NewMat(B, L+S)
+		x := m.inputBuffer(B, L+S)
 		for b, o := range obs {
 			row := x.Row(b)
 			m.pooledSequence(row[:L], o.Trace, stim)
@@ -303,7 +304,7 @@ func (m *Model) input(obs []Observation) *nn.Mat {
 		return x
 	}
 	T := m.samples
-	x := nn.NewMat(T*B, 2)
+	x := m.inputBuffer(T*B, 2)
 	stim := make([]float32, T)
 	for t, v := range m.stimulus {
 		stim[t] = m.Norm.Stimulus.apply(0, v)
@@ -316,6 +317,14 @@ func (m *Model) input(obs []Observation) *nn.Mat {
 		}
 	}
 	return x
+}
+
+// inputBuffer returns the model's input buffer as a rows x cols matrix
+// whose every element input overwrites. It stays valid until the next
+// input: the summary network keeps it until Backward.
+func (m *Model) inputBuffer(rows, cols int) *nn.Mat {
+	m.in = reuseMat(m.in, rows, cols)
+	return m.in
 }
 
 // thetaMat standardizes rows of parameters (n x P) in unconstrained space.
