@@ -80,8 +80,10 @@ func (p *parallel) step(data *dataset.Set, idx []int) (float64, error) {
 		for k, m := range p.models {
 			replicas[k] = m.Params()
 		}
-		for i, q := range replicas[0] {
-			g := q.Grad.Data
+		// Parameter by parameter on idle cores: each value is combined
+		// alike wherever it runs.
+		nn.Parallel(len(replicas[0]), func(i int) {
+			g := replicas[0][i].Grad.Data
 			for j := range g {
 				g[j] *= share[0]
 			}
@@ -91,7 +93,7 @@ func (p *parallel) step(data *dataset.Set, idx []int) (float64, error) {
 					g[j] += share[k] * rg[j]
 				}
 			}
-		}
+		})
 	}
 	return total / float64(len(idx)), nil
 }
