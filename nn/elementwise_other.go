@@ -9,3 +9,5 @@ func keepPositive(dx, dy, y []float32) { keepPositiveGo(dx, dy, y) }
 func addTo(dst, src []float32) { addToGo(dst, src) }
 
 func adamUpdate(w, g, m, v []float32, c *adamConsts) { adamGo(w, g, m, v, c) }
+
+func cellForwardRow(gi, gf, gg, gO, cp, c, tc, h []float32, floor float32) int { return 0 }
