@@ -115,14 +115,12 @@ func (c *Conv1D) Forward(x *Mat) *Mat {
 	}
 	c.y = reuse(c.y, B, U*c.Out)
 	c.yv = Mat{Rows: B * U, Cols: c.Out, Data: c.y.Data}
-	bias := c.B.Value.Data
-	for i := range c.yv.Rows {
-		copy(c.yv.Row(i), bias)
-	}
-	Gemm(false, false, 1, c.col, c.W.Value, 1, &c.yv)
-	if c.ReLU {
-		relu(c.y.Data, c.y.Data)
-	}
+	// The product, then bias and ReLU in one pass: with at most 256 taps
+	// (one k-block of Asm) this gives the bits of a product accumulated
+	// onto the bias, fl(Σ + b), without writing the bias into every row
+	// first.
+	Gemm(false, false, 1, c.col, c.W.Value, 0, &c.yv)
+	addBiasRows(c.y.Data, c.B.Value.Data, c.ReLU)
 	return c.y
 }
 

@@ -50,3 +50,25 @@ func addToGo(dst, src []float32) {
 		dst[i] += v
 	}
 }
+
+// addBiasRowsGo adds bias to every row of y (rows of len(bias) values),
+// then with relu takes max(·, 0) as reluGo does.
+func addBiasRowsGo(y, bias []float32, relu bool) {
+	n := len(bias)
+	if n == 0 {
+		return
+	}
+	for lo := 0; lo+n <= len(y); lo += n {
+		row := y[lo : lo+n]
+		for j, b := range bias {
+			v := row[j] + b
+			if relu && 0 > v {
+				v = 0
+			}
+			if relu {
+				v += 0
+			}
+			row[j] = v
+		}
+	}
+}

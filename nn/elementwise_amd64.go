@@ -81,3 +81,24 @@ func adamUpdate(w, g, m, v []float32, c *adamConsts) {
 //
 //go:noescape
 func adamAVX(n int, w, grad, m, v *float32, c *adamConsts)
+
+// addBiasRows is addBiasRowsGo, in AVX when the rows are a multiple of 8
+// values long.
+func addBiasRows(y, bias []float32, relu bool) {
+	n := len(bias)
+	if !hasAsmKernel || n == 0 || n%8 != 0 || len(y) < n {
+		addBiasRowsGo(y, bias, relu)
+		return
+	}
+	r := 0
+	if relu {
+		r = 1
+	}
+	addBiasRowsAVX(len(y)/n, n, &y[0], &bias[0], r)
+}
+
+// addBiasRowsAVX is addBiasRowsGo over rows rows of n values, n a multiple
+// of 8; relu is 0 or 1.
+//
+//go:noescape
+func addBiasRowsAVX(rows, n int, y, bias *float32, relu int)

@@ -146,3 +146,39 @@ adamloop:
 adamdone:
 	VZEROUPPER
 	RET
+
+// func addBiasRowsAVX(rows, n int, y, bias *float32, relu int)
+//
+// Adds bias (n floats, n a multiple of 8) to each of rows rows of y, then
+// with relu != 0 takes max(·, 0) + 0 as reluAVX does.
+TEXT ·addBiasRowsAVX(SB), NOSPLIT, $0-40
+	MOVQ rows+0(FP), BX
+	MOVQ n+8(FP), DX
+	MOVQ y+16(FP), DI
+	MOVQ bias+24(FP), R8
+	MOVQ relu+32(FP), R9
+	VXORPS Y15, Y15, Y15
+	SHRQ $3, DX
+	TESTQ BX, BX
+	JEQ biasdone
+biasrow:
+	MOVQ R8, SI
+	MOVQ DX, CX
+biascol:
+	VMOVUPS (DI), Y0
+	VADDPS (SI), Y0, Y0
+	TESTQ R9, R9
+	JEQ biasstore
+	VMAXPS Y0, Y15, Y0
+	VADDPS Y15, Y0, Y0
+biasstore:
+	VMOVUPS Y0, (DI)
+	ADDQ $32, DI
+	ADDQ $32, SI
+	DECQ CX
+	JNE biascol
+	DECQ BX
+	JNE biasrow
+biasdone:
+	VZEROUPPER
+	RET

@@ -11,3 +11,5 @@ func addTo(dst, src []float32) { addToGo(dst, src) }
 func adamUpdate(w, g, m, v []float32, c *adamConsts) { adamGo(w, g, m, v, c) }
 
 func cellForwardRow(gi, gf, gg, gO, cp, c, tc, h []float32, floor float32) int { return 0 }
+
+func addBiasRows(y, bias []float32, relu bool) { addBiasRowsGo(y, bias, relu) }

@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -46,6 +47,15 @@ func TestElementwiseMatchesGo(t *testing.T) {
 		copy(got, dy)
 		addTo(got, x)
 		check("addTo", got, want)
+		for _, r := range []bool{false, true} {
+			bias := []float32{0.5, -0.25, 1, -1, 0, 2, -3, 1e-40}
+			rows := n / 8 * 8
+			copy(want, dy)
+			addBiasRowsGo(want[:rows], bias, r)
+			copy(got, dy)
+			addBiasRows(got[:rows], bias, r)
+			check(fmt.Sprintf("addBiasRows relu=%v", r), got, want)
+		}
 	}
 	if v := func() float32 {
 		y := make([]float32, 8)
