@@ -8,11 +8,11 @@ import (
 
 // The package's parallelism is one set of helper goroutines shared by
 // everything that splits work: the matrix products (Asm.Sgemm over row
-// blocks), the LSTM's elementwise passes and, through Parallel, the
-// training replicas. Work is offered to helpers only when they are idle (a
-// send on an unbuffered channel succeeds only while a helper waits on it),
-// so replicas that already keep every core busy leave each product on its
-// own goroutine, and with cores to spare the products spread over them.
+// blocks), the LSTM's elementwise passes, the flow's per-row passes and,
+// through Parallel, the training replicas. A split hands parts only to
+// helpers that are free (not running a part already), and runs the rest
+// itself: replicas that keep every core busy leave each product on its own
+// goroutine, and with cores to spare the products spread over them.
 //
 // Splitting never changes the arithmetic: every part is computed by the
 // same instructions whichever goroutine runs it and however many run, so a
@@ -23,7 +23,7 @@ import (
 type task interface{ runPart(i int) }
 
 // job is one task being run: parts are claimed through next by the caller
-// and the helpers that accepted the job.
+// and the helpers it was handed to.
 type job struct {
 	t     task
 	parts int32
@@ -32,8 +32,12 @@ type job struct {
 }
 
 var (
-	offers   = make(chan *job) // unbuffered: an offer is taken only by an idle helper
-	started  atomic.Int32      // helpers started
+	// offers hands a job to a helper. A send is made only with a helper
+	// reserved (busy counts it), so it never waits for more than the
+	// moment a free helper takes to reach its receive.
+	offers   = make(chan *job)
+	started  atomic.Int32 // helpers started
+	busy     atomic.Int32 // helpers reserved: running a job or about to
 	startMu  sync.Mutex
 	jobsPool = sync.Pool{New: func() any { return new(job) }}
 )
@@ -52,6 +56,7 @@ func (j *job) claim() {
 func helper() {
 	for j := range offers {
 		j.claim()
+		busy.Add(-1) // before Done: the caller may split again at once
 		j.wg.Done()
 	}
 }
@@ -69,8 +74,22 @@ func ensureHelpers(n int) {
 	}
 }
 
+// reserve counts one more helper busy if fewer than limit are, and
+// reports whether it did.
+func reserve(limit int32) bool {
+	for {
+		b := busy.Load()
+		if b >= limit {
+			return false
+		}
+		if busy.CompareAndSwap(b, b+1) {
+			return true
+		}
+	}
+}
+
 // run calls t.runPart(i) for every i in [0, parts): on the calling
-// goroutine, and on up to GOMAXPROCS-1 helpers that are idle at the time.
+// goroutine, and on up to GOMAXPROCS-1 helpers that are free at the time.
 // It returns when every part is done and allocates nothing.
 func run(t task, parts int) {
 	p := runtime.GOMAXPROCS(0)
@@ -84,15 +103,13 @@ func run(t task, parts int) {
 	j := jobsPool.Get().(*job)
 	j.t, j.parts = t, int32(parts)
 	j.next.Store(0)
+	limit := min(started.Load(), int32(p-1))
 	for range min(parts, p) - 1 {
-		j.wg.Add(1)
-		select {
-		case offers <- j:
-			continue
-		default: // no idle helper
-			j.wg.Done()
+		if !reserve(limit) {
+			break
 		}
-		break
+		j.wg.Add(1)
+		offers <- j
 	}
 	j.claim()
 	j.wg.Wait()

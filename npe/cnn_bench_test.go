@@ -2,7 +2,6 @@ package npe
 
 import (
 	"math/rand/v2"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -14,7 +13,10 @@ import (
 // (6 blocks, conditioners 2 x 128) under each summary network at its
 // defaults, batch 256 split over two replicas as train does: forward,
 // backward, gradient sum and an Adam update. samples/s is training
-// throughput on as many cores as the machine has (two replicas use two).
+// throughput on as many cores as GOMAXPROCS gives (the replicas run
+// through nn.Parallel, as in train, and their products spread over the
+// cores they leave idle); samples/cpu-s is the work done per CPU second,
+// steadier on a busy machine.
 func BenchmarkTrainStep(b *testing.B) {
 	const batch = 256
 	sim := simulatedB(b, batch)
@@ -37,20 +39,15 @@ func BenchmarkTrainStep(b *testing.B) {
 			opt := nn.NewAdam(m.Params(), 1e-4)
 			cpu := cpuTime()
 			for b.Loop() {
-				var wg sync.WaitGroup
-				for k, mk := range models {
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						nn.ZeroGrads(mk.Params())
-						lo, hi := k*batch/2, (k+1)*batch/2
-						if _, err := mk.Loss(obs[lo:hi], theta[lo*sim.P:hi*sim.P]); err != nil {
-							panic(err)
-						}
-						mk.Backward()
-					}()
-				}
-				wg.Wait()
+				nn.Parallel(len(models), func(k int) {
+					mk := models[k]
+					nn.ZeroGrads(mk.Params())
+					lo, hi := k*batch/2, (k+1)*batch/2
+					if _, err := mk.Loss(obs[lo:hi], theta[lo*sim.P:hi*sim.P]); err != nil {
+						panic(err)
+					}
+					mk.Backward()
+				})
 				rp := r.Params()
 				for i, p := range m.Params() {
 					for j, g := range rp[i].Grad.Data {
