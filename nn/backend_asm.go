@@ -64,9 +64,10 @@ func (Asm) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, l
 }
 
 // minGemmPart is the fewest multiply-adds worth one part of a split
-// product: below it, handing the part to another goroutine costs more
-// than computing it.
-const minGemmPart = 1 << 17
+// product (about 8 µs of kernel time): below it, waking another goroutine
+// for the part costs too much of what it saves. Chosen on 2 cores; a
+// machine with many cores may want it tuned.
+const minGemmPart = 1 << 18
 
 // gemmPartRows returns the rows of C per part when an m x n x k product
 // is split over the cores: a multiple of the micro-tile height asmMR, so
