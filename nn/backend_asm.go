@@ -223,11 +223,17 @@ func packB(dst []float32, transB bool, b []float32, ldb, pc, kb, jc, nb int) {
 			continue
 		}
 		// B is stored n x k: column j of op(B) is row j of B.
+		p0 := 0 // the values of k before p0 are packed
+		if w == asmNR && kb >= 8 {
+			_ = b[(jc+j0+asmNR-1)*ldb+pc+kb/8*8-1] // the 16 rows' first kb/8*8 values are in b
+			sgemmPackBT16(kb/8, &b[(jc+j0)*ldb+pc], ldb, &d[0])
+			p0 = kb / 8 * 8
+		}
 		for jj := range w {
 			src := b[(jc+j0+jj)*ldb+pc:]
-			src = src[:kb]
+			src = src[p0:kb]
 			for p, v := range src {
-				d[p*asmNR+jj] = v
+				d[(p0+p)*asmNR+jj] = v
 			}
 		}
 		if w < asmNR {

@@ -33,3 +33,9 @@ func sgemmPackBRows(k int, src *float32, lds int, dst *float32, panels, kb int)
 //
 //go:noescape
 func sgemmKernel6x16S(k int, a *float32, rs, ks int, b, c *float32, ldc int, beta float32)
+
+// sgemmPackBT16 packs a 16-column panel of op(B) = Bᵀ over 8*k8 values of
+// k: dst[p*16+r] = src[r*lds+p]. See sgemm_amd64.s.
+//
+//go:noescape
+func sgemmPackBT16(k8 int, src *float32, lds int, dst *float32)

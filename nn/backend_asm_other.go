@@ -21,3 +21,7 @@ func sgemmPackBRows(k int, src *float32, lds int, dst *float32, panels, kb int) 
 func sgemmKernel6x16S(k int, a *float32, rs, ks int, b, c *float32, ldc int, beta float32) {
 	panic("nn: sgemmKernel6x16S without amd64")
 }
+
+func sgemmPackBT16(k8 int, src *float32, lds int, dst *float32) {
+	panic("nn: sgemmPackBT16 without amd64")
+}

@@ -150,3 +150,39 @@ func TestGemmDirectSameBits(t *testing.T) {
 		}
 	}
 }
+
+// TestPackBTransposed checks the packed panels of op(B) = Bᵀ element by
+// element: full panels through the AVX transpose, a k tail and a partial
+// last panel through Go, with zero padding.
+func TestPackBTransposed(t *testing.T) {
+	if !AsmSupported() {
+		t.Skip("no AVX2+FMA")
+	}
+	rng := newRNG(25)
+	for _, sz := range [][2]int{{16, 8}, {40, 21}, {33, 256}, {7, 5}} {
+		n, k := sz[0], sz[1]
+		ldb := k + 3
+		b := randMat(rng, n, ldb, 1).Data
+		for _, pc := range []int{0, 1} {
+			kb := k - pc
+			dst := make([]float32, roundUp(n, asmNR)*kb)
+			for i := range dst {
+				dst[i] = float32(math.NaN())
+			}
+			packB(dst, true, b, ldb, pc, kb, 0, n)
+			for j0 := 0; j0 < n; j0 += asmNR {
+				for p := range kb {
+					for jj := range asmNR {
+						want := float32(0)
+						if j0+jj < n {
+							want = b[(j0+jj)*ldb+pc+p]
+						}
+						if got := dst[j0*kb+p*asmNR+jj]; math.Float32bits(got) != math.Float32bits(want) {
+							t.Fatalf("n=%d k=%d pc=%d: panel %d, p %d, column %d is %g, want %g", n, k, pc, j0/asmNR, p, jj, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
