@@ -18,7 +18,8 @@ type actNorm struct {
 	logScale, shift *nn.Param // 1 x D
 	initialized     bool
 
-	x *nn.Mat // cached input
+	x     *nn.Mat // cached input
+	y, dx *nn.Mat // reused outputs of forward and backward
 }
 
 func newActNorm(name string, dim int) *actNorm {
@@ -60,7 +61,8 @@ func (a *actNorm) forward(x, _ *nn.Mat, logdet []float32) *nn.Mat {
 	for _, v := range ls {
 		sum += v
 	}
-	y := nn.NewMat(x.Rows, d)
+	a.y = reuseMat(a.y, x.Rows, d)
+	y := a.y
 	for i := range x.Rows {
 		xr, yr := x.Data[i*d:(i+1)*d], y.Data[i*d:(i+1)*d]
 		for j := range d {
@@ -79,7 +81,8 @@ func (a *actNorm) backward(dy *nn.Mat, dlogdet []float32, _ *nn.Mat) *nn.Mat {
 	for _, g := range dlogdet {
 		dsum += g
 	}
-	dx := nn.NewMat(dy.Rows, d)
+	a.dx = reuseMat(a.dx, dy.Rows, d)
+	dx := a.dx
 	for i := range dy.Rows {
 		xr := a.x.Data[i*d : (i+1)*d]
 		gr, dxr := dy.Data[i*d:(i+1)*d], dx.Data[i*d:(i+1)*d]

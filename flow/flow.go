@@ -43,6 +43,7 @@ type Flow struct {
 	cached bool
 	rows   int
 	z      *nn.Mat
+	dz     *nn.Mat // reused by Backward
 }
 
 // New returns a flow with the given configuration, drawing permutations and
@@ -141,7 +142,8 @@ func (f *Flow) Backward(dlogq []float32) *nn.Mat {
 	f.cached = false
 	d := f.cfg.Dim
 	// log q = -0.5 |z|^2 - const + logdet: dL/dz = -g z, dL/dlogdet = g.
-	dz := nn.NewMat(f.rows, d)
+	f.dz = reuseMat(f.dz, f.rows, d)
+	dz := f.dz
 	for i, g := range dlogq {
 		for j := range d {
 			dz.Data[i*d+j] = -g * f.z.Data[i*d+j]

@@ -10,6 +10,7 @@ import (
 // and it has no parameters.
 type permutation struct {
 	perm, inv []int
+	y, dx     *nn.Mat // reused outputs of forward and backward
 }
 
 // newPermutation draws a random permutation of dim elements that moves every
@@ -35,25 +36,33 @@ func newPermutation(dim, h int, rng *rand.Rand) *permutation {
 	return &permutation{perm: perm, inv: inv}
 }
 
-func (p *permutation) forward(x, _ *nn.Mat, _ []float32) *nn.Mat { return gather(x, p.perm) }
-
-func (p *permutation) backward(dy *nn.Mat, _ []float32, _ *nn.Mat) *nn.Mat {
-	return gather(dy, p.inv)
+func (p *permutation) forward(x, _ *nn.Mat, _ []float32) *nn.Mat {
+	p.y = reuseMat(p.y, x.Rows, x.Cols)
+	gather(p.y, x, p.perm)
+	return p.y
 }
 
-func (p *permutation) inverse(y, _ *nn.Mat, _ int) *nn.Mat { return gather(y, p.inv) }
+func (p *permutation) backward(dy *nn.Mat, _ []float32, _ *nn.Mat) *nn.Mat {
+	p.dx = reuseMat(p.dx, dy.Rows, dy.Cols)
+	gather(p.dx, dy, p.inv)
+	return p.dx
+}
+
+func (p *permutation) inverse(y, _ *nn.Mat, _ int) *nn.Mat {
+	x := nn.NewMat(y.Rows, y.Cols) // the caller may keep it (SampleBatch)
+	gather(x, y, p.inv)
+	return x
+}
 
 func (p *permutation) params() []*nn.Param { return nil }
 
-// gather returns y with y[i][j] = x[i][idx[j]].
-func gather(x *nn.Mat, idx []int) *nn.Mat {
+// gather sets y[i][j] = x[i][idx[j]].
+func gather(y, x *nn.Mat, idx []int) {
 	d := x.Cols
-	y := nn.NewMat(x.Rows, d)
 	for i := range x.Rows {
 		xr, yr := x.Data[i*d:(i+1)*d], y.Data[i*d:(i+1)*d]
 		for j, k := range idx {
 			yr[j] = xr[k]
 		}
 	}
-	return y
 }

@@ -63,16 +63,29 @@ func (a *Adam) Step() {
 	stepSize := float32(a.LR * math.Sqrt(c2) / c1)
 	epsHat := float32(eps * math.Sqrt(c2))
 	decay := float32(1 - a.LR*a.WeightDecay)
-	fb1, fb2 := float32(b1), float32(b2)
+	c := adamConsts{b1: float32(b1), c1: 1 - float32(b1), b2: float32(b2), c2: 1 - float32(b2), step: stepSize, eps: epsHat, decay: decay}
 	for k, p := range a.params {
-		w, g := p.Value.Data, p.Grad.Data[:len(p.Value.Data)]
-		m, v := a.m[k][:len(w)], a.v[k][:len(w)]
-		for i, gi := range g {
-			mi := fb1*m[i] + (1-fb1)*gi
-			vi := fb2*v[i] + (1-fb2)*gi*gi
-			m[i], v[i] = mi, vi
-			w[i] = w[i]*decay - stepSize*mi/(float32(math.Sqrt(float64(vi)))+epsHat)
-		}
+		w := p.Value.Data
+		adamUpdate(w, p.Grad.Data[:len(w)], a.m[k][:len(w)], a.v[k][:len(w)], &c)
+	}
+}
+
+// adamConsts are the float32 constants of one Adam step, laid out for
+// adamAVX.
+type adamConsts struct {
+	b1, c1, b2, c2, step, eps, decay float32 // c1 = 1-b1, c2 = 1-b2
+}
+
+// adamGo applies one Adam step to w from g, updating the moments m and v,
+// operation by operation as adamAVX does (no fused multiply-adds).
+func adamGo(w, g, m, v []float32, c *adamConsts) {
+	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
+	for i, gi := range g {
+		mi := c.b1*m[i] + c.c1*gi
+		vi := c.b2*v[i] + c.c2*gi*gi
+		m[i], v[i] = mi, vi
+		// The float64 square root rounded to float32 is the float32 one.
+		w[i] = w[i]*c.decay - c.step*mi/(float32(math.Sqrt(float64(vi)))+c.eps)
 	}
 }
 

@@ -1,13 +1,18 @@
 package nn
 
-import "sync"
+import (
+	"runtime"
+	"sync"
+)
 
 // Asm is the pure-Go backend over an assembly micro-kernel (Go assembly,
 // no cgo): AVX2+FMA on amd64 (sgemm_amd64.s), NEON on arm64
 // (sgemm_arm64.s). It packs op(B) into column panels of 16 and alpha*op(A)
 // into row panels of 6, in cache blocks, and runs a 6x16 register-tile
 // kernel over them. On amd64 CPUs without AVX2+FMA, and on other
-// architectures, it falls back to Gonum. It runs on the calling goroutine.
+// architectures, it falls back to Gonum. A large product is split over row
+// blocks that run on the cores that are idle (see parallel.go); the split
+// does not change any result.
 type Asm struct{}
 
 // Name returns "go-neon" on arm64 and "go-avx2" elsewhere.
@@ -47,12 +52,87 @@ func (Asm) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, l
 		scaleC(m, n, beta, c, ldc)
 		return
 	}
+	rows := gemmPartRows(m, n, k)
+	if rows >= m {
+		asmSgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	t := gemmTasks.Get().(*gemmTask)
+	*t = gemmTask{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, rows}
+	run(t, (m+rows-1)/rows)
+	*t = gemmTask{}
+	gemmTasks.Put(t)
+}
+
+// minGemmPart is the fewest multiply-adds worth one part of a split
+// product (about 8 µs of kernel time): below it, waking another goroutine
+// for the part costs too much of what it saves. Chosen on 2 cores; a
+// machine with many cores may want it tuned.
+const minGemmPart = 1 << 18
+
+// gemmPartRows returns the rows of C per part when an m x n x k product
+// is split over the cores: a multiple of the micro-tile height asmMR, so
+// that every row lands in a micro-tile of the same rows (and is computed
+// by the same instructions) whatever the split; m when it should not be
+// split.
+func gemmPartRows(m, n, k int) int {
+	p := runtime.GOMAXPROCS(0)
+	if p < 2 || m < 2*asmMR {
+		return m
+	}
+	parts := min(p, m*n*k/minGemmPart, m/asmMR)
+	if parts < 2 {
+		return m
+	}
+	return roundUp((m+parts-1)/parts, asmMR)
+}
+
+// gemmTask is a product split over row blocks of rows rows.
+type gemmTask struct {
+	transA, transB bool
+	m, n, k        int
+	alpha          float32
+	a              []float32
+	lda            int
+	b              []float32
+	ldb            int
+	beta           float32
+	c              []float32
+	ldc            int
+	rows           int
+}
+
+var gemmTasks = sync.Pool{New: func() any { return new(gemmTask) }}
+
+// runPart computes rows [i*rows, (i+1)*rows) of C.
+func (t *gemmTask) runPart(i int) {
+	lo := i * t.rows
+	h := min(t.rows, t.m-lo)
+	off := lo * t.lda // row lo of op(A) = A
+	if t.transA {
+		off = lo // row lo of op(A) = column lo of A
+	}
+	a := t.a[off:]
+	asmSgemm(t.transA, t.transB, h, t.n, t.k, t.alpha, a, t.lda, t.b, t.ldb, t.beta, t.c[lo*t.ldc:], t.ldc)
+}
+
+// asmSgemm is Asm.Sgemm on the calling goroutine, for checked arguments
+// with m, n, k > 0 and alpha != 0.
+func asmSgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	bufs := asmPool.Get().(*asmBufs)
 	defer asmPool.Put(bufs)
 	kc := min(k, asmKC)
 	bufs.a = grow(bufs.a, roundUp(min(m, asmMC), asmMR)*kc)
 	bufs.b = grow(bufs.b, roundUp(min(n, asmNC), asmNR)*kc)
 	var tile [asmMR * asmNR]float32
+	// With alpha 1 the packed A would be a copy: the kernel reads A where
+	// it is (sgemmKernel6x16S, same multiply-adds, same bits), and only a
+	// last panel of fewer than 6 rows is packed, zero-padded.
+	direct := alpha == 1 && asmDirect && hasDirectKernel
+	rs, ks := lda, 1 // element (i, p) of op(A) is at i*rs + p*ks
+	if transA {
+		rs, ks = 1, lda
+	}
 	for jc := 0; jc < n; jc += asmNC {
 		nb := min(asmNC, n-jc)
 		for pc := 0; pc < k; pc += asmKC {
@@ -64,20 +144,34 @@ func (Asm) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, l
 			packB(bufs.b, transB, b, ldb, pc, kb, jc, nb)
 			for ic := 0; ic < m; ic += asmMC {
 				mb := min(asmMC, m-ic)
-				packA(bufs.a, transA, a, lda, ic, mb, pc, kb, alpha)
+				full := mb / asmMR * asmMR
+				switch {
+				case !direct:
+					packA(bufs.a, transA, a, lda, ic, mb, pc, kb, alpha)
+				case full < mb:
+					packA(bufs.a[full*kb:], transA, a, lda, ic+full, mb-full, pc, kb, alpha)
+				}
 				for jr := 0; jr < nb; jr += asmNR {
 					nr := min(asmNR, nb-jr)
 					bp := &bufs.b[jr*kb]
 					for ir := 0; ir < mb; ir += asmMR {
 						mr := min(asmMR, mb-ir)
-						ap := &bufs.a[ir*kb]
 						ci := (ic+ir)*ldc + jc + jr
+						dst, ldd, bd := &tile[0], asmNR, float32(0)
 						if mr == asmMR && nr == asmNR {
 							_ = c[ci+(asmMR-1)*ldc+asmNR-1] // the whole tile is in c
-							sgemmKernel6x16(kb, ap, bp, &c[ci], ldc, bet)
+							dst, ldd, bd = &c[ci], ldc, bet
+						}
+						if direct && mr == asmMR {
+							off := (ic+ir)*rs + pc*ks
+							_ = a[off+(asmMR-1)*rs+(kb-1)*ks] // the whole panel is in a
+							sgemmKernel6x16S(kb, &a[off], rs, ks, bp, dst, ldd, bd)
+						} else {
+							sgemmKernel6x16(kb, &bufs.a[ir*kb], bp, dst, ldd, bd)
+						}
+						if dst != &tile[0] {
 							continue
 						}
-						sgemmKernel6x16(kb, ap, bp, &tile[0], asmNR, 0)
 						for r := range mr {
 							row, t := c[ci+r*ldc:ci+r*ldc+nr], tile[r*asmNR:r*asmNR+nr]
 							if bet == 0 {
@@ -97,6 +191,10 @@ func (Asm) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, l
 		}
 	}
 }
+
+// asmDirect lets Asm read A in place when alpha is 1; tests turn it off
+// to compare with the packed path.
+var asmDirect = true
 
 func roundUp(x, to int) int { return (x + to - 1) / to * to }
 
@@ -129,11 +227,17 @@ func packB(dst []float32, transB bool, b []float32, ldb, pc, kb, jc, nb int) {
 			continue
 		}
 		// B is stored n x k: column j of op(B) is row j of B.
+		p0 := 0 // the values of k before p0 are packed
+		if hasDirectKernel && w == asmNR && kb >= 8 {
+			_ = b[(jc+j0+asmNR-1)*ldb+pc+kb/8*8-1] // the 16 rows' first kb/8*8 values are in b
+			sgemmPackBT16(kb/8, &b[(jc+j0)*ldb+pc], ldb, &d[0])
+			p0 = kb / 8 * 8
+		}
 		for jj := range w {
 			src := b[(jc+j0+jj)*ldb+pc:]
-			src = src[:kb]
+			src = src[p0:kb]
 			for p, v := range src {
-				d[p*asmNR+jj] = v
+				d[(p0+p)*asmNR+jj] = v
 			}
 		}
 		if w < asmNR {

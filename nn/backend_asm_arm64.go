@@ -7,6 +7,11 @@ package nn
 // feature test).
 const hasAsmKernel = true
 
+// hasDirectKernel is false on arm64: the NEON kernel always reads A packed
+// and op(B) = Bᵀ is packed in Go, so the driver never calls
+// sgemmKernel6x16S or sgemmPackBT16 here.
+const hasDirectKernel = false
+
 // asmName is the name of Asm on arm64.
 const asmName = "go-neon"
 
@@ -29,3 +34,11 @@ func sgemmPackB16(k int, src *float32, lds int, dst *float32)
 //
 //go:noescape
 func sgemmPackBRows(k int, src *float32, lds int, dst *float32, panels, kb int)
+
+func sgemmKernel6x16S(k int, a *float32, rs, ks int, b, c *float32, ldc int, beta float32) {
+	panic("nn: sgemmKernel6x16S is amd64 only")
+}
+
+func sgemmPackBT16(k8 int, src *float32, lds int, dst *float32) {
+	panic("nn: sgemmPackBT16 is amd64 only")
+}

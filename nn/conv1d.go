@@ -115,16 +115,12 @@ func (c *Conv1D) Forward(x *Mat) *Mat {
 	}
 	c.y = reuse(c.y, B, U*c.Out)
 	c.yv = Mat{Rows: B * U, Cols: c.Out, Data: c.y.Data}
-	bias := c.B.Value.Data
-	for i := range c.yv.Rows {
-		copy(c.yv.Row(i), bias)
-	}
-	Gemm(false, false, 1, c.col, c.W.Value, 1, &c.yv)
-	if c.ReLU {
-		for i, v := range c.y.Data {
-			c.y.Data[i] = max(v, 0)
-		}
-	}
+	// The product, then bias and ReLU in one pass: with at most 256 taps
+	// (one k-block of Asm) this gives the bits of a product accumulated
+	// onto the bias, fl(Σ + b), without writing the bias into every row
+	// first.
+	Gemm(false, false, 1, c.col, c.W.Value, 0, &c.yv)
+	addBiasRows(c.y.Data, c.B.Value.Data, c.ReLU)
 	return c.y
 }
 
@@ -136,14 +132,9 @@ func (c *Conv1D) Backward(dy *Mat) *Mat {
 	B, U, K, C := dy.Rows, c.outSteps, c.Kernel, c.In
 	if c.ReLU {
 		c.dyr = reuse(c.dyr, dy.Rows, dy.Cols)
-		y := c.y.Data[:len(dy.Data)]
-		for i, g := range dy.Data {
-			// Branch-free: y >= 0, so its bits are 0 exactly where the
-			// ReLU cut (max(-0, 0) is +0), and -bits>>31 is then 0, all
-			// ones elsewhere. A branch here mispredicts half the time.
-			keep := uint32(-int32(math.Float32bits(y[i])) >> 31)
-			c.dyr.Data[i] = math.Float32frombits(math.Float32bits(g) & keep)
-		}
+		// y >= 0 (or NaN), and its bits are 0 exactly where the ReLU cut
+		// (max(-0, 0) is +0).
+		keepPositive(c.dyr.Data, dy.Data, c.y.Data)
 		dy = c.dyr
 	}
 	c.dyv = Mat{Rows: B * U, Cols: c.Out, Data: dy.Data}
@@ -162,18 +153,12 @@ func (c *Conv1D) Backward(dy *Mat) *Mat {
 			src := c.dcol.Row(b*U + u)
 			t := u*c.Stride - c.padLeft
 			if c.Dilation == 1 && t >= 0 && t+K <= c.Steps {
-				dst := row[t*C : (t+K)*C]
-				for i, v := range src {
-					dst[i] += v
-				}
+				addTo(row[t*C:(t+K)*C], src)
 				continue
 			}
 			for k := range K {
 				if t >= 0 && t < c.Steps {
-					dst := row[t*C : (t+1)*C]
-					for i, v := range src[k*C : (k+1)*C] {
-						dst[i] += v
-					}
+					addTo(row[t*C:(t+1)*C], src[k*C:(k+1)*C])
 				}
 				t += c.Dilation
 			}

@@ -92,9 +92,6 @@ func (d *Dense) Params() []*Param { return []*Param{d.W, d.B} }
 // addColSums adds the column sums of m to dst.
 func addColSums(dst []float32, m *Mat) {
 	for i := range m.Rows {
-		row := m.Row(i)
-		for j, v := range row {
-			dst[j] += v
-		}
+		addTo(dst, m.Row(i))
 	}
 }

@@ -150,7 +150,7 @@ func cellForward(gates, cprev, c, tc, h []float32, H int, floor float32) {
 		if cprev != nil {
 			cp = cprev[b*H : (b+1)*H]
 		}
-		for j := range H {
+		for j := cellForwardRow(gi, gf, gg, gO, cp, cb, tcb, hb, floor); j < H; j++ {
 			i, f, g, o := sigmoidf(gi[j]), sigmoidf(gf[j]), tanhSig(gg[j]), sigmoidf(gO[j])
 			gi[j], gf[j], gg[j], gO[j] = i, f, g, o
 			cv := i * g

@@ -112,12 +112,33 @@ func (m *Model) context(obs Observation, n int) (*nn.Mat, error) {
 // units; ok is false when the result falls outside the prior's support.
 func (m *Model) natural(row []float32) (theta []float64, ok bool) {
 	theta = make([]float64, len(m.priors))
+	return theta, m.naturalInto(theta, row)
+}
+
+// naturalInto is natural writing into theta.
+func (m *Model) naturalInto(theta []float64, row []float32) (ok bool) {
 	ok = true
 	for j, v := range row {
 		theta[j] = m.priors[j].Constrain(m.Norm.Theta.invert(j, v))
 		ok = ok && m.priors[j].InSupport(theta[j])
 	}
-	return theta, ok
+	return ok
+}
+
+// naturalRows is natural for every row of z, the rows' values in one
+// allocation, computed in blocks on idle cores (nn.Parallel).
+func (m *Model) naturalRows(z *nn.Mat) (thetas [][]float64, ok []bool) {
+	P := len(m.priors)
+	all := make([]float64, z.Rows*P)
+	thetas, ok = make([][]float64, z.Rows), make([]bool, z.Rows)
+	const block = 256
+	nn.Parallel((z.Rows+block-1)/block, func(b int) {
+		for r := b * block; r < min((b+1)*block, z.Rows); r++ {
+			thetas[r] = all[r*P : (r+1)*P : (r+1)*P]
+			ok[r] = m.naturalInto(thetas[r], z.Row(r))
+		}
+	})
+	return thetas, ok
 }
 
 // standardize writes the flow's coordinates of theta into row and returns

@@ -71,6 +71,7 @@ type Model struct {
 	layout   *features.Layout
 	samples  int       // trace length T
 	stimulus []float64 // I_ext at the sample times, the lstm's second channel
+	in       *nn.Mat   // the summary network's input, reused by input
 }
 
 // Norms are the standardization statistics fitted on the training data.
@@ -270,7 +271,7 @@ func (m *Model) input(obs []Observation) *nn.Mat {
 	B := len(obs)
 	if m.Config.Summary.Kind == SummaryMLP {
 		S := len(m.StatNames)
-		x := nn.NewMat(B, S)
+		x := m.inputBuffer(B, S)
 		for b, o := range obs {
 			for j, v := range o.Stats {
 				x.Data[b*S+j] = m.Norm.Stats.apply(j, float64(v))
@@ -284,7 +285,7 @@ func (m *Model) input(obs []Observation) *nn.Mat {
 		if m.Config.Summary.Kind == SummaryHybrid {
 			S = len(m.StatNames)
 		}
-		x := nn.NewMat(B, L+S)
+		x := m.inputBuffer(B, L+S)
 		for b, o := range obs {
 			row := x.Row(b)
 			m.pooledSequence(row[:L], o.Trace, stim)
@@ -295,7 +296,7 @@ func (m *Model) input(obs []Observation) *nn.Mat {
 		return x
 	}
 	T := m.samples
-	x := nn.NewMat(T*B, 2)
+	x := m.inputBuffer(T*B, 2)
 	stim := make([]float32, T)
 	for t, v := range m.stimulus {
 		stim[t] = m.Norm.Stimulus.apply(0, v)
@@ -308,6 +309,14 @@ func (m *Model) input(obs []Observation) *nn.Mat {
 		}
 	}
 	return x
+}
+
+// inputBuffer returns the model's input buffer as a rows x cols matrix
+// whose every element input overwrites. It stays valid until the next
+// input: the summary network keeps it until Backward.
+func (m *Model) inputBuffer(rows, cols int) *nn.Mat {
+	m.in = reuseMat(m.in, rows, cols)
+	return m.in
 }
 
 // thetaMat standardizes rows of parameters (n x P) in unconstrained space.
@@ -373,19 +382,20 @@ func (m *Model) Sample(obs []Observation, n int, rng *rand.Rand) ([]Posterior, e
 	need := n
 	for round := 0; round < 10 && need > 0; round++ {
 		z := m.flow.SampleBatch(ctx, need, rng)
+		thetas, ok := m.naturalRows(z)
 		need = 0
 		for i := range obs {
 			for k := range z.Rows / len(obs) {
 				if len(out[i].Draws) >= n {
 					break
 				}
-				theta, ok := m.natural(z.Row(i*(z.Rows/len(obs)) + k))
+				r := i*(z.Rows/len(obs)) + k
 				out[i].Drawn++
-				if !ok {
+				if !ok[r] {
 					out[i].Rejected++
 					continue
 				}
-				out[i].Draws = append(out[i].Draws, theta)
+				out[i].Draws = append(out[i].Draws, thetas[r])
 			}
 			need = max(need, n-len(out[i].Draws))
 		}

@@ -1,8 +1,6 @@
 package train
 
 import (
-	"sync"
-
 	"github.com/laa-neuro/laa/dataset"
 	"github.com/laa-neuro/laa/nn"
 	"github.com/laa-neuro/laa/npe"
@@ -10,8 +8,13 @@ import (
 
 // parallel computes a batch's gradient with several model replicas that
 // share weights, each on its own contiguous part of the batch, and sums
-// the parts into the main model's gradients. The split depends only on the
-// number of replicas, so results do not depend on the number of cores.
+// the parts into the main model's gradients. The number of replicas is part
+// of the training recipe (Options.Replicas; each part's gradient is summed
+// in its own order), not of the machine: the split depends on it alone, so
+// results do not depend on the number of cores. The replicas run through
+// nn.Parallel, which shares the cores between them and the matrix products
+// inside them: with fewer replicas than cores, the products spread over the
+// idle ones; with one core, the replicas run one after the other.
 type parallel struct {
 	models []*npe.Model // models[0] is the model being trained
 }
@@ -51,22 +54,17 @@ func (p *parallel) step(data *dataset.Set, idx []int) (float64, error) {
 	}
 	losses := make([]float64, n)
 	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for k, m := range p.models {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for _, q := range m.Params() {
-				q.Grad.Zero()
-			}
-			obs, theta := batch(data, idx[bound[k]:bound[k+1]])
-			losses[k], errs[k] = m.Loss(obs, theta)
-			if errs[k] == nil {
-				m.Backward()
-			}
-		}()
-	}
-	wg.Wait()
+	nn.Parallel(n, func(k int) {
+		m := p.models[k]
+		for _, q := range m.Params() {
+			q.Grad.Zero()
+		}
+		obs, theta := batch(data, idx[bound[k]:bound[k+1]])
+		losses[k], errs[k] = m.Loss(obs, theta)
+		if errs[k] == nil {
+			m.Backward()
+		}
+	})
 	total := 0.0
 	share := make([]float32, n) // each part's gradient is of its own mean loss
 	for k := range p.models {
@@ -82,8 +80,10 @@ func (p *parallel) step(data *dataset.Set, idx []int) (float64, error) {
 		for k, m := range p.models {
 			replicas[k] = m.Params()
 		}
-		for i, q := range replicas[0] {
-			g := q.Grad.Data
+		// Parameter by parameter on idle cores: each value is combined
+		// alike wherever it runs.
+		nn.Parallel(len(replicas[0]), func(i int) {
+			g := replicas[0][i].Grad.Data
 			for j := range g {
 				g[j] *= share[0]
 			}
@@ -93,7 +93,7 @@ func (p *parallel) step(data *dataset.Set, idx []int) (float64, error) {
 					g[j] += share[k] * rg[j]
 				}
 			}
-		}
+		})
 	}
 	return total / float64(len(idx)), nil
 }
