@@ -134,8 +134,11 @@ def median(x):
     return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
 
 
-def report(impl, version, threads, n, params, load_s, epochs, stamps, epoch_s, loss, lat):
-    step = steady(stamps)
+def report(impl, version, threads, n, params, load_s, epochs, stamps, epoch_s, loss, lat, step=None):
+    """The JSON line of one implementation. step (seconds per training
+    step) defaults to the steady state of the per-step stamps."""
+    if step is None:
+        step = steady(stamps)
     med = median(lat)
     return {
         "impl": impl, "version": version, "threads": threads, "n": n, "params": params, "load_s": load_s,

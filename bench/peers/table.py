@@ -47,7 +47,9 @@ def main(paths):
         if name.startswith("PyTorch") and r["params"] != laa["params"]:
             print(f"WARNING: {name} has {r['params']:,} trainable values, laa {laa['params']:,}: the twins differ.")
         if "sample1000_api_ms" in r:
-            print(f"{name}: draws under jax.jit; through BasicEstimator.sample {r['sample1000_api_ms']:.1f} ms.")
+            print(f"{name}: samples/s from the last epoch's wall time over its steps (no per-step hook, "
+                  f"which would stop JAX's asynchronous dispatch); draws under jax.jit; through "
+                  f"BasicEstimator.sample {r['sample1000_api_ms']:.1f} ms.")
 
 
 if __name__ == "__main__":
