@@ -74,5 +74,40 @@ func (f *Flow) SampleBatch(ctx *nn.Mat, n int, rng *rand.Rand) *nn.Mat {
 	if f.cfg.ContextDim == 0 {
 		ctx = nil
 	}
-	return f.inverse(z, ctx, n)
+	return f.inverseInPieces(z, ctx, n)
+}
+
+// sampleChunk is the most draws of one context that SampleBatch takes
+// through the flow at once. Every row is computed alike whatever the
+// piece it is in (the coupling layers work row by row and the matrix
+// products give the same bits for any row split), so the size changes
+// speed, not results: 1,000 draws as one piece pass their 1000 x 128
+// activations (half a megabyte each) through the cache at every layer,
+// in pieces of at most 256 they stay in it (measured in BENCHMARKS.md,
+// issue 13).
+const sampleChunk = 256
+
+// inverseInPieces is inverse(z, ctx, rep) over each context's rep rows in
+// pieces of at most sampleChunk rows, written back into z. Pieces are of
+// nearly equal size, so none has a single row when rep > 1 (one row
+// would take the conditioner's unrepeated path, rounded differently).
+func (f *Flow) inverseInPieces(z, ctx *nn.Mat, rep int) *nn.Mat {
+	if rep <= sampleChunk {
+		return f.inverse(z, ctx, rep)
+	}
+	d := z.Cols
+	pieces := (rep + sampleChunk - 1) / sampleChunk
+	m := z.Rows / rep
+	for i := range m {
+		var c *nn.Mat
+		if ctx != nil {
+			c = &nn.Mat{Rows: 1, Cols: ctx.Cols, Data: ctx.Row(i)}
+		}
+		for p := range pieces {
+			lo, hi := i*rep+p*rep/pieces, i*rep+(p+1)*rep/pieces
+			part := &nn.Mat{Rows: hi - lo, Cols: d, Data: z.Data[lo*d : hi*d]}
+			copy(part.Data, f.inverse(part, c, hi-lo).Data)
+		}
+	}
+	return z
 }
