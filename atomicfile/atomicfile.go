@@ -115,15 +115,15 @@ func Write(path string, write func(f *os.File) error) (err error) {
 	if err = commit(f.Name(), path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := syncDir(filepath.Dir(path)); err != nil {
+	if err := SyncDir(filepath.Dir(path)); err != nil {
 		return fmt.Errorf("write %s: sync its folder: %w", path, err)
 	}
 	return nil
 }
 
-// syncDir flushes a directory's entries (the rename) to disk. File systems
-// that cannot sync a directory are not an error.
-func syncDir(dir string) error {
+// SyncDir flushes a directory's entries (a rename, new files) to disk.
+// File systems that cannot sync a directory are not an error.
+func SyncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err

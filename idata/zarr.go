@@ -11,7 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
+
+	"github.com/laa-neuro/laa/atomicfile"
 )
 
 // Zarr format 2 metadata file names.
@@ -65,7 +66,7 @@ func Write(path string, d *Data) error {
 		os.RemoveAll(tmp)
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := syncDir(dir); err != nil {
+	if err := atomicfile.SyncDir(dir); err != nil {
 		return fmt.Errorf("write %s: sync its folder: %w", path, err)
 	}
 	return nil
@@ -170,11 +171,11 @@ func writeStore(root string, attrs map[string]any, groups []group) error {
 			if err := writeFile(filepath.Join(root, rel, a.chunkKey()), a.bytes()); err != nil {
 				return err
 			}
-			if err := syncDir(filepath.Join(root, rel)); err != nil {
+			if err := atomicfile.SyncDir(filepath.Join(root, rel)); err != nil {
 				return err
 			}
 		}
-		if err := syncDir(filepath.Join(root, g.name)); err != nil {
+		if err := atomicfile.SyncDir(filepath.Join(root, g.name)); err != nil {
 			return err
 		}
 	}
@@ -186,7 +187,7 @@ func writeStore(root string, attrs map[string]any, groups []group) error {
 	if err := writeFile(filepath.Join(root, zmetadataFile), b); err != nil {
 		return err
 	}
-	return syncDir(root)
+	return atomicfile.SyncDir(root)
 }
 
 // marshal returns v as indented JSON, with '<' and '>' (of "<f8") as they are.
@@ -250,20 +251,6 @@ func writeFile(path string, b []byte) error {
 		return err
 	}
 	return f.Close()
-}
-
-// syncDir flushes a folder's entries to disk; file systems that cannot sync
-// a folder are not an error.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) && !errors.Is(err, syscall.ENOTSUP) {
-		return err
-	}
-	return nil
 }
 
 // nonNil returns s, or an empty slice for nil (JSON [] rather than null).
