@@ -79,9 +79,9 @@ func (f *Flow) SampleBatch(ctx *nn.Mat, n int, rng *rand.Rand) *nn.Mat {
 
 // sampleChunk is the most draws of one context that SampleBatch takes
 // through the flow at once. Every row is computed alike whatever the
-// piece it is in (the coupling layers work row by row and the matrix
-// products give the same bits for any row split), so the size changes
-// speed, not results: 1,000 draws as one piece pass their 1000 x 128
+// piece it is in (the coupling layers work row by row and laa's matrix
+// kernel gives the same bits for any row split; OpenBLAS may round
+// differently), so the size changes speed, not results: 1,000 draws as one piece pass their 1000 x 128
 // activations (half a megabyte each) through the cache at every layer,
 // in pieces of at most 256 they stay in it (measured in BENCHMARKS.md,
 // issue 13).
