@@ -52,7 +52,9 @@ func (f *Flow) Sample(ctx []float32, n int, rng *rand.Rand) *nn.Mat {
 
 // SampleBatch draws n values of theta for each row of ctx and returns them
 // as a (ctx.Rows*n) x Dim matrix: rows i*n to (i+1)*n-1 belong to context i.
-// When ContextDim is 0, ctx may be nil, meaning one empty context.
+// When ContextDim is 0, ctx may be nil, meaning one empty context. More
+// than sampleChunk draws per context run in pieces on the idle cores; the
+// result is the same bytes on any number of cores.
 func (f *Flow) SampleBatch(ctx *nn.Mat, n int, rng *rand.Rand) *nn.Mat {
 	if n < 0 {
 		panic(fmt.Sprintf("flow: %d draws", n))
