@@ -17,4 +17,7 @@ type bijector interface {
 	inverse(y, ctx *nn.Mat, rep int) *nn.Mat
 	// params lists the trainable parameters in a fixed order.
 	params() []*nn.Param
+	// twin returns a step with the same parameters (shared, not copied)
+	// and its own buffers, for inverse passes on another goroutine.
+	twin() bijector
 }

@@ -44,6 +44,8 @@ type Flow struct {
 	rows   int
 	z      *nn.Mat
 	dz     *nn.Mat // reused by Backward
+
+	pool twinPool // workers for SampleBatch's pieces (twin.go)
 }
 
 // New returns a flow with the given configuration, drawing permutations and

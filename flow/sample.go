@@ -52,7 +52,9 @@ func (f *Flow) Sample(ctx []float32, n int, rng *rand.Rand) *nn.Mat {
 
 // SampleBatch draws n values of theta for each row of ctx and returns them
 // as a (ctx.Rows*n) x Dim matrix: rows i*n to (i+1)*n-1 belong to context i.
-// When ContextDim is 0, ctx may be nil, meaning one empty context.
+// When ContextDim is 0, ctx may be nil, meaning one empty context. More
+// than sampleChunk draws per context run in pieces on the idle cores; the
+// result is the same bytes on any number of cores.
 func (f *Flow) SampleBatch(ctx *nn.Mat, n int, rng *rand.Rand) *nn.Mat {
 	if n < 0 {
 		panic(fmt.Sprintf("flow: %d draws", n))
@@ -91,23 +93,29 @@ const sampleChunk = 256
 // pieces of at most sampleChunk rows, written back into z. Pieces are of
 // nearly equal size, so none has a single row when rep > 1 (one row
 // would take the conditioner's unrepeated path, rounded differently).
+// The pieces are fixed by rep alone and run concurrently on idle cores
+// (nn.Parallel), each on a worker of its own (f or a twin, twin.go) that
+// computes it exactly as f would: the bits do not depend on the number
+// of cores.
 func (f *Flow) inverseInPieces(z, ctx *nn.Mat, rep int) *nn.Mat {
 	if rep <= sampleChunk {
 		return f.inverse(z, ctx, rep)
 	}
+	f.cached = false
 	d := z.Cols
 	pieces := (rep + sampleChunk - 1) / sampleChunk
 	m := z.Rows / rep
-	for i := range m {
+	nn.Parallel(m*pieces, func(k int) {
+		i, p := k/pieces, k%pieces
 		var c *nn.Mat
 		if ctx != nil {
 			c = &nn.Mat{Rows: 1, Cols: ctx.Cols, Data: ctx.Row(i)}
 		}
-		for p := range pieces {
-			lo, hi := i*rep+p*rep/pieces, i*rep+(p+1)*rep/pieces
-			part := &nn.Mat{Rows: hi - lo, Cols: d, Data: z.Data[lo*d : hi*d]}
-			copy(part.Data, f.inverse(part, c, hi-lo).Data)
-		}
-	}
+		lo, hi := i*rep+p*rep/pieces, i*rep+(p+1)*rep/pieces
+		part := &nn.Mat{Rows: hi - lo, Cols: d, Data: z.Data[lo*d : hi*d]}
+		w := f.getWorker()
+		copy(part.Data, w.inverse(part, c, hi-lo).Data)
+		f.putWorker(w)
+	})
 	return z
 }

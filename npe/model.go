@@ -379,6 +379,9 @@ func (m *Model) Sample(obs []Observation, n int, rng *rand.Rand) ([]Posterior, e
 	}
 	ctx := m.summarize(obs)
 	out := make([]Posterior, len(obs))
+	for i := range out {
+		out[i].Draws = make([][]float64, 0, n)
+	}
 	need := n
 	for round := 0; round < 10 && need > 0; round++ {
 		z := m.flow.SampleBatch(ctx, need, rng)

@@ -70,7 +70,7 @@ func (d LogNormal) LogDensity(x float64) float64 {
 }
 
 // InSupport reports whether x > 0.
-func (d LogNormal) InSupport(x float64) bool { return inSupport(d, x) }
+func (d LogNormal) InSupport(x float64) bool { return hasDensity(x, d.LogDensity(x)) }
 
 // Support returns (0, +Inf).
 func (LogNormal) Support() (float64, float64) { return 0, math.Inf(1) }
@@ -122,7 +122,7 @@ func (d Normal) LogDensity(x float64) float64 {
 }
 
 // InSupport reports whether x is finite.
-func (d Normal) InSupport(x float64) bool { return inSupport(d, x) }
+func (d Normal) InSupport(x float64) bool { return hasDensity(x, d.LogDensity(x)) }
 
 // Support returns (-Inf, +Inf).
 func (Normal) Support() (float64, float64) { return math.Inf(-1), math.Inf(1) }
@@ -173,7 +173,7 @@ func (d Uniform) LogDensity(x float64) float64 {
 }
 
 // InSupport reports whether Low <= x <= High.
-func (d Uniform) InSupport(x float64) bool { return inSupport(d, x) }
+func (d Uniform) InSupport(x float64) bool { return hasDensity(x, d.LogDensity(x)) }
 
 // Support returns [Low, High].
 func (d Uniform) Support() (float64, float64) { return d.Low, d.High }
@@ -232,7 +232,7 @@ func (d LogUniform) LogDensity(x float64) float64 {
 }
 
 // InSupport reports whether Low <= x <= High.
-func (d LogUniform) InSupport(x float64) bool { return inSupport(d, x) }
+func (d LogUniform) InSupport(x float64) bool { return hasDensity(x, d.LogDensity(x)) }
 
 // Support returns [Low, High].
 func (d LogUniform) Support() (float64, float64) { return d.Low, d.High }
@@ -272,9 +272,12 @@ func (LogUniform) UnconstrainedSD() float64 { return math.Pi / math.Sqrt(3) }
 
 func (d LogUniform) String() string { return fmt.Sprintf("LogUniform(%g, %g)", d.Low, d.High) }
 
-// inSupport reports whether x is a number with positive density under d.
-func inSupport(d Distribution, x float64) bool {
-	return !math.IsNaN(x) && !math.IsInf(d.LogDensity(x), -1)
+// hasDensity reports whether x, of log-density logDensity, is a number
+// with positive density. (Each InSupport calls its own LogDensity and
+// passes the value: passing the distribution as a Distribution would box
+// it, one allocation per check, 5,000 for 1,000 draws of 5 parameters.)
+func hasDensity(x, logDensity float64) bool {
+	return !math.IsNaN(x) && !math.IsInf(logDensity, -1)
 }
 
 // logit returns log(q / (1 - q)), accurate near both ends.
