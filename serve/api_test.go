@@ -103,6 +103,7 @@ func TestErrorsAreJSONAndServingGoesOn(t *testing.T) {
 		{"unknown model", "POST", "/v1/models/nope/infer", "text/csv", string(f.csv), 404, serve.CodeUnknownModel, `"nope"`},
 		{"too many draws", "POST", "/v1/models/m/infer?draws=5001", "text/csv", string(f.csv), 400, serve.CodeTooManyDraws, "5000"},
 		{"zero draws", "POST", "/v1/models/m/infer?draws=0", "text/csv", string(f.csv), 400, serve.CodeBadRequest, "draws=0"},
+		{"one draw", "POST", "/v1/models/m/infer?draws=1", "text/csv", string(f.csv), 400, serve.CodeBadRequest, "draws=1"},
 		{"draws not a number", "POST", "/v1/models/m/infer?draws=many", "text/csv", string(f.csv), 400, serve.CodeBadRequest, "many"},
 		{"bad seed", "POST", "/v1/models/m/infer?seed=-1", "text/csv", string(f.csv), 400, serve.CodeBadRequest, "seed"},
 		{"bad format", "POST", "/v1/models/m/infer?format=xlsx", "text/csv", string(f.csv), 400, serve.CodeBadRequest, "xlsx"},
@@ -258,4 +259,27 @@ func near(a, b, tol float64) bool {
 		d = -d
 	}
 	return d <= tol*max(1, a, -a, b, -b)
+}
+
+// TestConfigChecks checks that a default draw count above the limit is
+// lowered to it (a request naming no count is then served, not refused)
+// and that a spool folder that cannot be written is a start-up error.
+func TestConfigChecks(t *testing.T) {
+	cfg := testConfig
+	cfg.MaxDraws, cfg.DefaultDraws = 250, 2000
+	f := newFixture(t, cfg, 0.1)
+	st, _, body := f.do(t, "POST", "/v1/models/m/infer?exact=false", "text/csv", bytes.NewReader(f.csv))
+	if got := len(inferJSON(t, st, body).Draws); got != 250 {
+		t.Errorf("default draws above --max-draws 250: got %d draws, want 250", got)
+	}
+
+	sm, err := serve.LoadModel("m", f.modelPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(t.TempDir(), "no", "such", "folder")
+	_, err = serve.New([]serve.Model{sm}, serve.Config{SpoolDir: missing})
+	if err == nil || !strings.Contains(err.Error(), "spool folder") {
+		t.Errorf("New with spool folder %s: %v, want an error naming the spool folder", missing, err)
+	}
 }

@@ -64,8 +64,9 @@ func (c Config) withDefaults() Config {
 		c.MaxDraws = DefaultMaxDraws
 	}
 	if c.DefaultDraws <= 0 {
-		c.DefaultDraws = min(DefaultDraws, c.MaxDraws)
+		c.DefaultDraws = DefaultDraws
 	}
+	c.DefaultDraws = min(c.DefaultDraws, c.MaxDraws) // a default above the limit would refuse every request that names none
 	if c.MaxPredictive <= 0 {
 		c.MaxPredictive = DefaultMaxPredictive
 	}

@@ -64,8 +64,8 @@ func (s *Server) parseInferParams(q queryValues) (inferParams, error) {
 	if p.draws, err = q.int("draws", s.cfg.DefaultDraws); err != nil {
 		return p, err
 	}
-	if p.draws < 1 {
-		return p, fail(http.StatusBadRequest, CodeBadRequest, "draws=%d: want at least 1", p.draws)
+	if p.draws < 2 { // a summary (sd, interval) needs two draws
+		return p, fail(http.StatusBadRequest, CodeBadRequest, "draws=%d: want at least 2", p.draws)
 	}
 	if p.draws > s.cfg.MaxDraws {
 		return p, fail(http.StatusBadRequest, CodeTooManyDraws, "draws=%d is more than this server's limit of %d (laa serve --max-draws)", p.draws, s.cfg.MaxDraws)
@@ -118,13 +118,20 @@ func (s *Server) inferErr(w http.ResponseWriter, r *http.Request) error {
 	if n := p.draws * len(m.info.Parameters); n > maxPosteriorValues {
 		return fail(http.StatusBadRequest, CodeTooManyDraws, "draws=%d x %d parameters = %d values, more than %d", p.draws, len(m.info.Parameters), n, maxPosteriorValues)
 	}
+	if p.predictive > 0 && !m.base.IsLAA() {
+		if _, ok := m.base.Generative.(model.Simulator); !ok { // refused before any work
+			return fail(http.StatusBadRequest, CodeNotSupported, "model %s cannot simulate: no posterior predictive check (ask for predictive=0)", m.info.Name)
+		}
+	}
+	// The time limit covers reading the upload too, so that the answer
+	// (503 timeout at worst) comes before the server's write deadline.
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Timeout)
+	defer cancel()
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
 	tr, err := s.readTrace(r, m, p.read)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Timeout)
-	defer cancel()
 	res, err := s.run(ctx, m, tr, p)
 	if err != nil {
 		return err
@@ -174,10 +181,18 @@ func (s *Server) run(ctx context.Context, m *served, tr workflow.Trace, p inferP
 	}()
 	select {
 	case out := <-done:
+		if out.err != nil && ctx.Err() != nil { // the work gave up on the deadline
+			return nil, timeoutError(s.cfg.Timeout)
+		}
 		return out.res, out.err
 	case <-ctx.Done():
-		return nil, fail(http.StatusServiceUnavailable, CodeTimeout, "the inference took longer than this server's limit of %s (laa serve --timeout); an exact correction that fell back to MCMC can take that long: ask for exact=false", s.cfg.Timeout)
+		return nil, timeoutError(s.cfg.Timeout)
 	}
+}
+
+// timeoutError is the 503 timeout answer for a limit of d.
+func timeoutError(d time.Duration) error {
+	return fail(http.StatusServiceUnavailable, CodeTimeout, "the inference took longer than this server's limit of %s (laa serve --timeout); an exact correction that fell back to MCMC can take that long: ask for exact=false", d)
 }
 
 // compute does run's work on the replica rep.

@@ -20,7 +20,7 @@ import (
 type Model struct {
 	Name    string     // in URLs: /v1/models/{Name}
 	Version string     // what changes when the model file does (LoadModel: its SHA-256)
-	Model   *npe.Model // not used by the server after New, which makes replicas of it
+	Model   *npe.Model // New makes the replicas of it; the server reads it (its experiment, its checks of an observation) but never samples it
 }
 
 // LoadModel loads the model file at path to serve under name; its version

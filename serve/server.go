@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"sort"
 	"sync/atomic"
 	"time"
@@ -35,6 +36,13 @@ func New(models []Model, cfg Config) (*Server, error) {
 	cfg = cfg.withDefaults()
 	if len(models) == 0 {
 		return nil, errors.New("serve: no model to serve")
+	}
+	if cfg.SpoolDir != "" { // a bad folder is a start-up error, not a 500 on every upload
+		probe, err := os.MkdirTemp(cfg.SpoolDir, "laa-serve-probe-*")
+		if err != nil {
+			return nil, fmt.Errorf("serve: spool folder %s: %w", cfg.SpoolDir, err)
+		}
+		os.RemoveAll(probe)
 	}
 	s := &Server{cfg: cfg, models: map[string]*served{}}
 	for _, m := range models {
@@ -170,8 +178,9 @@ func (s *Server) getExample(w http.ResponseWriter, r *http.Request) {
 	w.Write(b)
 }
 
-// Run serves on ln until ctx ends, then stops taking requests (readyz
-// answers 503), lets those under way finish for up to grace, and returns.
+// Run serves on ln until ctx ends, then stops taking connections (readyz
+// answers 503 on those still open), lets the requests under way finish for
+// up to grace, and returns; an error when some were still running then.
 func (s *Server) Run(ctx context.Context, ln net.Listener, grace time.Duration) error {
 	hs := &http.Server{
 		Handler:           s.Handler(),

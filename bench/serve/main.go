@@ -61,6 +61,9 @@ func run(args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if *clients < 1 || *requests < 1 || *draws < 2 || *warmup < 0 {
+		return fmt.Errorf("want -clients and -requests at least 1, -draws at least 2 and -warmup at least 0")
+	}
 	m, err := loadModel(*modelPath)
 	if err != nil {
 		return err

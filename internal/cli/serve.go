@@ -57,7 +57,7 @@ those under way finish for up to --grace. See docs/serve.md.`,
 			var list []serve.Model
 			for _, spec := range models {
 				name, path, ok := strings.Cut(spec, "=")
-				if !ok {
+				if _, err := os.Stat(spec); err == nil || !ok { // a file named with "=" is a path, not name=path
 					path = spec
 					name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 				}
