@@ -25,11 +25,17 @@ type task interface{ runPart(i int) }
 // job is one task being run: parts are claimed through next by the caller
 // and the helpers it was handed to.
 type job struct {
-	t     task
-	parts int32
-	next  atomic.Int32
-	wg    sync.WaitGroup
+	t      task
+	parts  int32
+	next   atomic.Int32
+	wg     sync.WaitGroup
+	failed atomic.Pointer[partPanic] // the first part that panicked
 }
+
+// partPanic is a panic of one part, carried to the goroutine that called
+// run: a panic on a helper would otherwise end the process, where the
+// caller (a server's request guard) could have recovered it.
+type partPanic struct{ value any }
 
 var (
 	// offers hands a job to a helper. A send is made only with a helper
@@ -49,8 +55,18 @@ func (j *job) claim() {
 		if i >= j.parts {
 			return
 		}
-		j.t.runPart(int(i))
+		j.runPart(int(i))
 	}
+}
+
+// runPart runs part i, recording a panic instead of letting it unwind.
+func (j *job) runPart(i int) {
+	defer func() {
+		if v := recover(); v != nil {
+			j.failed.CompareAndSwap(nil, &partPanic{v})
+		}
+	}()
+	j.t.runPart(i)
 }
 
 func helper() {
@@ -112,9 +128,13 @@ func run(t task, parts int) {
 		offers <- j
 	}
 	j.claim()
-	j.wg.Wait()
+	j.wg.Wait() // every part has ended, so none still writes what the caller owns
+	failed := j.failed.Swap(nil)
 	j.t = nil
 	jobsPool.Put(j)
+	if failed != nil {
+		panic(failed.value)
+	}
 }
 
 // funcTask runs f(i) for part i.

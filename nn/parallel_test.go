@@ -186,3 +186,31 @@ func TestPackBTransposed(t *testing.T) {
 		}
 	}
 }
+
+// TestParallelPanicReachesCaller checks that a panic in a part, wherever
+// it runs, comes out of Parallel on the calling goroutine after every
+// other part has ended, so that a caller's recover (a server's request
+// guard) catches it and the process goes on.
+func TestParallelPanicReachesCaller(t *testing.T) {
+	prev := runtime.GOMAXPROCS(4)
+	defer runtime.GOMAXPROCS(prev)
+	for round := range 20 {
+		var ran atomic.Int32
+		got := func() (v any) {
+			defer func() { v = recover() }()
+			Parallel(8, func(i int) {
+				ran.Add(1)
+				if i == round%8 {
+					panic("part failed")
+				}
+			})
+			return nil
+		}()
+		if got != "part failed" {
+			t.Fatalf("round %d: recovered %v, want the part's panic", round, got)
+		}
+		if n := ran.Load(); n != 8 {
+			t.Fatalf("round %d: %d of 8 parts ran before Parallel returned", round, n)
+		}
+	}
+}
