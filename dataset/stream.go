@@ -15,7 +15,8 @@ import (
 // one .npz, or the shards of one run ('laa simulate --shard i/K'), which
 // must tile a contiguous range of it as Merge requires. Rows are numbered
 // across the shards in the order of their start index, so a stream over
-// shards reads the rows the merged file holds, in its order.
+// shards reads the rows the merged file holds, in its order. A Stream is
+// not safe for concurrent use.
 //
 // Opening reads the metadata, the array headers, the time grid and
 // stimulus, and checks one row of each shard; Rows reads any range of rows
@@ -320,6 +321,13 @@ func (s *Stream) AppendRows(dst *Set, lo, hi int) error {
 		}
 	}
 	n := hi - lo
+	// On an error dst is cut back to what it held, so that its arrays stay
+	// aligned with dst.N for the next call.
+	theta0, traces0, stats0 := dst.Theta, dst.Traces, dst.Stats
+	undo := func(err error) error {
+		dst.Theta, dst.Traces, dst.Stats = theta0, traces0, stats0
+		return err
+	}
 	grow := func(v []float32, per int) ([]float32, []float32) {
 		v = slices.Grow(v, n*per)[:len(v)+n*per]
 		return v, v[len(v)-n*per:]
@@ -338,26 +346,26 @@ func (s *Stream) AppendRows(dst *Set, lo, hi int) error {
 		}
 		o, k := a-lo, b-a
 		if err := readRows(p, p.theta, a-p.first, th[o*s.P:(o+k)*s.P]); err != nil {
-			return err
+			return undo(err)
 		}
 		if err := readRows(p, p.obs, a-p.first, traces[o*s.T:(o+k)*s.T]); err != nil {
-			return err
+			return undo(err)
 		}
 		if p.stats.h != nil {
 			if err := readRows(p, p.stats, a-p.first, stats[o*s.S:(o+k)*s.S]); err != nil {
-				return err
+				return undo(err)
 			}
 		}
 	}
-	dst.N += n
 	if s.identity() {
 		dst.Stats, stats = dst.Traces, traces
 	}
 	rows := &Set{Meta: s.Meta, N: n, P: s.P, T: s.T, Theta: th, Traces: traces, Stats: stats, Time: s.Time, Stimulus: s.Stimulus}
 	rows.Meta.Start = s.start(lo)
 	if err := rows.validateWith(s.model); err != nil {
-		return fmt.Errorf("%s: rows %d to %d: %w", s.parts[0].z.path, lo, hi-1, err)
+		return undo(fmt.Errorf("%s: rows %d to %d: %w", s.parts[0].z.path, lo, hi-1, err))
 	}
+	dst.N += n
 	return nil
 }
 
@@ -429,7 +437,12 @@ func scan[T float32 | float64](s *Stream, pick func(p *streamPart) arrayAt, rows
 		a := pick(p)
 		cols := a.h.shape[1]
 		if buf == nil {
-			buf = make([]T, rows*cols) // no overflow: checked against the data by the caller's chunk size
+			most := 0 // the most rows one part holds, which bounds the buffer by the data
+			for _, q := range s.parts {
+				most = max(most, q.n)
+			}
+			rows = min(rows, max(most, 1))
+			buf = make([]T, rows*cols)
 		}
 		err := p.z.read(a.name, nil, func(h *npyHeader, r io.Reader) error {
 			for done := 0; done < p.n; {

@@ -176,6 +176,30 @@ func TestStreamRefusesWhatItCannotRead(t *testing.T) {
 		}
 	}
 
+	// A refused range leaves the rows appended before it as they were, so
+	// the next append lines up with them.
+	s, err := OpenStream([]string{file("nan2.npz", replace(entries, "traces.npy", nan))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dst Set
+	if err := s.AppendRows(&dst, 0, 1); err != nil {
+		t.Fatalf("row 0: %v", err)
+	}
+	if err := s.AppendRows(&dst, 2, 3); err == nil {
+		t.Fatal("row 2 (NaN) was appended")
+	}
+	if err := s.AppendRows(&dst, 1, 2); err != nil {
+		t.Fatalf("row 1: %v", err)
+	}
+	s.Close()
+	if dst.N != 2 || len(dst.Theta) != 2*dst.P || len(dst.Traces) != 2*dst.T {
+		t.Fatalf("after a refused row: N %d, %d theta and %d trace values, want N 2, %d and %d", dst.N, len(dst.Theta), len(dst.Traces), 2*dst.P, 2*dst.T)
+	}
+	if !slices.Equal(dst.Theta, set.Theta[:2*set.P]) || !slices.Equal(dst.Traces, set.Traces[:2*set.T]) {
+		t.Fatal("after a refused row: rows 0 and 1 differ from the set's")
+	}
+
 	// A stored entry whose bytes no longer match its checksum: rows read
 	// at an offset cannot tell (a value changed to another finite value),
 	// the scan through the zip reader does.
@@ -188,7 +212,7 @@ func TestStreamRefusesWhatItCannotRead(t *testing.T) {
 			damaged[i] = zipEntry{name: "traces.npy", data: changed, raw: raw}
 		}
 	}
-	s, err := OpenStream([]string{file("crc.npz", damaged)})
+	s, err = OpenStream([]string{file("crc.npz", damaged)})
 	if err != nil {
 		t.Fatal(err)
 	}

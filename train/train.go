@@ -57,6 +57,9 @@ func Run(data *dataset.Set, opt Options, path string, progress Progress) (*npe.M
 	if err := opt.Validate(); err != nil {
 		return nil, History{}, err
 	}
+	// The chunking options shape streamed runs only; stored for a run in
+	// memory, they would make Resume take it for a streamed one.
+	opt.ChunkRows, opt.BufferChunks = 0, 0
 	m, err := npe.New(opt.Model, data, opt.Seed)
 	if err != nil {
 		return nil, History{}, err

@@ -94,7 +94,7 @@ file there is refused.` + outputRules,
 					return err
 				}
 			}
-			stream, err := streamed(streaming, paths, resume, ck)
+			stream, err := streamed(streaming, paths, resume, ck, cfgPath != "")
 			if err != nil {
 				return err
 			}
@@ -252,8 +252,10 @@ func firstRepeat(sorted []string) (int, bool) {
 }
 
 // streamed decides whether train streams the data in paths: as a resumed
-// run was trained; else as --stream says (auto: above StreamAboveBytes).
-func streamed(flag string, paths []string, resume bool, ck train.Checkpoint) (bool, error) {
+// run was trained; else as --stream says (auto: above StreamAboveBytes,
+// and never for another model's set read with --config, which streaming
+// cannot read).
+func streamed(flag string, paths []string, resume bool, ck train.Checkpoint, described bool) (bool, error) {
 	if resume {
 		return ck.Options.ChunkRows > 0, nil
 	}
@@ -263,6 +265,9 @@ func streamed(flag string, paths []string, resume bool, ck train.Checkpoint) (bo
 	case "no":
 		return false, nil
 	case "auto":
+		if described {
+			return false, nil
+		}
 	default:
 		return false, fmt.Errorf("train: --stream %s: want auto, yes or no", flag)
 	}
