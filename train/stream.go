@@ -3,6 +3,7 @@ package train
 import (
 	"fmt"
 	"hash/fnv"
+	"io"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -328,8 +329,10 @@ func streamPrint(src *dataset.Stream) (string, error) {
 	return fmt.Sprintf("%dx%dx%d-%x", src.N, src.P, src.T, h.Sum64()), err
 }
 
-// writeFloat hashes x's bits as fingerprint does.
-func writeFloat(h interface{ Write([]byte) (int, error) }, x float64) {
+// writeFloat writes x's bits, little-endian, to the hash of a data set's
+// fingerprint (one function, so that a streamed and an in-memory run of
+// the same data agree).
+func writeFloat(h io.Writer, x float64) {
 	b := math.Float64bits(x)
 	h.Write([]byte{byte(b), byte(b >> 8), byte(b >> 16), byte(b >> 24), byte(b >> 32), byte(b >> 40), byte(b >> 48), byte(b >> 56)})
 }

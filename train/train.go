@@ -283,8 +283,7 @@ func schedule(o Options, stepsPerEpoch int) nn.Schedule {
 func fingerprint(d *dataset.Set) string {
 	h := fnv.New64a()
 	for _, v := range d.Theta {
-		b := math.Float64bits(v)
-		h.Write([]byte{byte(b), byte(b >> 8), byte(b >> 16), byte(b >> 24), byte(b >> 32), byte(b >> 40), byte(b >> 48), byte(b >> 56)})
+		writeFloat(h, v)
 	}
 	return fmt.Sprintf("%dx%dx%d-%x", d.N, d.P, d.T, h.Sum64())
 }
