@@ -71,25 +71,36 @@ there is refused.` + outputRules,
 	return cmd
 }
 
-// expandShards expands the arguments that are patterns (with *, ? or [)
-// to the files they match, in name order; the others, and names of files
-// that exist, stay as they are.
+// expandShards expands the arguments that are patterns (expandPattern),
+// each to its matches in name order.
 func expandShards(args []string) ([]string, error) {
 	var paths []string
 	for _, a := range args {
-		if _, err := os.Stat(a); err == nil || !strings.ContainsAny(a, "*?[") {
-			paths = append(paths, a)
-			continue
-		}
-		m, err := filepath.Glob(a)
+		m, err := expandPattern(a)
 		if err != nil {
-			return nil, fmt.Errorf("merge: shard pattern %q: %w", a, err)
+			return nil, fmt.Errorf("merge: shard pattern %w", err)
 		}
-		if len(m) == 0 {
-			return nil, fmt.Errorf("merge: shard pattern %q matches no file", a)
-		}
-		slices.Sort(m)
 		paths = append(paths, m...)
 	}
 	return paths, nil
+}
+
+// expandPattern returns the files a pattern (an argument with *, ? or [)
+// matches, in name order; an argument that is not a pattern, or that names
+// a file that exists, stands for itself. A pattern that matches nothing is
+// an error. laa expands patterns itself because a container image has no
+// shell to do it.
+func expandPattern(arg string) ([]string, error) {
+	if _, err := os.Stat(arg); err == nil || !strings.ContainsAny(arg, "*?[") {
+		return []string{arg}, nil
+	}
+	m, err := filepath.Glob(arg)
+	if err != nil {
+		return nil, fmt.Errorf("%q: %w", arg, err)
+	}
+	if len(m) == 0 {
+		return nil, fmt.Errorf("%q matches no file", arg)
+	}
+	slices.Sort(m)
+	return m, nil
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -215,21 +214,14 @@ func (e *env) trainProgress(epochs int) train.Progress {
 // memory: about 400,000 simulations of the default LAA experiment.
 const StreamAboveBytes = 1 << 30
 
-// dataPaths expands the --data values: a value with a pattern (*, ?, [)
-// names the files it matches, in sorted order; it must match one.
+// dataPaths expands the --data values (expandPattern) and sorts them; no
+// file may be named twice.
 func dataPaths(values []string) ([]string, error) {
 	var out []string
 	for _, v := range values {
-		if !strings.ContainsAny(v, "*?[") {
-			out = append(out, v)
-			continue
-		}
-		matches, err := filepath.Glob(v)
+		matches, err := expandPattern(v)
 		if err != nil {
-			return nil, fmt.Errorf("train: --data %s: %w", v, err)
-		}
-		if len(matches) == 0 {
-			return nil, fmt.Errorf("train: --data %s matches no file", v)
+			return nil, fmt.Errorf("train: --data %w", err)
 		}
 		out = append(out, matches...)
 	}
