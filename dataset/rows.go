@@ -65,3 +65,24 @@ func EncodeRowsCSV(out io.Writer, names []string, rows [][]float64) error {
 	}
 	return w.Flush()
 }
+
+// TraceCSVHeader is the header EncodeTraceCSV writes: the columns and
+// units laa's recording reader takes.
+const TraceCSVHeader = "time_ms,voltage_mV,current_uA_per_cm2"
+
+// EncodeTraceCSV writes simulation i of s (a set with a time series and
+// its stimulus) to w as a recording's CSV: TraceCSVHeader, then time,
+// voltage and current per sample, the voltage with 9 significant digits
+// (a float32 exactly).
+func (s *Set) EncodeTraceCSV(w io.Writer, i int) error {
+	if i < 0 || i >= s.N || len(s.Traces) < s.N*s.T || len(s.Time) < s.T || len(s.Stimulus) < s.T {
+		return fmt.Errorf("dataset: trace %d of a set of %d simulations of %d samples", i, s.N, s.T)
+	}
+	bw := bufio.NewWriter(w)
+	bw.WriteString(TraceCSVHeader + "\n")
+	v := s.Traces[i*s.T : (i+1)*s.T]
+	for k := range s.T {
+		fmt.Fprintf(bw, "%g,%.9g,%g\n", s.Time[k], v[k], s.Stimulus[k])
+	}
+	return bw.Flush()
+}

@@ -1,9 +1,11 @@
 package dataset
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -32,5 +34,32 @@ func TestWriteRows(t *testing.T) {
 	}
 	if err := WriteRowsNPY(npy, [][]float64{{1, 2}, {3}}, 2); err == nil || !strings.Contains(err.Error(), "a row of 1 values, want 2") {
 		t.Errorf("ragged rows: %v", err)
+	}
+}
+
+// TestEncodeTraceCSV checks that a simulation written as a recording's CSV
+// holds the header and, per sample, the time, the voltage to the float32
+// bit and the stimulus; and that a row outside the set is an error.
+func TestEncodeTraceCSV(t *testing.T) {
+	set, _ := tiny(t)
+	var b bytes.Buffer
+	if err := set.EncodeTraceCSV(&b, 2); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	if lines[0] != TraceCSVHeader || len(lines) != set.T+1 {
+		t.Fatalf("header %q and %d lines, want %q and %d", lines[0], len(lines), TraceCSVHeader, set.T+1)
+	}
+	for k, line := range lines[1:] {
+		f := strings.Split(line, ",")
+		tm, _ := strconv.ParseFloat(f[0], 64)
+		v, _ := strconv.ParseFloat(f[1], 32)
+		i, _ := strconv.ParseFloat(f[2], 64)
+		if len(f) != 3 || tm != set.Time[k] || float32(v) != set.Traces[2*set.T+k] || i != set.Stimulus[k] {
+			t.Fatalf("line %d %q, want time %v, voltage %v, current %v", k+2, line, set.Time[k], set.Traces[2*set.T+k], set.Stimulus[k])
+		}
+	}
+	if err := set.EncodeTraceCSV(&b, set.N); err == nil {
+		t.Errorf("trace %d of a set of %d was written", set.N, set.N)
 	}
 }

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -155,13 +156,12 @@ func (s *served) simulateExamples(n int) error {
 		return err
 	}
 	for i := range set.N {
-		var b strings.Builder
-		b.WriteString("time_ms,voltage_mV,current_uA_per_cm2\n")
-		for k := range set.T {
-			fmt.Fprintf(&b, "%g,%.9g,%g\n", set.Time[k], set.Traces[i*set.T+k], set.Stimulus[k]) // %.9g: float32 exactly
+		var b bytes.Buffer
+		if err := set.EncodeTraceCSV(&b, i); err != nil {
+			return err
 		}
 		name := fmt.Sprintf("example_%d", i+1)
-		s.examples[name] = []byte(b.String())
+		s.examples[name] = b.Bytes()
 		s.info.Examples = append(s.info.Examples, name)
 	}
 	return nil

@@ -227,12 +227,11 @@ func traceCSV(exp neuron.Config) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var b strings.Builder
-	b.WriteString("time_ms,voltage_mV,current_uA_per_cm2\n")
-	for k := range s.T {
-		fmt.Fprintf(&b, "%g,%.9g,%g\n", s.Time[k], s.Traces[k], s.Stimulus[k])
+	var b bytes.Buffer
+	if err := s.EncodeTraceCSV(&b, 0); err != nil {
+		return nil, err
 	}
-	return []byte(b.String()), nil
+	return b.Bytes(), nil
 }
 
 // cpuTime returns the CPU time (user and system) the process has used.

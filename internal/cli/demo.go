@@ -145,13 +145,7 @@ var demoFiles = append([]string{"train.npz", "test.npz", "model.laa", "model.his
 // corrected ones as .amortized.npy).
 func (e *env) demoInfer(m *npe.Model, test *dataset.Set, dir string, seed uint64, bars workflow.Progress) error {
 	path := filepath.Join(dir, "example_trace.csv")
-	err := atomicfile.Write(path, func(f *os.File) error {
-		fmt.Fprintln(f, "time_ms,voltage_mV,current_uA_per_cm2")
-		for t := range test.T {
-			fmt.Fprintf(f, "%g,%.9g,%g\n", test.Time[t], test.Traces[t], test.Stimulus[t]) // %.9g: float32 exactly
-		}
-		return nil
-	})
+	err := atomicfile.Write(path, func(f *os.File) error { return test.EncodeTraceCSV(f, 0) })
 	if err != nil {
 		return err
 	}
