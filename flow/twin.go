@@ -1,10 +1,7 @@
 package flow
 
 import (
-	"fmt"
 	"sync"
-
-	"github.com/laa-neuro/laa/nn"
 )
 
 // A twin of a flow is a second Flow over the same parameters (the very
@@ -85,25 +82,8 @@ func (c *splineCoupling) twin() bijector {
 	return &splineCoupling{cond: c.cond.twin(), transIdx: c.transIdx, spl: newRQSpline(c.spl.bins, c.spl.bound)}
 }
 
-// twin returns a conditioner whose network has c's layers' parameters and
-// fresh activation buffers.
+// twin returns a conditioner over c's network's parameters with fresh
+// layer buffers.
 func (c *conditioner) twin() *conditioner {
-	net := &nn.MLP{}
-	for _, l := range c.net.Layers {
-		var t nn.Layer
-		switch l := l.(type) {
-		case *nn.Dense:
-			t = &nn.Dense{W: l.W, B: l.B}
-		case *nn.ReLU:
-			t = &nn.ReLU{}
-		case *nn.Tanh:
-			t = &nn.Tanh{}
-		case *nn.Softplus:
-			t = &nn.Softplus{}
-		default:
-			panic(fmt.Sprintf("flow: no twin for layer %T", l))
-		}
-		net.Layers = append(net.Layers, t)
-	}
-	return &conditioner{net: net, condIdx: c.condIdx, ctxDim: c.ctxDim}
+	return &conditioner{net: c.net.ShareWeights(), condIdx: c.condIdx, ctxDim: c.ctxDim}
 }

@@ -47,6 +47,33 @@ func NewMLP(sizes []int, act string, rng *rand.Rand) *MLP {
 	return m
 }
 
+// ShareWeights returns an MLP over m's parameters (the very *Param values)
+// with layer buffers of its own, so that another goroutine can run forward
+// passes of the same network at once. It panics on a layer type this
+// package does not make (NewMLP makes Dense and NewActivation's layers).
+func (m *MLP) ShareWeights() *MLP {
+	t := &MLP{}
+	for _, l := range m.Layers {
+		var c Layer
+		switch l := l.(type) {
+		case *Dense:
+			d := &Dense{W: l.W, B: l.B}
+			t.dense = append(t.dense, d)
+			c = d
+		case *ReLU:
+			c = &ReLU{}
+		case *Tanh:
+			c = &Tanh{}
+		case *Softplus:
+			c = &Softplus{}
+		default:
+			panic(fmt.Sprintf("nn: ShareWeights of a %T layer", l))
+		}
+		t.Layers = append(t.Layers, c)
+	}
+	return t
+}
+
 // ZeroLast sets the output layer's weights and biases to zero, so the MLP
 // starts out returning 0 (a coupling flow then starts at the identity).
 // It returns m.
