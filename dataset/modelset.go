@@ -30,7 +30,7 @@ func readModelSet(z *NPZ, s *Set) (*Set, error) {
 			return nil, err
 		}
 		if len(shape) != 2 || shape[0] != s.N || shape[1] != s.S() {
-			return nil, fmt.Errorf("%s: stats have shape %s, want (%d, %d)", z.path, shapeString(shape), s.N, s.S())
+			return nil, fmt.Errorf("%s: stats have shape %s, want (%d, %d)", z.path, ShapeString(shape), s.N, s.S())
 		}
 	}
 	if err := s.validateWith(m); err != nil {
@@ -48,7 +48,7 @@ func readModelArrays(z *NPZ, s *Set, m model.Model) error {
 		return err
 	}
 	if len(shape) != 2 {
-		return fmt.Errorf("%s: theta has shape %s, want (N, P)", z.path, shapeString(shape))
+		return fmt.Errorf("%s: theta has shape %s, want (N, P)", z.path, ShapeString(shape))
 	}
 	s.N, s.P = shape[0], shape[1]
 	name := "x"
@@ -64,7 +64,7 @@ func readModelArrays(z *NPZ, s *Set, m model.Model) error {
 		return err
 	}
 	if len(shape) != 2 || shape[0] != s.N {
-		return fmt.Errorf("%s: %s has shape %s, want (%d, %d): one row per row of theta", z.path, name, shapeString(shape), s.N, m.Observation().Length)
+		return fmt.Errorf("%s: %s has shape %s, want (%d, %d): one row per row of theta", z.path, name, ShapeString(shape), s.N, m.Observation().Length)
 	}
 	s.T = shape[1]
 	if z.Has("time_ms") {

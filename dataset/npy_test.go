@@ -147,7 +147,7 @@ func TestFortranOrderAnyRank(t *testing.T) {
 			}
 			f[off] = c[k]
 		}
-		hdr := "{'descr': '>f8', 'fortran_order': True, 'shape': " + shapeString(shape) + "}"
+		hdr := "{'descr': '>f8', 'fortran_order': True, 'shape': " + ShapeString(shape) + "}"
 		got, gotShape, err := readNPY(bytes.NewReader(npyRaw(1, hdr, f8(binary.BigEndian, f...))), 1<<20)
 		if err != nil {
 			t.Fatal(err)

@@ -32,8 +32,9 @@ type npyHeader struct {
 	hdrLen  int64 // bytes before the data: magic, version, length and dictionary
 }
 
-// shapeString formats the shape as Python does: (600,), (1000, 600) or ().
-func shapeString(shape []int) string {
+// ShapeString formats an array shape as numpy prints it: (600,), (1000, 600)
+// or ().
+func ShapeString(shape []int) string {
 	parts := make([]string, len(shape))
 	for i, d := range shape {
 		parts[i] = strconv.Itoa(d)
@@ -161,11 +162,11 @@ func parseHeader(text string, legacy bool) (*npyHeader, error) {
 	}
 	count, ok := product(h.shape)
 	if !ok {
-		return nil, fmt.Errorf("shape %s has more elements than fit in an int64", shapeString(h.shape))
+		return nil, fmt.Errorf("shape %s has more elements than fit in an int64", ShapeString(h.shape))
 	}
 	h.count = count
 	if h.size > 0 && int64(count) > math.MaxInt64/h.size {
-		return nil, fmt.Errorf("shape %s of %s needs more bytes than fit in an int64", shapeString(h.shape), descr)
+		return nil, fmt.Errorf("shape %s of %s needs more bytes than fit in an int64", ShapeString(h.shape), descr)
 	}
 	h.bytes = int64(count) * h.size
 	return h, nil

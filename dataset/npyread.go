@@ -63,7 +63,7 @@ func readNPY(r io.Reader, size int64) ([]float64, []int, error) {
 func (h *npyHeader) fits(avail int64, where string) error {
 	if h.bytes > avail {
 		return fmt.Errorf("shape %s of %s needs %s but %s holds %s after the header",
-			shapeString(h.shape), h.descr, sizeString(h.bytes), where, sizeString(max(avail, 0)))
+			ShapeString(h.shape), h.descr, sizeString(h.bytes), where, sizeString(max(avail, 0)))
 	}
 	return nil
 }
@@ -155,7 +155,7 @@ func decodeInto[T float32 | float64](r io.Reader, h *npyHeader, out []T, done in
 	if native[T](h) {
 		raw := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(out))), len(out)*int(h.size))
 		if _, err := io.ReadFull(r, raw); err != nil {
-			return fmt.Errorf("data of shape %s: %w after element %d of %d", shapeString(h.shape), shortRead(err), done, h.count)
+			return fmt.Errorf("data of shape %s: %w after element %d of %d", ShapeString(h.shape), shortRead(err), done, h.count)
 		}
 		return nil
 	}
@@ -167,7 +167,7 @@ func decodeInto[T float32 | float64](r io.Reader, h *npyHeader, out []T, done in
 	for got := 0; got < len(out); {
 		k := min(per, len(out)-got)
 		if _, err := io.ReadFull(r, buf[:k*size]); err != nil {
-			return fmt.Errorf("data of shape %s: %w after element %d of %d", shapeString(h.shape), shortRead(err), done+got, h.count)
+			return fmt.Errorf("data of shape %s: %w after element %d of %d", ShapeString(h.shape), shortRead(err), done+got, h.count)
 		}
 		for j := range k {
 			b := buf[j*size : (j+1)*size]

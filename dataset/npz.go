@@ -274,7 +274,7 @@ func (z *NPZ) String(name string) (string, error) {
 		case h.kind != 'U':
 			return fmt.Errorf("dtype %s, want a unicode string", h.descr)
 		case h.count != 1:
-			return fmt.Errorf("shape %s, want one string", shapeString(h.shape))
+			return fmt.Errorf("shape %s, want one string", ShapeString(h.shape))
 		case h.size/4 > MaxStringChars:
 			return fmt.Errorf("a string of %d characters is longer than MaxStringChars = %d", h.size/4, MaxStringChars)
 		}

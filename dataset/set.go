@@ -331,7 +331,7 @@ func readSet(z *NPZ) (*Set, error) {
 		return nil, err
 	}
 	if len(shape) != 2 {
-		return nil, fmt.Errorf("%s: theta has shape %s, want (N, P)", path, shapeString(shape))
+		return nil, fmt.Errorf("%s: theta has shape %s, want (N, P)", path, ShapeString(shape))
 	}
 	s.N, s.P = shape[0], shape[1]
 	if !hasMeta && (!z.Has("traces") || !z.Has("time_ms") || z.Has("x")) {
@@ -341,20 +341,20 @@ func readSet(z *NPZ) (*Set, error) {
 		return nil, err
 	}
 	if len(shape) != 2 || shape[0] != s.N {
-		return nil, fmt.Errorf("%s: traces have shape %s, want (%d, T)", path, shapeString(shape), s.N)
+		return nil, fmt.Errorf("%s: traces have shape %s, want (%d, T)", path, ShapeString(shape), s.N)
 	}
 	s.T = shape[1]
 	if s.Time, shape, err = z.Floats("time_ms"); err != nil {
 		return nil, err
 	}
 	if len(shape) != 1 {
-		return nil, fmt.Errorf("%s: time_ms has shape %s, want (T,)", path, shapeString(shape))
+		return nil, fmt.Errorf("%s: time_ms has shape %s, want (T,)", path, ShapeString(shape))
 	}
 	if s.Stimulus, shape, err = z.Floats("stimulus"); err != nil {
 		return nil, err
 	}
 	if len(shape) != 1 {
-		return nil, fmt.Errorf("%s: stimulus has shape %s, want (T,)", path, shapeString(shape))
+		return nil, fmt.Errorf("%s: stimulus has shape %s, want (T,)", path, ShapeString(shape))
 	}
 	if !hasMeta {
 		cfg, desc, err := protocolFromArrays(s.Time, s.Stimulus, s.T)
@@ -382,7 +382,7 @@ func readSet(z *NPZ) (*Set, error) {
 			return nil, err
 		}
 		if len(shape) != 2 || shape[0] != s.N || shape[1] != s.S() {
-			return nil, fmt.Errorf("%s: stats have shape %s, want (%d, %d)", path, shapeString(shape), s.N, s.S())
+			return nil, fmt.Errorf("%s: stats have shape %s, want (%d, %d)", path, ShapeString(shape), s.N, s.S())
 		}
 	}
 	if err := s.Validate(); err != nil {

@@ -169,7 +169,7 @@ func (p *streamPart) open() error {
 	}
 	p.n = p.theta.h.shape[0]
 	if p.obs.h.shape[0] != p.n {
-		return fmt.Errorf("%s: %s has shape %s, want (%d, T): one row per row of theta", z.path, p.name, shapeString(p.obs.h.shape), p.n)
+		return fmt.Errorf("%s: %s has shape %s, want (%d, T): one row per row of theta", z.path, p.name, ShapeString(p.obs.h.shape), p.n)
 	}
 	identity := m.Model != nil && slices.Equal(m.StatNames, IdentityFeatureNames(p.obs.h.shape[1]))
 	if len(m.StatNames) > 0 && !identity {
@@ -177,7 +177,7 @@ func (p *streamPart) open() error {
 			return err
 		}
 		if p.stats.h.shape[0] != p.n || p.stats.h.shape[1] != len(m.StatNames) {
-			return fmt.Errorf("%s: stats have shape %s, want (%d, %d)", z.path, shapeString(p.stats.h.shape), p.n, len(m.StatNames))
+			return fmt.Errorf("%s: stats have shape %s, want (%d, %d)", z.path, ShapeString(p.stats.h.shape), p.n, len(m.StatNames))
 		}
 	}
 	return nil
@@ -191,7 +191,7 @@ func (p *streamPart) locate(name string) (arrayAt, error) {
 		case hh.kind != 'f':
 			return fmt.Errorf("dtype %s, want float32 or float64", hh.descr)
 		case len(hh.shape) != 2 || hh.shape[0] < 1 || hh.shape[1] < 1:
-			return fmt.Errorf("shape %s, want rows and columns", shapeString(hh.shape))
+			return fmt.Errorf("shape %s, want rows and columns", ShapeString(hh.shape))
 		case hh.fortran && hh.shape[0] > 1 && hh.shape[1] > 1:
 			return fmt.Errorf("stored in Fortran order, which cannot be read a row at a time: write it in C order")
 		}

@@ -155,7 +155,7 @@ func readOut(path string, first, rows, d int, x []float64) error {
 		return fmt.Errorf("output: %w", err)
 	}
 	if len(shape) != 2 || shape[0] != rows || shape[1] != d {
-		return fmt.Errorf("output has shape %s, want (%d, %d): one row of observation.length = %d values per theta row", shapeString(shape), rows, d, d)
+		return fmt.Errorf("output has shape %s, want (%d, %d): one row of observation.length = %d values per theta row", dataset.ShapeString(shape), rows, d, d)
 	}
 	copy(x, v)
 	return nil
@@ -194,16 +194,4 @@ func quoteArgs(argv []string) string {
 		q[i] = fmt.Sprintf("%q", clip(a))
 	}
 	return "[" + strings.Join(q, " ") + "]"
-}
-
-// shapeString formats an array shape as numpy prints it: (3,), (2, 5).
-func shapeString(shape []int) string {
-	s := make([]string, len(shape))
-	for i, n := range shape {
-		s[i] = fmt.Sprint(n)
-	}
-	if len(s) == 1 {
-		return "(" + s[0] + ",)"
-	}
-	return "(" + strings.Join(s, ", ") + ")"
 }
