@@ -4,21 +4,16 @@ import (
 	"encoding/json"
 	"math"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/laa-neuro/laa/internal/testmodel"
 
 	"github.com/laa-neuro/laa/dataset"
 	"github.com/laa-neuro/laa/diagnose"
 	"github.com/laa-neuro/laa/neuron"
-	"github.com/laa-neuro/laa/npe"
-	"github.com/laa-neuro/laa/train"
 )
 
 var (
-	once             sync.Once
-	trainedModel     *npe.Model
-	testSet          *dataset.Set
-	errModel         error
 	typicalityAlpha  = 0.01
 	ppcBandTolerance = 0.06
 )
@@ -28,39 +23,6 @@ const (
 	minTestContraction      = 0.3
 	maxTestCalibrationError = 0.07
 )
-
-// trained returns a small model trained briefly on the default experiment,
-// and 400 held-out simulations.
-func trained(t *testing.T) (*npe.Model, *dataset.Set) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("trains a model")
-	}
-	once.Do(func() {
-		sim, err := neuron.NewSimulator(neuron.Default())
-		if err != nil {
-			errModel = err
-			return
-		}
-		trainSet, err := dataset.Simulate(sim, dataset.SimulateOptions{Seed: 11, N: 6000})
-		if err != nil {
-			errModel = err
-			return
-		}
-		if testSet, err = dataset.Simulate(sim, dataset.SimulateOptions{Seed: 12, N: 400}); err != nil {
-			errModel = err
-			return
-		}
-		opt, _ := train.Preset(train.PresetQuick)
-		opt.Model = npe.Config{Summary: npe.SummaryConfig{Out: 16, Hidden: 64}, Flow: npe.FlowConfig{Layers: 4, Hidden: 64}}
-		opt.Epochs = 8
-		trainedModel, _, errModel = train.Run(trainSet, opt, "", nil)
-	})
-	if errModel != nil {
-		t.Fatal(errModel)
-	}
-	return trainedModel, testSet
-}
 
 // TestPredictiveOfTruthCoversAtNominalRates: traces simulated from the true
 // parameters put the observed trace inside the 50 % and 90 % bands at about
@@ -86,7 +48,7 @@ func TestPredictiveOfTruthCoversAtNominalRates(t *testing.T) {
 // layers cache their activations and are not safe for concurrent use.
 
 func TestTypicalityFlagsAtypicalTraces(t *testing.T) {
-	m, test := trained(t)
+	m, test := testmodel.Trained(t)
 	cases, err := typicality(m, test, Options{Seed: 5})
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +93,7 @@ func TestTypicalityFlagsAtypicalTraces(t *testing.T) {
 }
 
 func TestAssessProducesFiniteMetrics(t *testing.T) {
-	m, test := trained(t)
+	m, test := testmodel.Trained(t)
 	res, err := Assess(m, test, Options{Sims: 200, Draws: 100, PPCDraws: 50, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
